@@ -1,0 +1,1 @@
+"""Channel adapters (Telegram, WhatsApp, terminal), scheduler wiring and the `skm` command."""

@@ -1,0 +1,225 @@
+"""The `skm` command: one entry point, one small function per subcommand.
+
+Exit status: 0 success, 1 the program's own configuration (content) is unusable or there is no
+data to report, 2 the input given on the command line is wrong.
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bot.settings import Settings
+from skm_core.answer_files import FileProblem, read_answer_file
+from skm_core.content import Content, ContentError, load_content
+from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
+from skm_core.ikm_report import ikm_json, ikm_text
+from skm_core.importing import responses_from_rows
+from skm_core.periods import utc_bounds
+from skm_core.problems import Problem
+from skm_core.responses import SurveyResponse
+from skm_core.storage import Database
+from skm_core.storage.responses import insert_responses, tally_responses
+
+EXIT_OK = 0
+EXIT_CONFIG = 1
+EXIT_INPUT = 2
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def _population(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"cannot be negative: {value}")
+    return value
+
+
+def _load(settings: Settings) -> Content | None:
+    try:
+        return load_content(settings.content_dir)
+    except ContentError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        return None
+
+
+def _print_result(
+    result: IkmResult, content: Content, source: str, population: int | None, as_json: bool
+) -> None:
+    if as_json:
+        print(json.dumps(ikm_json(result, content, population), ensure_ascii=False))
+    else:
+        print(ikm_text(result, content, source, population))
+
+
+def cmd_ikm(args: argparse.Namespace, settings: Settings) -> int:
+    content = _load(settings)
+    if content is None:
+        return EXIT_CONFIG
+    weighting = Weighting.LEGACY if args.legacy_weight else Weighting.EXACT
+    wording = content.texts.cli.errors
+    if args.db:
+        if args.layanan is not None and content.service(args.layanan) is None:
+            ids = ", ".join(s.id for s in content.services)
+            print(f"--layanan: unknown service {args.layanan!r}; known: {ids}", file=sys.stderr)
+            return EXIT_INPUT
+        tally = asyncio.run(_db_tally(settings, args.date_from, args.date_to, args.layanan))
+        source = _scope(args)
+        if tally.respondents == 0:
+            print(content.texts.cli.no_data.format(scope=source), file=sys.stderr)
+            return EXIT_CONFIG
+    else:
+        path = Path(args.file)
+        source = str(path)
+        try:
+            tally = Tally.from_answers(row.answers for row in read_answer_file(path))
+        except FileProblem as problem:
+            print(problem.describe(wording), file=sys.stderr)
+            return EXIT_INPUT
+    try:
+        result = compute_ikm(tally, weighting)
+    except UnansweredUnsur as exc:
+        unanswered = FileProblem(
+            Path(source), Problem.UNANSWERED_UNSUR, detail=", ".join(exc.codes)
+        )
+        print(unanswered.describe(wording), file=sys.stderr)
+        return EXIT_INPUT
+    _print_result(result, content, source, args.population, args.json)
+    return EXIT_OK
+
+
+def _scope(args: argparse.Namespace) -> str:
+    first = args.date_from.isoformat() if args.date_from else "…"
+    last = args.date_to.isoformat() if args.date_to else "…"
+    scope = f"{first} s.d. {last}"
+    return f"{scope}, layanan {args.layanan}" if args.layanan else scope
+
+
+async def _db_tally(
+    settings: Settings, first: date | None, last: date | None, service_id: str | None
+) -> Tally:
+    start, end = utc_bounds(first, last, settings.timezone)
+    async with await Database.open(settings.database_path) as db:
+        return await tally_responses(db, start, end, service_id)
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    content = _load(settings)
+    if content is None:
+        return EXIT_CONFIG
+    path = Path(args.file)
+    batch = f"{path.name}@{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    try:
+        rows = read_answer_file(path)
+        responses = responses_from_rows(
+            path, rows, content, settings.timezone, default_day=args.tanggal, batch=batch
+        )
+    except FileProblem as problem:
+        print(problem.describe(content.texts.cli.errors), file=sys.stderr)
+        return EXIT_INPUT
+    count = asyncio.run(_store(settings, responses))
+    print(content.texts.cli.import_done.format(count=count, file=path))
+    return EXIT_OK
+
+
+async def _store(settings: Settings, responses: Sequence[SurveyResponse]) -> int:
+    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+        return await insert_responses(tx, responses)
+
+
+def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
+    directory = Path(args.directory) if args.directory else settings.content_dir
+    try:
+        content = load_content(directory)
+    except ContentError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        print(f"{len(exc.issues)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(
+        content.texts.cli.content_ok.format(
+            directory=directory,
+            services=len(content.services),
+            unsur=len(content.survey.unsur),
+            profile=len(content.survey.profile),
+        )
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="skm", description="SKM Bot: service information and the citizen satisfaction survey."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ikm = commands.add_parser("ikm", help="compute the IKM from an answer file or the database")
+    ikm.add_argument("file", nargs="?", help="CSV or XLSX with columns U1..U9")
+    ikm.add_argument("--db", action="store_true", help="use the stored responses instead")
+    ikm.add_argument("--from", dest="date_from", type=_iso_date, help="first day, YYYY-MM-DD")
+    ikm.add_argument("--to", dest="date_to", type=_iso_date, help="last day, YYYY-MM-DD")
+    ikm.add_argument("--layanan", help="only responses about this service id")
+    ikm.add_argument("--population", type=_population, help="people served in the period")
+    ikm.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    ikm.add_argument(
+        "--legacy-weight",
+        action="store_true",
+        help="weigh unsur by the printed 0.111 instead of exactly 1/9 (old spreadsheets only)",
+    )
+    ikm.set_defaults(handler=cmd_ikm)
+
+    imp = commands.add_parser("import", help="load historical responses from CSV or XLSX")
+    imp.add_argument("file", help="CSV or XLSX with columns U1..U9 (and tanggal, layanan, ...)")
+    imp.add_argument(
+        "--tanggal", type=_iso_date, help="survey date for rows without a tanggal column"
+    )
+    imp.set_defaults(handler=cmd_import)
+
+    content = commands.add_parser("content", help="work with the content folder")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    check = content_commands.add_parser("check", help="validate every content file")
+    check.add_argument("directory", nargs="?", help="content folder (default: the configured one)")
+    check.set_defaults(handler=cmd_content_check)
+    return parser
+
+
+def _validate_ikm_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.command != "ikm":
+        return
+    if args.db and args.file:
+        parser.error("give either FILE or --db, not both")
+    if not args.db and not args.file:
+        parser.error("give an answer FILE, or --db for the stored responses")
+    if not args.db and (args.date_from or args.date_to or args.layanan):
+        parser.error("--from, --to and --layanan go with --db")
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        parser.error("--from is after --to")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _validate_ikm_args(parser, args)
+    try:
+        settings = Settings()
+    except ValueError as exc:
+        print(f"invalid settings: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    code: int = args.handler(args, settings)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

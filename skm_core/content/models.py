@@ -1,0 +1,243 @@
+"""Pydantic models of everything in ``content/``.
+
+The models are strict (unknown keys are refused) so that a misspelt key in a YAML file is
+reported instead of silently ignored.
+"""
+
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from skm_core.problems import Problem
+
+UNSUR_CODES: tuple[str, ...] = tuple(f"U{i}" for i in range(1, 10))
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- the unit ------------------------------------------------------------------------------
+
+
+class OpeningHours(Strict):
+    days: NonEmpty
+    hours: NonEmpty
+
+
+class ComplaintChannel(Strict):
+    name: NonEmpty
+    contact: NonEmpty
+    note: str | None = None
+
+
+class FlowStep(Strict):
+    """One step of the counter's SOP (the PATEN flow)."""
+
+    step: int = Field(ge=1)
+    description: NonEmpty
+    actor: NonEmpty
+    minutes: int = Field(ge=0)
+    output: NonEmpty
+
+
+class Unit(Strict):
+    name: NonEmpty
+    short_name: NonEmpty
+    regency: NonEmpty
+    province: NonEmpty
+    address: NonEmpty
+    postal_code: NonEmpty
+    phone: NonEmpty
+    email: NonEmpty
+    website: NonEmpty
+    timezone: NonEmpty
+    opening_hours: list[OpeningHours] = Field(min_length=1)
+    complaint_channels: list[ComplaintChannel] = Field(min_length=1)
+    service_standard_decree: NonEmpty
+    paten_flow: list[FlowStep] = Field(default_factory=list)
+    confirmed_by_unit: bool = False
+    unconfirmed_fields: list[str] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA timezone {value!r}") from exc
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _plausible_email(cls, value: str) -> str:
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError(f"not an e-mail address: {value!r}")
+        return value
+
+    @field_validator("paten_flow")
+    @classmethod
+    def _steps_in_order(cls, steps: list[FlowStep]) -> list[FlowStep]:
+        numbers = [s.step for s in steps]
+        if numbers != list(range(1, len(steps) + 1)):
+            raise ValueError(f"steps must be numbered 1..{len(steps)} in order, got {numbers}")
+        return steps
+
+
+# --- the questionnaire -----------------------------------------------------------------------
+
+
+class Unsur(Strict):
+    code: NonEmpty
+    name: NonEmpty
+    question: NonEmpty
+    answers: list[NonEmpty] = Field(min_length=4, max_length=4)
+    """Labels of the answers scored 1, 2, 3 and 4, worst first."""
+
+
+class ProfileOption(Strict):
+    id: Identifier
+    label: NonEmpty
+
+
+class ProfileQuestion(Strict):
+    id: Identifier
+    prompt: NonEmpty
+    kind: Literal["choice", "number"]
+    options: list[ProfileOption] = Field(default_factory=list)
+    min: int | None = None
+    max: int | None = None
+
+    @model_validator(mode="after")
+    def _kind_matches(self) -> "ProfileQuestion":
+        if self.kind == "choice":
+            if len(self.options) < 2:
+                raise ValueError("a choice question needs at least two options")
+            ids = [o.id for o in self.options]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"option ids repeat: {ids}")
+        else:
+            if self.options:
+                raise ValueError("a number question has no options")
+            if self.min is None or self.max is None or self.min > self.max:
+                raise ValueError("a number question needs min <= max")
+        return self
+
+
+class Survey(Strict):
+    title: NonEmpty
+    regulation: NonEmpty
+    unsur: list[Unsur]
+    profile: list[ProfileQuestion] = Field(min_length=1)
+
+    @field_validator("unsur")
+    @classmethod
+    def _nine_in_order(cls, unsur: list[Unsur]) -> list[Unsur]:
+        codes = tuple(u.code for u in unsur)
+        if codes != UNSUR_CODES:
+            raise ValueError(f"expected the nine unsur U1..U9 in order, got {list(codes)}")
+        return unsur
+
+    @field_validator("profile")
+    @classmethod
+    def _unique_profile_ids(cls, profile: list[ProfileQuestion]) -> list[ProfileQuestion]:
+        ids = [q.id for q in profile]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"profile question ids repeat: {ids}")
+        return profile
+
+    def unsur_by_code(self, code: str) -> Unsur:
+        for u in self.unsur:
+            if u.code == code:
+                return u
+        raise KeyError(code)
+
+    def profile_question(self, question_id: str) -> ProfileQuestion:
+        for q in self.profile:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+
+# --- the services (Standar Pelayanan) ------------------------------------------------------
+
+
+class Service(Strict):
+    id: Identifier
+    order: int = Field(ge=1)
+    """Position in the unit's decree on its service standard."""
+    name: NonEmpty
+    short_name: NonEmpty
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    summary: NonEmpty
+    requirements: list[NonEmpty] = Field(min_length=1)
+    procedure: list[NonEmpty] = Field(min_length=1)
+    duration: NonEmpty
+    cost: NonEmpty
+    product: NonEmpty
+    where_when: NonEmpty
+    legal_basis: list[NonEmpty] = Field(default_factory=list)
+    notes: list[NonEmpty] = Field(default_factory=list)
+    confirmed_by_unit: bool
+    sources: list[NonEmpty] = Field(default_factory=list)
+
+
+# --- what the bot says -----------------------------------------------------------------------
+
+Text = NonEmpty
+
+
+class CliTexts(Strict):
+    """Words of the ``skm`` command's reports for officials."""
+
+    ikm_title: Text
+    col_unsur: Text
+    col_nrr: Text
+    col_nilai: Text
+    col_mutu: Text
+    respondents: Text
+    ikm_line: Text
+    lowest_title: Text
+    lowest_item: Text
+    sample_line: Text
+    sample_adequate: Text
+    sample_inadequate: Text
+    legacy_note: Text
+    no_data: Text
+    import_done: Text
+    content_ok: Text
+    search_none: Text
+    errors: dict[Problem, Text]
+
+    @field_validator("errors")
+    @classmethod
+    def _every_problem(cls, value: dict[Problem, str]) -> dict[Problem, str]:
+        missing = [p.value for p in Problem if p not in value]
+        if missing:
+            raise ValueError(f"wording missing for {missing}")
+        return value
+
+
+class Texts(Strict):
+    performance: dict[Literal["A", "B", "C", "D"], Text]
+    cli: CliTexts
+
+    @field_validator("performance")
+    @classmethod
+    def _all_grades(cls, value: dict[str, str]) -> dict[str, str]:
+        missing = {"A", "B", "C", "D"} - set(value)
+        if missing:
+            raise ValueError(f"labels missing for grades {sorted(missing)}")
+        return value

@@ -1,0 +1,171 @@
+"""Turning rows of a historical answer file into survey responses, validating every cell."""
+
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from skm_core.answer_files import AnswerRow, Cell, FileProblem
+from skm_core.content.loader import Content
+from skm_core.content.models import ProfileQuestion, Service
+from skm_core.problems import Problem
+from skm_core.responses import SurveyResponse
+
+IMPORT_CHANNEL = "import"
+DATE_COLUMNS = ("tanggal", "tanggal survei", "tanggal_survei", "date", "timestamp", "waktu")
+SERVICE_COLUMNS = ("layanan", "jenis layanan", "jenis_layanan")
+SUGGESTION_COLUMNS = ("saran", "saran dan masukan", "masukan")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+_TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%H.%M.%S", "%H.%M")
+# A survey without an hour is placed at midday, safely inside its local day.
+_MIDDAY = time(12, 0)
+
+
+def _first_present(columns: Sequence[str], row: AnswerRow) -> str | None:
+    for name in columns:
+        if name in row.fields:
+            return name
+    return None
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell == int(cell):
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def parse_local_datetime(cell: Cell) -> datetime | None:
+    """A date, or a date and time, as people type them in Indonesia (day before month)."""
+    if isinstance(cell, datetime):
+        return cell.replace(tzinfo=None)
+    if isinstance(cell, date):
+        return datetime.combine(cell, _MIDDAY)
+    text = _text(cell)
+    parts = text.split()
+    if not parts or len(parts) > 2:
+        return None
+    for date_format in _DATE_FORMATS:
+        try:
+            day = datetime.strptime(parts[0], date_format).date()
+        except ValueError:
+            continue
+        if len(parts) == 1:
+            return datetime.combine(day, _MIDDAY)
+        for time_format in _TIME_FORMATS:
+            try:
+                return datetime.combine(day, datetime.strptime(parts[1], time_format).time())
+            except ValueError:
+                continue
+        return None
+    return None
+
+
+def _service_lookup(services: Sequence[Service]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for s in services:
+        for key in (s.id, s.short_name, s.name):
+            lookup[key.casefold()] = s.id
+    return lookup
+
+
+def _profile_value(
+    path: Path, row: AnswerRow, column: str, question: ProfileQuestion
+) -> str | int | None:
+    raw = _text(row.fields.get(column))
+    if not raw:
+        return None
+    if question.kind == "number":
+        assert question.min is not None
+        assert question.max is not None
+        span = f"{question.min}–{question.max}"
+        try:
+            number = int(raw)
+        except ValueError:
+            raise FileProblem(
+                path, Problem.BAD_NUMBER, row=row.row, column=column, value=raw, detail=span
+            ) from None
+        if not question.min <= number <= question.max:
+            raise FileProblem(
+                path, Problem.BAD_NUMBER, row=row.row, column=column, value=raw, detail=span
+            )
+        return number
+    wanted = raw.casefold()
+    for option in question.options:
+        if wanted in (option.id.casefold(), option.label.casefold()):
+            return option.id
+    choices = ", ".join(o.label for o in question.options)
+    raise FileProblem(
+        path, Problem.BAD_OPTION, row=row.row, column=column, value=raw, detail=choices
+    )
+
+
+def responses_from_rows(
+    path: Path,
+    rows: Sequence[AnswerRow],
+    content: Content,
+    tz: ZoneInfo,
+    default_day: date | None = None,
+    batch: str | None = None,
+) -> list[SurveyResponse]:
+    """Every row as a response, or a FileProblem for the first cell that is not valid."""
+    services = _service_lookup(content.services)
+    example_ids = ", ".join(s.id for s in content.services[:3]) or "-"
+    responses: list[SurveyResponse] = []
+    for row in rows:
+        date_column = _first_present(DATE_COLUMNS, row)
+        local: datetime | None
+        if date_column is not None and _text(row.fields[date_column]):
+            local = parse_local_datetime(row.fields[date_column])
+            if local is None:
+                raise FileProblem(
+                    path,
+                    Problem.BAD_DATE,
+                    row=row.row,
+                    column=date_column,
+                    value=_text(row.fields[date_column]),
+                )
+        elif default_day is not None:
+            local = datetime.combine(default_day, _MIDDAY)
+        elif date_column is not None:
+            raise FileProblem(path, Problem.BAD_DATE, row=row.row, column=date_column, value="")
+        else:
+            raise FileProblem(path, Problem.NO_DATE, row=row.row)
+        service_id: str | None = None
+        service_column = _first_present(SERVICE_COLUMNS, row)
+        if service_column is not None:
+            name = _text(row.fields[service_column])
+            if name:
+                service_id = services.get(name.casefold())
+                if service_id is None:
+                    raise FileProblem(
+                        path,
+                        Problem.UNKNOWN_SERVICE,
+                        row=row.row,
+                        column=service_column,
+                        value=name,
+                        detail=example_ids,
+                    )
+        profile: dict[str, str | int] = {}
+        for question in content.survey.profile:
+            column = _first_present((question.id, question.id.replace("_", " ")), row)
+            if column is None:
+                continue
+            value = _profile_value(path, row, column, question)
+            if value is not None:
+                profile[question.id] = value
+        suggestion_column = _first_present(SUGGESTION_COLUMNS, row)
+        suggestion = _text(row.fields[suggestion_column]) if suggestion_column else ""
+        responses.append(
+            SurveyResponse(
+                submitted_at=local.replace(tzinfo=tz),
+                channel=IMPORT_CHANNEL,
+                answers=row.answers,
+                service_id=service_id,
+                profile=profile,
+                suggestion=suggestion or None,
+                import_batch=batch,
+            )
+        )
+    return responses

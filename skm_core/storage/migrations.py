@@ -1,0 +1,36 @@
+"""Versioned schema migrations, applied in order at start-up.
+
+A version is never edited once shipped: a change of schema is a new version.
+"""
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "survey responses",
+        """
+        CREATE TABLE survey_responses (
+            id             INTEGER PRIMARY KEY,
+            submitted_at   TEXT    NOT NULL,  -- UTC, ISO 8601 'YYYY-MM-DDTHH:MM:SSZ'
+            service_id     TEXT,
+            channel        TEXT    NOT NULL,  -- telegram | whatsapp | terminal | import
+            respondent_key TEXT,              -- keyed pseudonym; never a chat id or phone number
+            ticket_id      INTEGER,
+            ticketed       INTEGER NOT NULL DEFAULT 0 CHECK (ticketed IN (0, 1)),
+            profile        TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(profile)),
+            u1 INTEGER CHECK (u1 BETWEEN 1 AND 4),
+            u2 INTEGER CHECK (u2 BETWEEN 1 AND 4),
+            u3 INTEGER CHECK (u3 BETWEEN 1 AND 4),
+            u4 INTEGER CHECK (u4 BETWEEN 1 AND 4),
+            u5 INTEGER CHECK (u5 BETWEEN 1 AND 4),
+            u6 INTEGER CHECK (u6 BETWEEN 1 AND 4),
+            u7 INTEGER CHECK (u7 BETWEEN 1 AND 4),
+            u8 INTEGER CHECK (u8 BETWEEN 1 AND 4),
+            u9 INTEGER CHECK (u9 BETWEEN 1 AND 4),
+            suggestion     TEXT,
+            import_batch   TEXT
+        );
+        CREATE INDEX survey_responses_time ON survey_responses (submitted_at);
+        CREATE INDEX survey_responses_service_time ON survey_responses (service_id, submitted_at);
+        """,
+    ),
+)

@@ -1,0 +1,134 @@
+"""Reading answer files: the formats officials really have, and every way they go wrong."""
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from skm_core.answer_files import FileProblem, read_answer_file
+from skm_core.problems import Problem
+
+HEADER = "U1,U2,U3,U4,U5,U6,U7,U8,U9"
+
+
+def write(tmp_path: Path, text: str, name: str = "jawaban.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_comma_separated(tmp_path):
+    rows = read_answer_file(write(tmp_path, f"{HEADER}\n4,4,3,4,4,4,4,4,4\n"))
+    assert [r.answers for r in rows] == [(4, 4, 3, 4, 4, 4, 4, 4, 4)]
+    assert rows[0].row == 2
+
+
+def test_semicolons_as_excel_writes_them_in_an_indonesian_locale(tmp_path):
+    text = "Nama;u1;u2;u3;u4;u5;u6;u7;u8;u9;Saran\nBudi;4;3;2;1;4;3;2;1;4;Bagus, terima kasih\n"
+    rows = read_answer_file(write(tmp_path, text))
+    assert rows[0].answers == (4, 3, 2, 1, 4, 3, 2, 1, 4)
+    assert rows[0].fields == {"nama": "Budi", "saran": "Bagus, terima kasih"}
+
+
+def test_byte_order_mark_is_ignored(tmp_path):
+    rows = read_answer_file(write(tmp_path, f"\ufeff{HEADER}\n1,1,1,1,1,1,1,1,1\n"))
+    assert rows[0].answers == (1,) * 9
+
+
+def test_columns_in_any_order_and_case(tmp_path):
+    text = "u9,U8,u7,U6,u5,U4,u3,U2,u1\n1,2,3,4,1,2,3,4,1\n"
+    assert read_answer_file(write(tmp_path, text))[0].answers == (1, 4, 3, 2, 1, 4, 3, 2, 1)
+
+
+def test_empty_cells_are_not_answered_and_blank_lines_are_skipped(tmp_path):
+    text = f"{HEADER}\n4,,4,4,4,4,4,4, \n\n,,,,,,,,\n3,3,3,3,3,3,3,3,3\n"
+    rows = read_answer_file(write(tmp_path, text))
+    assert [r.answers for r in rows] == [
+        (4, None, 4, 4, 4, 4, 4, 4, None),
+        (3,) * 9,
+    ]
+    assert [r.row for r in rows] == [2, 5]
+
+
+@pytest.mark.parametrize("bad", ["5", "0", "x", "3.5", "4,0", "-1", "empat"])
+def test_a_value_other_than_one_to_four_names_row_and_column(tmp_path, bad):
+    text = f'{HEADER}\n4,4,4,4,4,4,4,4,4\n4,4,4,4,4,4,"{bad}",4,4\n'
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(write(tmp_path, text))
+    assert (err.value.problem, err.value.row, err.value.column) == (Problem.NOT_A_SCORE, 3, "U7")
+    assert err.value.value == bad
+
+
+def test_missing_answer_column(tmp_path):
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(write(tmp_path, "U1,U2,U3,U4,U5,U6,U7,U9\n4,4,4,4,4,4,4,4\n"))
+    assert (err.value.problem, err.value.row, err.value.column) == (Problem.MISSING_COLUMN, 1, "U8")
+
+
+def test_duplicate_answer_column(tmp_path):
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(write(tmp_path, f"{HEADER},u3\n" + "4," * 9 + "4\n"))
+    assert (err.value.problem, err.value.column) == (Problem.DUPLICATE_COLUMN, "U3")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "\ufeff"])
+def test_empty_file(tmp_path, text):
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(write(tmp_path, text))
+    assert err.value.problem is Problem.EMPTY_FILE
+
+
+def test_header_without_responses(tmp_path):
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(write(tmp_path, f"{HEADER}\n"))
+    assert err.value.problem is Problem.NO_RESPONSES
+
+
+def test_not_utf8(tmp_path):
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(
+            write(tmp_path, f"Nama,{HEADER}\nJosé,4,4,4,4,4,4,4,4,4\n", encoding="cp1252")
+        )
+    assert err.value.problem is Problem.NOT_UTF8
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(tmp_path / "tidak-ada.csv")
+    assert err.value.problem is Problem.UNREADABLE
+
+
+def test_unsupported_format(tmp_path):
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(write(tmp_path, "x", name="jawaban.pdf"))
+    assert err.value.problem is Problem.UNSUPPORTED_FORMAT
+
+
+def test_xlsx_with_numbers_text_and_blanks(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Tanggal", *[f"U{i}" for i in range(1, 10)]])
+    sheet.append(["2024-05-01", 4, 4.0, "3", None, 4, 4, 4, 4, 4])
+    path = tmp_path / "jawaban.xlsx"
+    book.save(path)
+    rows = read_answer_file(path)
+    assert rows[0].answers == (4, 4, 3, None, 4, 4, 4, 4, 4)
+    assert rows[0].fields == {"tanggal": "2024-05-01"}
+
+
+def test_xlsx_bad_cell(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append([f"U{i}" for i in range(1, 10)])
+    sheet.append([4, 4, 4, 4, 4, 4, 4, 4, 4.5])
+    path = tmp_path / "jawaban.xlsx"
+    book.save(path)
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(path)
+    assert (err.value.row, err.value.column, err.value.value) == (2, "U9", "4.5")
+
+
+def test_a_corrupt_xlsx_is_unreadable_not_a_crash(tmp_path):
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(write(tmp_path, "bukan zip", name="jawaban.xlsx"))
+    assert err.value.problem is Problem.UNREADABLE

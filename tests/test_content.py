@@ -1,0 +1,121 @@
+"""The shipped content is valid, and broken content is reported by file, field and reason."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from skm_core.content import ContentError, load_content, shipped_content_dir
+from skm_core.problems import Problem
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(shipped_content_dir(), target)
+    return target
+
+
+def test_questionnaire_has_the_nine_unsur_in_the_units_order(content):
+    names = [u.name for u in content.survey.unsur]
+    assert names[0] == "Persyaratan"
+    assert names[2] == "Waktu Penyelesaian"
+    assert names[7].startswith("Penanganan Pengaduan")
+    assert names[8] == "Sarana dan Prasarana"
+
+
+def test_answer_labels_are_worst_first(content):
+    biaya = content.survey.unsur_by_code("U4")
+    assert biaya.answers == ["Sangat mahal", "Cukup mahal", "Murah", "Gratis"]
+    pengaduan = content.survey.unsur_by_code("U8")
+    assert pengaduan.answers[-1] == "Dikelola dengan baik"
+
+
+def test_profile_questions(content):
+    assert [q.id for q in content.survey.profile] == [
+        "jenis_kelamin",
+        "usia",
+        "pendidikan",
+        "pekerjaan",
+    ]
+
+
+def test_every_file_problem_has_wording(content):
+    assert set(content.texts.cli.errors) == set(Problem)
+
+
+def test_unit_timezone_is_wita(content):
+    assert content.unit.timezone == "Asia/Makassar"
+
+
+def test_a_wrong_value_names_file_and_field(content_copy):
+    survey = content_copy / "survey.yaml"
+    survey.write_text(
+        survey.read_text(encoding="utf-8").replace(
+            "answers: [Buruk, Cukup, Baik, Sangat baik]", "answers: [Buruk, Baik]"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    [issue] = err.value.issues
+    assert issue.file == survey
+    assert issue.field == "unsur.8.answers"
+    assert "at least 4" in issue.reason
+
+
+def test_an_unknown_key_is_refused(content_copy):
+    unit = content_copy / "unit.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8") + "fax: 123\n", encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert [(i.file.name, i.field) for i in err.value.issues] == [("unit.yaml", "fax")]
+
+
+def test_yaml_syntax_error_names_the_line(content_copy):
+    texts = content_copy / "texts.yaml"
+    lines = texts.read_text(encoding="utf-8").splitlines()
+    lines[3] = "  A: [Sangat Baik"
+    texts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    [issue] = err.value.issues
+    assert issue.file == texts
+    assert issue.line is not None
+    assert f"texts.yaml:{issue.line}" in str(issue)
+
+
+def test_every_problem_is_reported_not_just_the_first(content_copy):
+    (content_copy / "unit.yaml").write_text("name: X\n", encoding="utf-8")
+    (content_copy / "survey.yaml").unlink()
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    files = {i.file.name for i in err.value.issues}
+    assert {"unit.yaml", "survey.yaml"} <= files
+    assert any(i.field == "timezone" for i in err.value.issues)
+
+
+def test_unknown_timezone_is_refused(content_copy):
+    unit = content_copy / "unit.yaml"
+    unit.write_text(
+        unit.read_text(encoding="utf-8").replace("Asia/Makassar", "Asia/Sangasanga"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError, match="unknown IANA timezone"):
+        load_content(content_copy)
+
+
+def test_content_check_command(skm_env, content_copy, capsys):
+    assert main(["content", "check", str(content_copy)]) == 0
+    assert "valid" in capsys.readouterr().out
+    (content_copy / "texts.yaml").write_text("performance: {}\n", encoding="utf-8")
+    assert main(["content", "check", str(content_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "texts.yaml" in err
+    assert "cli" in err
+
+
+def test_content_check_of_a_missing_folder(skm_env, tmp_path, capsys):
+    assert main(["content", "check", str(tmp_path / "nowhere")]) == 1
+    assert "does not exist" in capsys.readouterr().err

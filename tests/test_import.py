@@ -1,0 +1,115 @@
+"""`skm import` and `skm ikm --db`: historical responses in, the same IKM out."""
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from bot.cli import main
+
+HEADER = "tanggal;layanan;jenis_kelamin;usia;pendidikan;pekerjaan;U1;U2;U3;U4;U5;U6;U7;U8;U9;saran"
+
+
+def write(tmp_path: Path, lines: list[str], name: str = "lama.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ikm_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+    code, out, err = run(capsys, "ikm", *args, "--json")
+    assert code == 0, err
+    data: dict[str, object] = json.loads(out)
+    return data
+
+
+GOOD = [
+    HEADER,
+    "2024-05-02;kk;L;34;SMA;wirausaha;4;4;3;4;4;4;4;4;4;Pelayanan cepat",
+    "31/05/2024 15:45;sktm;Perempuan;51;sd;Lainnya;3;3;3;4;3;3;4;3;3;",
+    "2024-06-03;;p;;;;4;4;4;4;4;4;4;4;4;",
+]
+
+
+def test_import_then_ikm_from_the_database_equals_the_file(skm_env, tmp_path, capsys):
+    path = write(tmp_path, GOOD)
+    code, out, err = run(capsys, "import", str(path))
+    assert (code, err) == (0, "")
+    assert "3 respons" in out
+    from_db = ikm_json(capsys, "--db")
+    from_file = ikm_json(capsys, str(path))
+    assert from_db == from_file
+    assert from_db["respondents"] == 3
+
+
+def test_ikm_from_the_database_by_local_period_and_service(skm_env, tmp_path, capsys):
+    run(capsys, "import", str(write(tmp_path, GOOD)))
+    may = ikm_json(capsys, "--db", "--from", "2024-05-01", "--to", "2024-05-31")
+    assert may["respondents"] == 2
+    kk = ikm_json(capsys, "--db", "--layanan", "kk")
+    assert kk["respondents"] == 1
+    assert kk["ikm"] == round(25 * 35 / 9, 2)
+
+
+def test_an_empty_period_says_so(skm_env, tmp_path, capsys):
+    run(capsys, "import", str(write(tmp_path, GOOD)))
+    code, out, err = run(capsys, "ikm", "--db", "--from", "2025-01-01", "--json")
+    assert (code, out) == (1, "")
+    assert "Tidak ada jawaban survei" in err
+
+
+def test_unknown_service_filter_is_refused(skm_env, capsys):
+    code, out, err = run(capsys, "ikm", "--db", "--layanan", "paspor")
+    assert (code, out) == (2, "")
+    assert "paspor" in err
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "expected"),
+    [
+        ("2024-05-02;kk;L;34;SMA;wirausaha;4;4;3;4;4;4;4;7;4;", "baris 3, kolom U8"),
+        ("2024-13-02;kk;L;34;SMA;wirausaha;4;4;3;4;4;4;4;4;4;", "baris 3, kolom tanggal"),
+        ("2024-05-02;paspor;L;34;SMA;wirausaha;4;4;3;4;4;4;4;4;4;", 'layanan "paspor"'),
+        ("2024-05-02;kk;X;34;SMA;wirausaha;4;4;3;4;4;4;4;4;4;", "kolom jenis_kelamin"),
+        ("2024-05-02;kk;L;tiga;SMA;wirausaha;4;4;3;4;4;4;4;4;4;", "kolom usia"),
+        ("2024-05-02;kk;L;34;SMA;petani;4;4;3;4;4;4;4;4;4;", "kolom pekerjaan"),
+    ],
+)
+def test_a_bad_row_imports_nothing(skm_env, tmp_path, capsys, bad_row, expected):
+    path = write(tmp_path, [GOOD[0], GOOD[1], bad_row])
+    code, out, err = run(capsys, "import", str(path))
+    assert (code, out) == (2, "")
+    assert expected in err
+    code, _, _ = run(capsys, "ikm", "--db")
+    assert code == 1  # nothing was stored, not even the good first row
+
+
+def test_rows_without_a_date_need_the_tanggal_option(skm_env, tmp_path, capsys):
+    path = write(tmp_path, ["U1;U2;U3;U4;U5;U6;U7;U8;U9", "4;4;4;4;4;4;4;4;4"])
+    code, _, err = run(capsys, "import", str(path))
+    assert code == 2
+    assert "--tanggal" in err
+    code, _out, _ = run(capsys, "import", str(path), "--tanggal", "2024-02-29")
+    assert code == 0
+    assert ikm_json(capsys, "--db", "--from", "2024-02-29", "--to", "2024-02-29")["ikm"] == 100.0
+
+
+def test_import_from_xlsx_with_date_cells(skm_env, tmp_path, capsys):
+    from datetime import datetime
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Tanggal", "Layanan", *[f"U{i}" for i in range(1, 10)]])
+    sheet.append([datetime(2024, 7, 1, 9, 30), "Kartu Keluarga", *[3] * 9])
+    path = tmp_path / "lama.xlsx"
+    book.save(path)
+    code, _, err = run(capsys, "import", str(path))
+    assert code == 0, err
+    assert ikm_json(capsys, "--db", "--from", "2024-07-01", "--layanan", "kk")["ikm"] == 75.0

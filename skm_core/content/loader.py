@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from skm_core.content.models import Service, Survey, Texts, Unit
+from skm_core.content.models import SearchSettings, Service, Survey, Texts, Unit
 
 M = TypeVar("M", bound=BaseModel)
 
 UNIT_FILE = "unit.yaml"
 SURVEY_FILE = "survey.yaml"
 TEXTS_FILE = "texts.yaml"
+SEARCH_FILE = "search.yaml"
 SERVICES_DIR = "layanan"
 
 
@@ -45,6 +46,7 @@ class Content:
     unit: Unit
     survey: Survey
     texts: Texts
+    search: SearchSettings
     services: tuple[Service, ...]
 
     def service(self, service_id: str) -> Service | None:
@@ -137,7 +139,8 @@ def load_content(directory: Path) -> Content:
     unit = _validate(Unit, directory / UNIT_FILE, issues)
     survey = _validate(Survey, directory / SURVEY_FILE, issues)
     texts = _validate(Texts, directory / TEXTS_FILE, issues)
+    search = _validate(SearchSettings, directory / SEARCH_FILE, issues)
     services = _load_services(directory, issues)
-    if issues or unit is None or survey is None or texts is None:
+    if issues or unit is None or survey is None or texts is None or search is None:
         raise ContentError(issues)
-    return Content(directory, unit, survey, texts, tuple(services))
+    return Content(directory, unit, survey, texts, search, tuple(services))

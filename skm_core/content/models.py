@@ -114,11 +114,17 @@ class ProfileOption(Strict):
 
 class ProfileQuestion(Strict):
     id: Identifier
+    label: NonEmpty
     prompt: NonEmpty
     kind: Literal["choice", "number"]
     options: list[ProfileOption] = Field(default_factory=list)
     min: int | None = None
     max: int | None = None
+
+    def number_range(self) -> tuple[int, int]:
+        if self.min is None or self.max is None:
+            raise ValueError(f"{self.id} is not a number question")
+        return self.min, self.max
 
     @model_validator(mode="after")
     def _kind_matches(self) -> "ProfileQuestion":
@@ -181,6 +187,9 @@ class Service(Strict):
     name: NonEmpty
     short_name: NonEmpty
     aliases: list[NonEmpty] = Field(default_factory=list)
+    """Names people use for the service: each matches as a whole phrase."""
+    keywords: list[NonEmpty] = Field(default_factory=list)
+    """Single words that point to the service on their own, with less weight than a name."""
     summary: NonEmpty
     requirements: list[NonEmpty] = Field(min_length=1)
     procedure: list[NonEmpty] = Field(min_length=1)
@@ -192,6 +201,21 @@ class Service(Strict):
     notes: list[NonEmpty] = Field(default_factory=list)
     confirmed_by_unit: bool
     sources: list[NonEmpty] = Field(default_factory=list)
+
+
+# --- free-text search -----------------------------------------------------------------------
+
+
+class SearchSettings(Strict):
+    filler: list[NonEmpty]
+    """Words that carry no meaning for finding a service (syarat, gimana, mau, bikin, ...)."""
+    word_similarity_floor: float = Field(ge=0, le=1)
+    keyword_ceiling: float = Field(gt=0, le=100)
+    specificity_bias: float = Field(ge=0)
+    suggest_floor: float = Field(ge=0, le=100)
+    confident_floor: float = Field(ge=0, le=100)
+    confident_margin: float = Field(ge=0, le=100)
+    max_query_chars: int = Field(ge=10)
 
 
 # --- what the bot says -----------------------------------------------------------------------
@@ -230,9 +254,126 @@ class CliTexts(Strict):
         return value
 
 
+class CommandWords(Strict):
+    """What a person may type for each command, on channels with or without slash commands."""
+
+    start: list[NonEmpty]
+    menu: list[NonEmpty]
+    layanan: list[NonEmpty]
+    survei: list[NonEmpty]
+    batal: list[NonEmpty]
+    bantuan: list[NonEmpty]
+    back: list[NonEmpty]
+    yes: list[NonEmpty]
+    """Agreement, understood where a question asks for it (the survey's consent)."""
+    no: list[NonEmpty]
+
+    @model_validator(mode="after")
+    def _no_word_twice(self) -> "CommandWords":
+        seen: dict[str, str] = {}
+        for command, typed in self:
+            for word in typed:
+                key = word.casefold()
+                if key in seen:
+                    raise ValueError(f"{word!r} is a word of both {seen[key]} and {command}")
+                seen[key] = command
+        return self
+
+
+class ChatTexts(Strict):
+    welcome: Text
+    menu_prompt: Text
+    menu_info: Text
+    menu_survey: Text
+    menu_flow: Text
+    menu_contacts: Text
+    menu_help: Text
+    opt_back: Text
+    opt_menu: Text
+    opt_next: Text
+    opt_prev: Text
+    opt_services: Text
+    services_prompt: Text
+    services_page: Text
+    section_requirements: Text
+    section_procedure: Text
+    section_duration: Text
+    section_cost: Text
+    section_product: Text
+    section_where: Text
+    section_hours: Text
+    section_legal: Text
+    section_notes: Text
+    opt_requirements: Text
+    opt_procedure: Text
+    opt_time_cost: Text
+    opt_where: Text
+    opt_legal_notes: Text
+    no_legal_notes: Text
+    unconfirmed: Text
+    service_more: Text
+    hours_line: Text
+    flow_title: Text
+    flow_step: Text
+    flow_total: Text
+    contacts_title: Text
+    contacts_address: Text
+    contacts_phone: Text
+    contacts_email: Text
+    contacts_website: Text
+    contacts_channels: Text
+    channel_line: Text
+    help: Text
+    search_unsure: Text
+    search_none: Text
+    stale_option: Text
+    cancelled: Text
+    options_hint: Text
+    invalid_number: Text
+
+
+class SurveyTexts(Strict):
+    consent: Text
+    opt_agree: Text
+    opt_decline: Text
+    declined: Text
+    service_question: Text
+    service_fixed: Text
+    progress: Text
+    answer_label: Text
+    invalid_choice: Text
+    invalid_number: Text
+    suggestion_question: Text
+    opt_skip: Text
+    review_title: Text
+    review_line: Text
+    review_service: Text
+    review_suggestion: Text
+    no_suggestion: Text
+    opt_send: Text
+    opt_change: Text
+    change_prompt: Text
+    thanks: Text
+    cancelled: Text
+    expired: Text
+    opt_restart: Text
+    resumed: Text
+    already_today: Text
+    stale_answer: Text
+    opt_back: Text
+    opt_cancel: Text
+    ticket_used: Text
+    ticket_expired: Text
+    ticket_unknown: Text
+    unticketed_closed: Text
+
+
 class Texts(Strict):
     performance: dict[Literal["A", "B", "C", "D"], Text]
     cli: CliTexts
+    commands: CommandWords
+    chat: ChatTexts
+    survey: SurveyTexts
 
     @field_validator("performance")
     @classmethod

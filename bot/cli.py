@@ -6,6 +6,7 @@ data to report, 2 the input given on the command line is wrong.
 
 import argparse
 import asyncio
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -13,14 +14,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.settings import Settings
+from bot.terminal import CHANNEL as TERMINAL
+from bot.terminal import TerminalChat
 from skm_core.answer_files import FileProblem, read_answer_file
 from skm_core.content import Content, ContentError, load_content
+from skm_core.conversation.engine import Engine
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm_report import ikm_json, ikm_text
 from skm_core.importing import responses_from_rows
 from skm_core.periods import utc_bounds
 from skm_core.problems import Problem
+from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.responses import SurveyResponse
+from skm_core.search import ServiceSearch
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_responses, tally_responses
 
@@ -159,6 +165,57 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_cari(args: argparse.Namespace, settings: Settings) -> int:
+    content = _load(settings)
+    if content is None:
+        return EXIT_CONFIG
+    result = ServiceSearch(content.services, content.search).search(args.query)
+    if args.json:
+        found = [
+            {"id": m.service.id, "name": m.service.name, "score": m.score} for m in result.matches
+        ]
+        print(json.dumps(found, ensure_ascii=False))
+        return EXIT_OK
+    if not result.matches:
+        print(content.texts.cli.search_none.format(query=args.query))
+        return EXIT_OK
+    for match in result.matches:
+        print(f"{match.score:5.1f}  {match.service.id:<28} {match.service.name}")
+    return EXIT_OK
+
+
+async def _chat(settings: Settings, content: Content, identity: str) -> None:
+    key = load_or_create_key(settings.pseudonym_key_path)
+    user_key = Pseudonymizer(key).user_key(TERMINAL, identity)
+    async with await Database.open(settings.database_path) as db:
+        engine = Engine(db, content, settings.survey_policy())
+        await engine.forget_old_events()
+        await TerminalChat(engine, user_key, sys.stdin, sys.stdout).run()
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    content = _load(settings)
+    if content is None:
+        return EXIT_CONFIG
+    try:
+        asyncio.run(_chat(settings, content, args.as_user or getpass.getuser()))
+    except KeyboardInterrupt:
+        print()
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_bot_token is None:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set: starting the terminal chat (Ctrl-D to leave).",
+            file=sys.stderr,
+        )
+        args.as_user = None
+        return cmd_chat(args, settings)
+    print("the Telegram channel is not part of this build yet", file=sys.stderr)
+    return EXIT_CONFIG
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skm", description="SKM Bot: service information and the citizen satisfaction survey."
@@ -186,6 +243,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--tanggal", type=_iso_date, help="survey date for rows without a tanggal column"
     )
     imp.set_defaults(handler=cmd_import)
+
+    run = commands.add_parser("run", help="start the bot (terminal chat without a chat-app token)")
+    run.set_defaults(handler=cmd_run)
+
+    chat = commands.add_parser("chat", help="use the bot in this terminal")
+    chat.add_argument("--as", dest="as_user", help="who is chatting (default: the login name)")
+    chat.set_defaults(handler=cmd_chat)
+
+    cari = commands.add_parser("cari", help="search the services as the bot does")
+    cari.add_argument("query", help='a question, e.g. "syarat bikin kk"')
+    cari.add_argument("--json", action="store_true", help="a JSON list of {id, name, score}")
+    cari.set_defaults(handler=cmd_cari)
 
     content = commands.add_parser("content", help="work with the content folder")
     content_commands = content.add_subparsers(dest="content_command", required=True)

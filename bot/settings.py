@@ -1,5 +1,6 @@
 """Settings from the environment or a `.env` file; every one has a default that works locally."""
 
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -7,8 +8,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from skm_core.content import shipped_content_dir
+from skm_core.conversation.survey import SurveyPolicy
 
 DATABASE_FILE = "skm.sqlite3"
+PSEUDONYM_KEY_FILE = "pseudonym.key"
 
 
 class Settings(BaseSettings):
@@ -20,6 +23,10 @@ class Settings(BaseSettings):
     skm_content_dir: Path | None = None
     skm_timezone: str = "Asia/Makassar"
     skm_admin_telegram_ids: str = Field(default="", description="comma-separated user ids")
+    skm_survey_expiry_hours: float = Field(default=24, gt=0)
+    skm_accept_unticketed: bool = True
+    skm_daily_limit_per_service: int = Field(default=1, ge=0)
+    skm_ticket_days: float = Field(default=7, gt=0)
 
     @field_validator("skm_timezone")
     @classmethod
@@ -46,6 +53,17 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.skm_data_dir / DATABASE_FILE
+
+    @property
+    def pseudonym_key_path(self) -> Path:
+        return self.skm_data_dir / PSEUDONYM_KEY_FILE
+
+    def survey_policy(self) -> SurveyPolicy:
+        return SurveyPolicy(
+            expiry=timedelta(hours=self.skm_survey_expiry_hours),
+            accept_unticketed=self.skm_accept_unticketed,
+            daily_limit_per_service=self.skm_daily_limit_per_service,
+        )
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -77,16 +77,15 @@ def _profile_value(
     if not raw:
         return None
     if question.kind == "number":
-        assert question.min is not None
-        assert question.max is not None
-        span = f"{question.min}–{question.max}"
+        low, high = question.number_range()
+        span = f"{low}–{high}"
         try:
             number = int(raw)
         except ValueError:
             raise FileProblem(
                 path, Problem.BAD_NUMBER, row=row.row, column=column, value=raw, detail=span
             ) from None
-        if not question.min <= number <= question.max:
+        if not low <= number <= high:
             raise FileProblem(
                 path, Problem.BAD_NUMBER, row=row.row, column=column, value=raw, detail=span
             )

@@ -33,4 +33,41 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX survey_responses_service_time ON survey_responses (service_id, submitted_at);
         """,
     ),
+    (
+        2,
+        "conversation state and processed events",
+        """
+        CREATE TABLE conversations (
+            channel    TEXT NOT NULL,
+            user_key   TEXT NOT NULL,
+            state      TEXT NOT NULL CHECK (json_valid(state)),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (channel, user_key)
+        ) WITHOUT ROWID;
+        CREATE TABLE processed_events (
+            channel      TEXT NOT NULL,
+            event_id     TEXT NOT NULL,
+            processed_at TEXT NOT NULL,
+            PRIMARY KEY (channel, event_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX processed_events_time ON processed_events (processed_at);
+        CREATE INDEX survey_responses_respondent
+            ON survey_responses (respondent_key, submitted_at);
+        """,
+    ),
+    (
+        3,
+        "visit tickets",
+        """
+        CREATE TABLE tickets (
+            id         INTEGER PRIMARY KEY,
+            token      TEXT NOT NULL UNIQUE,
+            service_id TEXT,
+            issued_at  TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            issued_by  TEXT,          -- the issuing official's keyed pseudonym
+            used_at    TEXT
+        );
+        """,
+    ),
 )

@@ -75,3 +75,16 @@ async def tally_responses(
     if row is None:
         return Tally.empty()
     return Tally(int(row[0]), tuple(int(v) for v in row[1:10]), tuple(int(v) for v in row[10:19]))
+
+
+async def finished_by_respondent(
+    tx: Transaction, respondent_key: str, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Surveys one person finished without a ticket in [start, end), per service id."""
+    rows = await tx.fetch_all(
+        "SELECT service_id, COUNT(*) FROM survey_responses"
+        " WHERE respondent_key = ? AND ticketed = 0 AND submitted_at >= ? AND submitted_at < ?"
+        " AND service_id IS NOT NULL GROUP BY service_id",
+        (respondent_key, format_utc(start), format_utc(end)),
+    )
+    return {str(service): int(count) for service, count in rows}

@@ -1,0 +1,57 @@
+"""The terminal channel: the whole bot in a terminal, numbered options, on the same engine.
+
+It reads plain lines from standard input whether or not that is a terminal, so scripts and
+tests can drive it; the prompt is shown only to a person at a terminal.
+"""
+
+import asyncio
+import uuid
+from typing import TextIO
+
+from skm_core.conversation import Event, EventKind, Reply
+from skm_core.conversation.engine import Engine
+
+CHANNEL = "terminal"
+
+
+def render(replies: list[Reply]) -> str:
+    blocks: list[str] = []
+    for reply in replies:
+        lines = [reply.text]
+        if reply.attachment is not None:
+            lines.append(f"[{reply.attachment.kind}: {reply.attachment.path}]")
+        lines += [f"  {n}. {option.label}" for n, option in enumerate(reply.options, start=1)]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+class TerminalChat:
+    def __init__(self, engine: Engine, user_key: str, stdin: TextIO, stdout: TextIO) -> None:
+        self.engine = engine
+        self.user_key = user_key
+        self.stdin = stdin
+        self.stdout = stdout
+        self.interactive = stdin.isatty()
+
+    def _event(self, kind: EventKind, value: str = "") -> Event:
+        return Event(CHANNEL, self.user_key, uuid.uuid4().hex, kind, value)
+
+    async def _say(self, event: Event) -> None:
+        replies = await self.engine.handle(event)
+        if replies:
+            self.stdout.write(render(replies) + "\n\n")
+            self.stdout.flush()
+
+    async def run(self) -> None:
+        await self._say(self._event(EventKind.START))
+        while True:
+            if self.interactive:
+                self.stdout.write("> ")
+                self.stdout.flush()
+            line = await asyncio.to_thread(self.stdin.readline)
+            if not line:
+                return
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                continue
+            await self._say(self._event(EventKind.TEXT, text))

@@ -1,0 +1,370 @@
+"""One step of the conversation: (state, event, context) -> (new state, replies, effects), no I/O.
+
+Typed input is understood in this order: a command ("/menu" or the word "menu"), then the
+survey's answer when a survey is on screen, then the number or the words of an option on the
+current screen, and otherwise a question for the service search.
+"""
+
+from dataclasses import dataclass, field
+
+from skm_core.content.loader import Content
+from skm_core.conversation.channels import ChannelProfile
+from skm_core.conversation.messages import Event, EventKind, Option, Reply
+from skm_core.conversation.screens import (
+    BACK,
+    CONTACTS,
+    FLOW,
+    HELP,
+    INFO,
+    MENU,
+    PAGE_PREFIX,
+    SECTION_PREFIX,
+    SERVICE_PREFIX,
+    SURVEY,
+    Screens,
+    page_of,
+)
+from skm_core.conversation.state import DialogState, Screen, Section
+from skm_core.conversation.survey import (
+    CANCEL,
+    CHANGE,
+    CONSENT,
+    EDIT,
+    PAGE,
+    REVIEW,
+    SEND,
+    SERVICE,
+    SKIP,
+    SUGGESTION,
+    Answered,
+    StepContext,
+    SurveyDraft,
+    SurveyFlow,
+    SurveyPolicy,
+)
+from skm_core.conversation.survey import (
+    PREFIX as SURVEY_OPTION_PREFIX,
+)
+from skm_core.conversation.text_split import split_text
+from skm_core.conversation.typed import normalise, typed_number, typed_option
+from skm_core.conversation.view import View
+from skm_core.responses import SurveyResponse
+from skm_core.search import ServiceSearch
+
+MAX_SUGGESTIONS = 5
+
+
+@dataclass
+class Outcome:
+    state: DialogState
+    replies: list[Reply] = field(default_factory=list)
+    submissions: list[SurveyResponse] = field(default_factory=list)
+    """Finished surveys to store, in the same transaction as the new state."""
+
+
+class Dialogue:
+    def __init__(
+        self, content: Content, search: ServiceSearch, policy: SurveyPolicy | None = None
+    ) -> None:
+        self.content = content
+        self.search = search
+        self.screens = Screens(content)
+        self.survey = SurveyFlow(content, policy or SurveyPolicy())
+        self._commands: dict[str, str] = {
+            word.casefold(): command for command, words in content.texts.commands for word in words
+        }
+
+    # --- entry --------------------------------------------------------------------------
+
+    def step(self, state: DialogState, event: Event, ctx: StepContext) -> Outcome:
+        if event.kind is EventKind.START:
+            return self._start(state, ctx)
+        if event.kind is EventKind.COMMAND:
+            return self._command(state, event.value.casefold(), ctx)
+        if event.kind is EventKind.OPTION:
+            return self._choose(state, event.value, ctx)
+        return self._typed(state, event.value, ctx)
+
+    def _typed(self, state: DialogState, raw: str, ctx: StepContext) -> Outcome:
+        text = normalise(raw)
+        command = self._typed_command(text)
+        if command is not None and command not in ("yes", "no"):
+            return self._command(state, command, ctx)
+        if state.screen is Screen.SURVEY and state.survey is not None:
+            return self._survey_text(state, state.survey, text, raw, command, ctx)
+        view = self.screens.render(state, ctx.profile)
+        option = typed_option(view.options, text)
+        if option is not None:
+            return self._choose(state, option.id, ctx)
+        number = typed_number(text)
+        if number is not None and view.options:
+            lead = self.content.texts.chat.invalid_number.format(
+                number=number, count=len(view.options)
+            )
+            return self._show(state, ctx.profile, lead=lead)
+        return self._ask(state, text, ctx)
+
+    def _typed_command(self, text: str) -> str | None:
+        if text.startswith("/"):
+            name = text[1:].split(" ", 1)[0].split("@", 1)[0]
+            return self._commands.get(name)
+        return self._commands.get(text.strip(" .!?"))
+
+    # --- commands ----------------------------------------------------------------------
+
+    def _command(self, state: DialogState, command: str, ctx: StepContext) -> Outcome:
+        keep = state.survey
+        if command == "start":
+            return self._start(state, ctx)
+        if command == "menu":
+            return self._show(DialogState(survey=keep), ctx.profile)
+        if command == "layanan":
+            return self._show(DialogState(screen=Screen.SERVICES, survey=keep), ctx.profile)
+        if command == "bantuan":
+            return self._show(DialogState(screen=Screen.HELP, survey=keep), ctx.profile)
+        if command == "back":
+            return self._choose(state, self._back_option(state), ctx)
+        if command == "batal":
+            if state.survey is not None:
+                return self._leave_survey(self.content.texts.survey.cancelled, ctx)
+            return self._show(DialogState(), ctx.profile, lead=self.content.texts.chat.cancelled)
+        if command == "survei":
+            return self._open_survey(state, ctx)
+        return self._show(DialogState(survey=keep), ctx.profile)
+
+    def _back_option(self, state: DialogState) -> str:
+        if state.screen is Screen.SURVEY and state.survey is not None:
+            return f"sv:{state.survey.nonce}:back"
+        return BACK
+
+    def _start(self, state: DialogState, ctx: StepContext) -> Outcome:
+        ticket = ctx.ticket
+        if ticket is None:
+            return self._show(
+                DialogState(survey=state.survey), ctx.profile, lead=self.screens.welcome()
+            )
+        t = self.content.texts.survey
+        if ticket.status == "valid":
+            draft = self.survey.new_draft(ctx.now, ticket)
+            return self._show_survey(draft, ctx.profile, lead=self.screens.welcome())
+        lead = {"used": t.ticket_used, "expired": t.ticket_expired}.get(
+            ticket.status, t.ticket_unknown
+        )
+        return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
+
+    # --- options -----------------------------------------------------------------------
+
+    def _choose(self, state: DialogState, option_id: str, ctx: StepContext) -> Outcome:
+        if option_id == SURVEY:
+            return self._open_survey(state, ctx)
+        if option_id.startswith(SURVEY_OPTION_PREFIX):
+            return self._survey_option(state, option_id, ctx)
+        target = self._target(state, option_id, ctx.profile)
+        if target is None:
+            lead = self.content.texts.chat.stale_option
+            return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
+        target.survey = state.survey
+        return self._show(target, ctx.profile)
+
+    def _target(
+        self, state: DialogState, option_id: str, profile: ChannelProfile
+    ) -> DialogState | None:
+        simple = {
+            MENU: Screen.MENU,
+            INFO: Screen.SERVICES,
+            FLOW: Screen.FLOW,
+            CONTACTS: Screen.CONTACTS,
+            HELP: Screen.HELP,
+        }
+        if option_id in simple:
+            return DialogState(screen=simple[option_id])
+        if option_id == BACK:
+            return self._parent(state, profile)
+        if option_id.startswith(PAGE_PREFIX):
+            number = option_id.removeprefix(PAGE_PREFIX)
+            if not number.isdigit() or len(number) > 3:
+                return None
+            return DialogState(screen=Screen.SERVICES, page=int(number))
+        if option_id.startswith(SERVICE_PREFIX):
+            service_id = option_id.removeprefix(SERVICE_PREFIX)
+            if self.content.service(service_id) is None:
+                return None
+            return DialogState(screen=Screen.SERVICE, service_id=service_id)
+        if option_id.startswith(SECTION_PREFIX):
+            service_id, _, section = option_id.removeprefix(SECTION_PREFIX).partition(":")
+            if self.content.service(service_id) is None or section not in set(Section):
+                return None
+            return DialogState(
+                screen=Screen.SERVICE, service_id=service_id, section=Section(section)
+            )
+        return None
+
+    def _parent(self, state: DialogState, profile: ChannelProfile) -> DialogState:
+        if state.screen is Screen.SERVICE:
+            if state.section is not Section.REQUIREMENTS:
+                return DialogState(screen=Screen.SERVICE, service_id=state.service_id)
+            page = page_of(self.content, state.service_id, profile)
+            return DialogState(screen=Screen.SERVICES, page=page)
+        return DialogState()
+
+    # --- questions ---------------------------------------------------------------------
+
+    def _ask(self, state: DialogState, text: str, ctx: StepContext) -> Outcome:
+        result = self.search.search(text)
+        if result.confident and result.best is not None:
+            found = DialogState(
+                screen=Screen.SERVICE, service_id=result.best.service.id, survey=state.survey
+            )
+            return self._show(found, ctx.profile)
+        matches = [m.service.id for m in result.matches[:MAX_SUGGESTIONS]]
+        if not matches:
+            lead = self.content.texts.chat.search_none
+            return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
+        unsure = DialogState(screen=Screen.SEARCH, matches=matches, survey=state.survey)
+        return self._show(unsure, ctx.profile)
+
+    # --- the survey --------------------------------------------------------------------
+
+    def _open_survey(self, state: DialogState, ctx: StepContext) -> Outcome:
+        t = self.content.texts.survey
+        draft = state.survey
+        if draft is not None and self.survey.expired(draft, ctx.now):
+            return self._expired(ctx)
+        if draft is not None:
+            return self._show_survey(draft, ctx.profile, lead=t.resumed)
+        if not self.survey.policy.accept_unticketed:
+            return self._show(DialogState(), ctx.profile, lead=t.unticketed_closed)
+        return self._show_survey(self.survey.new_draft(ctx.now), ctx.profile)
+
+    def _expired(self, ctx: StepContext) -> Outcome:
+        t = self.content.texts.survey
+        lead = t.expired.format(hours=self.survey.expiry_hours())
+        view = View(
+            lead,
+            (Option(SURVEY, t.opt_restart), Option(MENU, self.content.texts.chat.opt_menu)),
+        )
+        return Outcome(DialogState(), self.replies(view, ctx.profile))
+
+    def _survey_option(self, state: DialogState, option_id: str, ctx: StepContext) -> Outcome:
+        draft = state.survey
+        if draft is None:
+            lead = self.content.texts.chat.stale_option
+            return self._show(DialogState(), ctx.profile, lead=lead)
+        if self.survey.expired(draft, ctx.now):
+            return self._expired(ctx)
+        answered = self.survey.interpret_option(draft, option_id)
+        if answered is None:
+            lead = self.content.texts.survey.stale_answer
+            return self._show_survey(draft, ctx.profile, lead=lead)
+        return self._survey_apply(draft, answered, "", ctx)
+
+    def _survey_text(
+        self,
+        state: DialogState,
+        draft: SurveyDraft,
+        text: str,
+        raw: str,
+        yes_no: str | None,
+        ctx: StepContext,
+    ) -> Outcome:
+        if self.survey.expired(draft, ctx.now):
+            return self._expired(ctx)
+        if draft.step == CONSENT and yes_no is not None:
+            return self._survey_apply(draft, Answered("answer", yes_no), raw, ctx)
+        view = self.survey.view(draft, ctx.profile)
+        answered = self.survey.interpret_text(draft, text, view)
+        if answered is None:
+            return self._show_survey(
+                draft, ctx.profile, lead=self.content.texts.survey.invalid_choice
+            )
+        return self._survey_apply(draft, answered, raw, ctx)
+
+    def _survey_apply(
+        self, draft: SurveyDraft, answered: Answered, raw: str, ctx: StepContext
+    ) -> Outcome:
+        t = self.content.texts.survey
+        flow = self.survey
+        draft = draft.model_copy(deep=True)
+        action = answered.action
+        if action == CANCEL:
+            return self._leave_survey(t.cancelled, ctx)
+        if action == "back":
+            previous = flow.previous_step(draft)
+            if previous is None:
+                return self._leave_survey("", ctx)
+            draft.step, draft.page = previous, 0
+            return self._show_survey(draft, ctx.profile)
+        if action == PAGE:
+            if answered.value.isdigit() and len(answered.value) <= 3:
+                draft.page = int(answered.value)
+            return self._show_survey(draft, ctx.profile)
+        if action == CHANGE:
+            draft.step, draft.page = CHANGE, 0
+            return self._show_survey(draft, ctx.profile)
+        if action == EDIT:
+            if draft.step != CHANGE or answered.value not in flow.questions(draft):
+                return self._show_survey(draft, ctx.profile, lead=t.stale_answer)
+            draft.step, draft.page, draft.reviewing = answered.value, 0, True
+            return self._show_survey(draft, ctx.profile)
+        if action == SEND:
+            return self._send(draft, ctx)
+        if action == SKIP:
+            if draft.step != SUGGESTION:
+                return self._show_survey(draft, ctx.profile, lead=t.stale_answer)
+            draft.suggestion = None
+            return self._advance(draft, ctx)
+        # An answer to the current step.
+        if draft.step == CONSENT:
+            if answered.value == "no":
+                return self._leave_survey(t.declined, ctx)
+            return self._advance(draft, ctx)
+        refusal = flow.accept(draft, answered.value, raw if draft.step == SUGGESTION else "")
+        if refusal is not None:
+            return self._show_survey(draft, ctx.profile, lead=refusal)
+        if (
+            draft.step == SERVICE
+            and not draft.ticket_id
+            and flow.over_daily_limit(draft.service_id, ctx)
+        ):
+            service = self.content.service(draft.service_id or "")
+            name = service.name if service else ""
+            return self._leave_survey(t.already_today.format(service=name), ctx)
+        return self._advance(draft, ctx)
+
+    def _advance(self, draft: SurveyDraft, ctx: StepContext) -> Outcome:
+        draft.step, draft.page = self.survey.next_step(draft), 0
+        if draft.step == REVIEW:
+            draft.reviewing = True
+        return self._show_survey(draft, ctx.profile)
+
+    def _send(self, draft: SurveyDraft, ctx: StepContext) -> Outcome:
+        t = self.content.texts.survey
+        if draft.step != REVIEW or not self.survey.complete(draft):
+            return self._show_survey(draft, ctx.profile, lead=t.stale_answer)
+        if not draft.ticket_id and self.survey.over_daily_limit(draft.service_id, ctx):
+            service = self.content.service(draft.service_id or "")
+            name = service.name if service else ""
+            return self._leave_survey(t.already_today.format(service=name), ctx)
+        outcome = self._leave_survey(t.thanks.format(unit=self.content.unit.short_name), ctx)
+        outcome.submissions.append(self.survey.response(draft, ctx))
+        return outcome
+
+    def _leave_survey(self, lead: str, ctx: StepContext) -> Outcome:
+        return self._show(DialogState(), ctx.profile, lead=lead)
+
+    def _show_survey(self, draft: SurveyDraft, profile: ChannelProfile, lead: str = "") -> Outcome:
+        state = DialogState(screen=Screen.SURVEY, survey=draft)
+        return Outcome(state, self.replies(self.survey.view(draft, profile), profile, lead))
+
+    # --- output ------------------------------------------------------------------------
+
+    def _show(self, state: DialogState, profile: ChannelProfile, lead: str = "") -> Outcome:
+        view = self.screens.render(state, profile)
+        return Outcome(state, self.replies(view, profile, lead))
+
+    def replies(self, view: View, profile: ChannelProfile, lead: str = "") -> list[Reply]:
+        text = f"{lead}\n\n{view.text}" if lead else view.text
+        pieces = split_text(text, profile.max_text)
+        replies = [Reply(piece) for piece in pieces[:-1]]
+        replies.append(Reply(pieces[-1], view.options))
+        return replies

@@ -1,0 +1,50 @@
+"""What goes into the conversation and what comes out of it."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class EventKind(StrEnum):
+    TEXT = "text"
+    """Something the person typed."""
+    OPTION = "option"
+    """An option the person chose (a button, a list row); the value is the option id."""
+    START = "start"
+    """The conversation was opened, optionally with a payload (a deep link's ticket token)."""
+    COMMAND = "command"
+    """A slash command; the value is the command name without the slash."""
+
+
+@dataclass(frozen=True)
+class Event:
+    channel: str
+    user_key: str
+    """The person's keyed pseudonym on that channel, never the raw chat id or phone number."""
+    event_id: str
+    """Unique per channel (Telegram update id, WhatsApp wamid): a redelivery has the same id."""
+    kind: EventKind
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    """Short and stable, at most 64 bytes (it travels as Telegram callback data)."""
+    label: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: str  # "image" | "document"
+    path: Path
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    options: tuple[Option, ...] = ()
+    attachment: Attachment | None = None
+    replaces_previous: bool = False
+    """A hint that the reply continues the previous step and may edit that message in place."""

@@ -1,0 +1,211 @@
+"""The information screens: what each one says and which options it offers.
+
+Option ids are self-contained (``svc:kk``, ``sec:kk:proc``, ``page:1``), so a button pressed on
+an old message still leads somewhere sensible instead of depending on where the person is now.
+"""
+
+from skm_core.content.loader import Content
+from skm_core.content.models import Service
+from skm_core.conversation.channels import ChannelProfile
+from skm_core.conversation.messages import Option
+from skm_core.conversation.state import DialogState, Screen, Section
+from skm_core.conversation.view import View, page_slices
+
+MENU = "menu"
+BACK = "back"
+INFO = "info"
+SURVEY = "survey"
+FLOW = "flow"
+CONTACTS = "contacts"
+HELP = "help"
+PAGE_PREFIX = "page:"
+SERVICE_PREFIX = "svc:"
+SECTION_PREFIX = "sec:"
+
+
+def page_of(content: Content, service_id: str | None, profile: ChannelProfile) -> int:
+    ids = [s.id for s in content.services]
+    if service_id not in ids:
+        return 0
+    position = ids.index(service_id)
+    for number, (start, end) in enumerate(page_slices(len(ids), profile.max_options)):
+        if start <= position < end:
+            return number
+    return 0
+
+
+class Screens:
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self.t = content.texts.chat
+
+    def menu_options(self) -> tuple[Option, ...]:
+        t = self.t
+        return (
+            Option(INFO, t.menu_info),
+            Option(SURVEY, t.menu_survey),
+            Option(FLOW, t.menu_flow),
+            Option(CONTACTS, t.menu_contacts),
+            Option(HELP, t.menu_help),
+        )
+
+    def welcome(self) -> str:
+        return self.t.welcome.format(unit=self.content.unit.name)
+
+    def menu(self) -> View:
+        return View(self.t.menu_prompt, self.menu_options())
+
+    def services(self, page: int, profile: ChannelProfile) -> View:
+        services = self.content.services
+        slices = page_slices(len(services), profile.max_options)
+        page = min(max(page, 0), len(slices) - 1)
+        start, end = slices[page]
+        options = [Option(f"{SERVICE_PREFIX}{s.id}", s.short_name) for s in services[start:end]]
+        if page > 0:
+            options.append(Option(f"{PAGE_PREFIX}{page - 1}", self.t.opt_prev))
+        if page < len(slices) - 1:
+            options.append(Option(f"{PAGE_PREFIX}{page + 1}", self.t.opt_next))
+        options.append(Option(MENU, self.t.opt_menu))
+        text = self.t.services_prompt
+        if len(slices) > 1:
+            text += "\n" + self.t.services_page.format(page=page + 1, pages=len(slices))
+        return View(text, tuple(options))
+
+    def service(self, service: Service, section: Section) -> View:
+        t = self.t
+        body = {
+            Section.REQUIREMENTS: self._requirements,
+            Section.PROCEDURE: self._procedure,
+            Section.TIME_COST: self._time_cost,
+            Section.WHERE: self._where,
+            Section.LEGAL_NOTES: self._legal_notes,
+        }[section](service)
+        parts = [service.name.upper()]
+        if section is Section.REQUIREMENTS:
+            parts.append(service.summary)
+        parts.append(body)
+        if not service.confirmed_by_unit:
+            parts.append(t.unconfirmed.format(unit=self.content.unit.short_name))
+        labels = {
+            Section.REQUIREMENTS: t.opt_requirements,
+            Section.PROCEDURE: t.opt_procedure,
+            Section.TIME_COST: t.opt_time_cost,
+            Section.WHERE: t.opt_where,
+            Section.LEGAL_NOTES: t.opt_legal_notes,
+        }
+        options = [
+            Option(f"{SECTION_PREFIX}{service.id}:{other.value}", label)
+            for other, label in labels.items()
+            if other is not section
+        ]
+        options += [Option(BACK, t.opt_back), Option(MENU, t.opt_menu)]
+        return View("\n\n".join(parts), tuple(options))
+
+    def _requirements(self, service: Service) -> str:
+        lines = [f"{self.t.section_requirements}:"]
+        lines += [f"{n}. {item}" for n, item in enumerate(service.requirements, start=1)]
+        return "\n".join(lines)
+
+    def _procedure(self, service: Service) -> str:
+        lines = [f"{self.t.section_procedure}:"]
+        lines += [f"{n}. {step}" for n, step in enumerate(service.procedure, start=1)]
+        return "\n".join(lines)
+
+    def _time_cost(self, service: Service) -> str:
+        t = self.t
+        return "\n\n".join(
+            [
+                f"{t.section_duration}:\n{service.duration}",
+                f"{t.section_cost}:\n{service.cost}",
+                f"{t.section_product}:\n{service.product}",
+            ]
+        )
+
+    def _hours(self) -> str:
+        return "\n".join(
+            self.t.hours_line.format(days=h.days, hours=h.hours)
+            for h in self.content.unit.opening_hours
+        )
+
+    def _where(self, service: Service) -> str:
+        t = self.t
+        return f"{t.section_where}:\n{service.where_when}\n\n{t.section_hours}:\n{self._hours()}"
+
+    def _legal_notes(self, service: Service) -> str:
+        t = self.t
+        parts: list[str] = []
+        if service.legal_basis:
+            parts.append(
+                "\n".join([f"{t.section_legal}:"] + [f"• {item}" for item in service.legal_basis])
+            )
+        if service.notes:
+            parts.append(
+                "\n".join([f"{t.section_notes}:"] + [f"• {item}" for item in service.notes])
+            )
+        return "\n\n".join(parts) or t.no_legal_notes
+
+    def flow(self) -> View:
+        t = self.t
+        steps = self.content.unit.paten_flow
+        lines = [t.flow_title.format(unit=self.content.unit.short_name), ""]
+        lines += [
+            t.flow_step.format(
+                step=s.step, description=s.description, actor=s.actor, minutes=s.minutes
+            )
+            for s in steps
+        ]
+        lines += ["", t.flow_total.format(minutes=sum(s.minutes for s in steps))]
+        return View("\n".join(lines), (Option(INFO, t.menu_info), Option(MENU, t.opt_menu)))
+
+    def contacts(self) -> View:
+        t = self.t
+        unit = self.content.unit
+        lines = [
+            t.contacts_title.format(unit=unit.short_name),
+            t.contacts_address.format(address=unit.address, postal_code=unit.postal_code),
+            t.contacts_phone.format(phone=unit.phone),
+            t.contacts_email.format(email=unit.email),
+            t.contacts_website.format(website=unit.website),
+            "",
+            f"{t.section_hours}:",
+            self._hours(),
+            "",
+            t.contacts_channels,
+        ]
+        lines += [
+            t.channel_line.format(name=c.name, contact=c.contact)
+            + (f"\n  {c.note}" if c.note else "")
+            for c in unit.complaint_channels
+        ]
+        return View("\n".join(lines), (Option(MENU, t.opt_menu),))
+
+    def help(self) -> View:
+        return View(self.t.help, self.menu_options())
+
+    def search_results(self, service_ids: list[str], found: bool) -> View:
+        t = self.t
+        options = [
+            Option(f"{SERVICE_PREFIX}{s.id}", s.short_name)
+            for s in (self.content.service(i) for i in service_ids)
+            if s is not None
+        ]
+        options += [Option(INFO, t.opt_services), Option(MENU, t.opt_menu)]
+        return View(t.search_unsure if found else t.search_none, tuple(options))
+
+    def render(self, state: DialogState, profile: ChannelProfile) -> View:
+        """The screen the person is on, as it is shown to them."""
+        if state.screen is Screen.SERVICES:
+            return self.services(state.page, profile)
+        if state.screen is Screen.SERVICE and state.service_id:
+            service = self.content.service(state.service_id)
+            if service is not None:
+                return self.service(service, state.section)
+        if state.screen is Screen.FLOW:
+            return self.flow()
+        if state.screen is Screen.CONTACTS:
+            return self.contacts()
+        if state.screen is Screen.HELP:
+            return self.help()
+        if state.screen is Screen.SEARCH:
+            return self.search_results(state.matches, bool(state.matches))
+        return self.menu()

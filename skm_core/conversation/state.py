@@ -1,0 +1,52 @@
+"""Where a person is in the conversation; stored as JSON between events."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from skm_core.conversation.survey import SurveyDraft
+
+
+class Screen(StrEnum):
+    MENU = "menu"
+    SERVICES = "services"
+    SERVICE = "service"
+    FLOW = "flow"
+    CONTACTS = "contacts"
+    HELP = "help"
+    SEARCH = "search"
+    SURVEY = "survey"
+
+
+class Section(StrEnum):
+    REQUIREMENTS = "req"
+    PROCEDURE = "proc"
+    TIME_COST = "time"
+    WHERE = "where"
+    LEGAL_NOTES = "legal"
+
+
+class DialogState(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    screen: Screen = Screen.MENU
+    page: int = 0
+    service_id: str | None = None
+    section: Section = Section.REQUIREMENTS
+    matches: list[str] = []
+    """Service ids offered by the last uncertain search."""
+    survey: SurveyDraft | None = None
+    """An unfinished survey; it stays while the person looks at other screens."""
+
+    def to_json(self) -> str:
+        return self.model_dump_json(exclude_defaults=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "DialogState":
+        """The stored state, or a fresh one when there is none or it cannot be read."""
+        if not text:
+            return cls()
+        try:
+            return cls.model_validate_json(text)
+        except ValidationError:
+            return cls()

@@ -1,0 +1,31 @@
+"""A screen as shown: its text and its options; and how long option lists are paged."""
+
+from dataclasses import dataclass
+
+from skm_core.conversation.messages import Option
+
+
+@dataclass(frozen=True)
+class View:
+    text: str
+    options: tuple[Option, ...]
+
+
+def page_slices(count: int, max_options: int | None) -> list[tuple[int, int]]:
+    """Index ranges of the service list's pages.
+
+    Every page keeps a place for "Menu utama" and for the "Sebelumnya"/"Berikutnya" it needs,
+    so that no page carries more options than the channel can show.
+    """
+    if max_options is None or count + 1 <= max_options:
+        return [(0, count)]
+    slices: list[tuple[int, int]] = []
+    start = 0
+    while start < count:
+        room = max_options - 1 - (1 if start > 0 else 0)  # menu, and "previous" after page 1
+        if count - start > room:
+            room -= 1  # "next"
+        end = min(count, start + max(room, 1))
+        slices.append((start, end))
+        start = end
+    return slices

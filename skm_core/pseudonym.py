@@ -1,0 +1,37 @@
+"""Keyed pseudonyms: people are stored under an HMAC of their chat identity, never the identity.
+
+The key lives outside the database, so a copy of the database alone cannot be linked back to
+chat ids or phone numbers.
+"""
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+KEY_BYTES = 32
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The installation's pseudonym key, created (readable by the owner only) on first use."""
+    if path.exists():
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(key) < 16:
+            raise ValueError(f"{path}: the pseudonym key is too short")
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(KEY_BYTES)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(key.hex())
+    return key
+
+
+class Pseudonymizer:
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def user_key(self, channel: str, identity: str) -> str:
+        message = f"{channel}:{identity}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]

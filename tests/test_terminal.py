@@ -1,0 +1,58 @@
+"""`skm chat` and `skm run` without a token: the terminal channel driven through standard input."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def skm(*args: str, stdin: str, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {"SKM_DATA_DIR": str(data), "PATH": "/usr/bin:/bin", "HOME": str(data)}
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("skm")), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_new_user_reads_requirements_in_the_terminal(tmp_path):
+    done = skm("chat", stdin="1\n12\n", data=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "  1. Informasi layanan" in done.stdout
+    assert "LEGALISASI SURAT KETERANGAN TIDAK MAMPU" in done.stdout
+    assert "Persyaratan:" in done.stdout
+
+
+def test_run_without_a_token_lands_in_the_terminal_chat(tmp_path):
+    done = skm("run", stdin="syarat surat pindah\n", data=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "TELEGRAM_BOT_TOKEN is not set" in done.stderr
+    assert "SURAT KETERANGAN PINDAH" in done.stdout.upper()
+
+
+def test_a_survey_in_the_terminal_reaches_the_database(tmp_path):
+    lines = ["survei", "ya", "12", "2", "41", "6", "1", *["4"] * 9, "1", "kirim"]
+    done = skm("chat", "--as", "budi", stdin="\n".join(lines) + "\n", data=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Terima kasih, penilaian Bapak/Ibu telah kami terima" in done.stdout
+    ikm = skm("ikm", "--db", "--json", stdin="", data=tmp_path)
+    assert '"respondents": 1' in ikm.stdout
+    assert '"ikm": 100.0' in ikm.stdout
+
+
+def test_the_conversation_continues_in_a_new_process(tmp_path):
+    skm("chat", "--as", "sari", stdin="survei\nya\n12\n", data=tmp_path)
+    done = skm("chat", "--as", "sari", stdin="survei\n", data=tmp_path)
+    assert "Melanjutkan survei" in done.stdout
+    assert "Jenis kelamin" in done.stdout
+
+
+def test_the_database_never_holds_the_login_name(tmp_path):
+    skm("chat", "--as", "rahasia-budi", stdin="survei\n", data=tmp_path)
+    files = list(tmp_path.glob("skm.sqlite3*"))
+    assert files
+    for path in files:
+        assert b"rahasia-budi" not in path.read_bytes()

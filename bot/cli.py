@@ -29,6 +29,7 @@ from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_responses, tally_responses
+from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
 
 EXIT_OK = 0
 EXIT_CONFIG = 1
@@ -212,8 +213,31 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         )
         args.as_user = None
         return cmd_chat(args, settings)
-    print("the Telegram channel is not part of this build yet", file=sys.stderr)
-    return EXIT_CONFIG
+    from bot.telegram_app import run_telegram
+
+    content = _load(settings)
+    if content is None:
+        return EXIT_CONFIG
+    return run_telegram(settings, content)
+
+
+def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
+    username = (args.username or settings.telegram_bot_username or "").lstrip("@")
+    if not username:
+        print("give the bot's username with --username or TELEGRAM_BOT_USERNAME", file=sys.stderr)
+        return EXIT_INPUT
+    link = f"https://t.me/{username}?start={POSTER_PAYLOAD}"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for suffix, render in ((".png", qr_png), (".svg", qr_svg)):
+        path = out / f"survei-telegram{suffix}"
+        path.write_bytes(render(link, scale=args.scale))
+        written.append(path)
+    print(link)
+    for path in written:
+        print(path)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -255,6 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
     cari.add_argument("query", help='a question, e.g. "syarat bikin kk"')
     cari.add_argument("--json", action="store_true", help="a JSON list of {id, name, score}")
     cari.set_defaults(handler=cmd_cari)
+
+    qr = commands.add_parser("qr", help="printable QR codes (PNG, SVG) of the counter poster")
+    qr.add_argument("--out", default=".", help="folder to write the files to")
+    qr.add_argument("--username", help="the Telegram bot's username")
+    qr.add_argument("--scale", type=int, default=12, choices=range(4, 41), metavar="4..40")
+    qr.set_defaults(handler=cmd_qr)
 
     content = commands.add_parser("content", help="work with the content folder")
     content_commands = content.add_subparsers(dest="content_command", required=True)

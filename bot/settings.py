@@ -1,5 +1,6 @@
 """Settings from the environment or a `.env` file; every one has a default that works locally."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,7 +19,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
     telegram_bot_token: SecretStr | None = None
+    telegram_bot_username: str | None = None
+    """Only for printing the poster QR without asking Telegram; the running bot asks getMe."""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_api_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_url: str | None = None
+    """Public HTTPS address Telegram posts updates to; polling is used when it is not set."""
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_path: str = "telegram"
+    skm_http_host: str = "127.0.0.1"
+    skm_http_port: int = Field(default=8080, ge=1, le=65535)
     skm_data_dir: Path = Path("data")
     skm_content_dir: Path | None = None
     skm_timezone: str = "Asia/Makassar"
@@ -53,6 +63,20 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.skm_data_dir / DATABASE_FILE
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret_alphabet(cls, value: SecretStr | None) -> SecretStr | None:
+        # The Bot API accepts 1-256 characters of A-Z, a-z, 0-9, _ and - as a secret token.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("use 1 to 256 characters from A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def ticket_validity(self) -> timedelta:
+        return timedelta(days=self.skm_ticket_days)
 
     @property
     def pseudonym_key_path(self) -> Path:

@@ -19,7 +19,7 @@ def render(replies: list[Reply]) -> str:
     for reply in replies:
         lines = [reply.text]
         if reply.attachment is not None:
-            lines.append(f"[{reply.attachment.kind}: {reply.attachment.path}]")
+            lines.append(f"[{reply.attachment.kind}: {reply.attachment.filename}]")
         lines += [f"  {n}. {option.label}" for n, option in enumerate(reply.options, start=1)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
@@ -35,6 +35,13 @@ class TerminalChat:
 
     def _event(self, kind: EventKind, value: str = "") -> Event:
         return Event(CHANNEL, self.user_key, uuid.uuid4().hex, kind, value)
+
+    def _line_event(self, text: str) -> Event:
+        # "/start TOKEN" opens a ticket's survey, as a deep link does on a chat app.
+        name, _, payload = text.strip().partition(" ")
+        if name == "/start":
+            return self._event(EventKind.START, payload.strip())
+        return self._event(EventKind.TEXT, text)
 
     async def _say(self, event: Event) -> None:
         replies = await self.engine.handle(event)
@@ -54,4 +61,4 @@ class TerminalChat:
             text = line.rstrip("\r\n")
             if not text.strip():
                 continue
-            await self._say(self._event(EventKind.TEXT, text))
+            await self._say(self._line_event(text))

@@ -56,3 +56,24 @@ def test_the_database_never_holds_the_login_name(tmp_path):
     assert files
     for path in files:
         assert b"rahasia-budi" not in path.read_bytes()
+
+
+def test_start_with_a_ticket_token_in_the_terminal(tmp_path):
+    done = skm("chat", stdin="/start no-such-ticket\n", data=tmp_path)
+    assert "Tautan survei ini tidak dikenal" in done.stdout
+
+
+def test_qr_poster_files(tmp_path):
+    done = skm(
+        "qr", "--out", str(tmp_path / "poster"), "--username", "@SkmBot", stdin="", data=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "https://t.me/SkmBot?start=survei" in done.stdout
+    assert (tmp_path / "poster" / "survei-telegram.png").read_bytes().startswith(b"\x89PNG")
+    assert b"<svg" in (tmp_path / "poster" / "survei-telegram.svg").read_bytes()
+
+
+def test_qr_needs_a_username(tmp_path):
+    done = skm("qr", "--out", str(tmp_path), stdin="", data=tmp_path)
+    assert done.returncode == 2
+    assert "--username" in done.stderr

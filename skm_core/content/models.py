@@ -328,8 +328,9 @@ class ChatTexts(Strict):
     search_none: Text
     stale_option: Text
     cancelled: Text
-    options_hint: Text
     invalid_number: Text
+    error: Text
+    non_text: Text
 
 
 class SurveyTexts(Strict):
@@ -368,8 +369,25 @@ class SurveyTexts(Strict):
     unticketed_closed: Text
 
 
+class OfficialTexts(Strict):
+    ticket_choose_service: Text
+    ticket_unknown_service: Text
+    ticket_issued: Text
+    ticket_issued_no_link: Text
+    ticket_caption: Text
+
+
+class CommandMenu(Strict):
+    citizen: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")], Text]
+    official: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")], Text]
+
+
 class Texts(Strict):
+    command_menu: CommandMenu
     performance: dict[Literal["A", "B", "C", "D"], Text]
+    months: list[NonEmpty] = Field(min_length=12, max_length=12)
+    datetime_format: Text
+    officials: OfficialTexts
     cli: CliTexts
     commands: CommandWords
     chat: ChatTexts

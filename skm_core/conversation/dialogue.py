@@ -50,6 +50,7 @@ from skm_core.conversation.typed import normalise, typed_number, typed_option
 from skm_core.conversation.view import View
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
+from skm_core.tickets import POSTER_PAYLOAD
 
 MAX_SUGGESTIONS = 5
 
@@ -78,9 +79,16 @@ class Dialogue:
 
     def step(self, state: DialogState, event: Event, ctx: StepContext) -> Outcome:
         if event.kind is EventKind.START:
-            return self._start(state, ctx)
+            return self._start(state, ctx, event.value.strip())
         if event.kind is EventKind.COMMAND:
-            return self._command(state, event.value.casefold(), ctx)
+            name = event.value.strip().split(" ", 1)[0].casefold()
+            command = self._commands.get(name)
+            if command is None:
+                # Answered exactly as the same text typed, so no command is revealed.
+                return self._typed(state, f"/{event.value}", ctx)
+            return self._command(state, command, ctx)
+        if event.kind is EventKind.UNREADABLE:
+            return self._again(state, ctx, self.content.texts.chat.non_text)
         if event.kind is EventKind.OPTION:
             return self._choose(state, event.value, ctx)
         return self._typed(state, event.value, ctx)
@@ -103,6 +111,12 @@ class Dialogue:
             )
             return self._show(state, ctx.profile, lead=lead)
         return self._ask(state, text, ctx)
+
+    def _again(self, state: DialogState, ctx: StepContext, lead: str) -> Outcome:
+        """The current screen once more, after a word about why."""
+        if state.screen is Screen.SURVEY and state.survey is not None:
+            return self._show_survey(state.survey, ctx.profile, lead=lead)
+        return self._show(state, ctx.profile, lead=lead)
 
     def _typed_command(self, text: str) -> str | None:
         if text.startswith("/"):
@@ -137,7 +151,9 @@ class Dialogue:
             return f"sv:{state.survey.nonce}:back"
         return BACK
 
-    def _start(self, state: DialogState, ctx: StepContext) -> Outcome:
+    def _start(self, state: DialogState, ctx: StepContext, payload: str = "") -> Outcome:
+        if payload == POSTER_PAYLOAD:
+            return self._open_survey(state, ctx)
         ticket = ctx.ticket
         if ticket is None:
             return self._show(

@@ -12,6 +12,7 @@ from skm_core.content.loader import Content
 from skm_core.conversation.channels import profile_for
 from skm_core.conversation.dialogue import Dialogue, Outcome
 from skm_core.conversation.messages import Event, EventKind, Reply
+from skm_core.conversation.officials import OfficialDesk
 from skm_core.conversation.state import DialogState
 from skm_core.conversation.survey import StepContext, SurveyPolicy, TicketInfo
 from skm_core.periods import local_day_start
@@ -23,8 +24,10 @@ from skm_core.storage.conversations import (
     save_state,
 )
 from skm_core.storage.database import Database, Transaction
+from skm_core.storage.officials import roles_of
 from skm_core.storage.responses import finished_by_respondent, insert_response
 from skm_core.storage.tickets import find_ticket, use_ticket
+from skm_core.tickets import POSTER_PAYLOAD
 
 Clock = Callable[[], datetime]
 MAX_TOKEN_CHARS = 64
@@ -41,13 +44,23 @@ class Engine:
         content: Content,
         policy: SurveyPolicy | None = None,
         clock: Clock = utc_now,
+        admin_keys: frozenset[tuple[str, str]] = frozenset(),
+        ticket_validity: timedelta = timedelta(days=7),
     ) -> None:
         self.db = db
         self.content = content
         self.clock = clock
         self.timezone = ZoneInfo(content.unit.timezone)
+        self.admin_keys = admin_keys
+        """(channel, user key) of the admins named in the settings."""
         search = ServiceSearch(content.services, content.search)
         self.dialogue = Dialogue(content, search, policy)
+        self.desk = OfficialDesk(content, search, self.timezone, ticket_validity)
+
+    @property
+    def start_links(self) -> dict[str, str]:
+        """Per channel, the start link template with {token}; adapters fill it in."""
+        return self.desk.start_links
 
     async def handle(self, event: Event) -> list[Reply]:
         """The replies to one event; none when the event was already processed."""
@@ -55,8 +68,11 @@ class Engine:
         async with self.db.transaction() as tx:
             if not await claim_event(tx, event.channel, event.event_id, now):
                 return []
-            state = DialogState.from_json(await load_state(tx, event.channel, event.user_key))
             ctx = await self._context(tx, event, now)
+            roles = await self._roles(tx, event)
+            if self.desk.serves(event, roles):
+                return await self.desk.handle(tx, event, ctx)
+            state = DialogState.from_json(await load_state(tx, event.channel, event.user_key))
             outcome = self.dialogue.step(state, event, ctx)
             outcome = await self._store_submissions(tx, outcome, ctx)
             await save_state(tx, event.channel, event.user_key, outcome.state.to_json(), now)
@@ -67,6 +83,12 @@ class Engine:
         async with self.db.transaction() as tx:
             return await forget_events_before(tx, self.clock() - keep)
 
+    async def _roles(self, tx: Transaction, event: Event) -> frozenset[str]:
+        roles = await roles_of(tx, event.channel, event.user_key)
+        if (event.channel, event.user_key) in self.admin_keys:
+            roles |= {"admin"}
+        return roles
+
     async def _context(self, tx: Transaction, event: Event, now: datetime) -> StepContext:
         local_today = now.astimezone(self.timezone).date()
         start = local_day_start(local_today, self.timezone)
@@ -74,7 +96,7 @@ class Engine:
             tx, event.user_key, start, start + timedelta(days=1)
         )
         ticket = None
-        if event.kind is EventKind.START and event.value.strip():
+        if event.kind is EventKind.START and event.value.strip() not in ("", POSTER_PAYLOAD):
             ticket = await self._ticket(tx, event.value.strip(), now)
         return StepContext(
             now=now,

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 
 class EventKind(StrEnum):
@@ -13,7 +12,9 @@ class EventKind(StrEnum):
     START = "start"
     """The conversation was opened, optionally with a payload (a deep link's ticket token)."""
     COMMAND = "command"
-    """A slash command; the value is the command name without the slash."""
+    """A slash command; the value is its name without the slash, then its arguments."""
+    UNREADABLE = "unreadable"
+    """A message the bot cannot read: a photo, a sticker, a voice note, a location."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class Option:
 @dataclass(frozen=True)
 class Attachment:
     kind: str  # "image" | "document"
-    path: Path
+    filename: str
+    data: bytes
     caption: str = ""
 
 

@@ -70,4 +70,28 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        4,
+        "officials and the audit log",
+        """
+        CREATE TABLE officials (
+            id         INTEGER PRIMARY KEY,
+            channel    TEXT NOT NULL,
+            user_key   TEXT NOT NULL,   -- keyed pseudonym, to recognise the official's events
+            address    TEXT NOT NULL,   -- where reports are delivered (chat id, phone number)
+            name       TEXT,
+            role       TEXT NOT NULL CHECK (role IN ('admin', 'pejabat', 'petugas')),
+            added_at   TEXT NOT NULL,
+            added_by   TEXT,
+            UNIQUE (channel, user_key, role)
+        );
+        CREATE TABLE audit_log (
+            id     INTEGER PRIMARY KEY,
+            at     TEXT NOT NULL,
+            actor  TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    ),
 )

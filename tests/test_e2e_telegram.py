@@ -1,0 +1,173 @@
+"""End to end: the real `skm run` process against the fake Bot API on 127.0.0.1."""
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.bot_api import TOKEN, FakeBotApi, serve_bot_api
+
+CITIZEN = 6001
+
+
+class Process:
+    def __init__(self, data: Path, base_url: str, extra: dict[str, str] | None = None) -> None:
+        self.data = data
+        env = {
+            **(extra or {}),
+            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SKM_"))},
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": base_url,
+            "TELEGRAM_API_FILE_URL": base_url.replace("/bot", "/file/bot"),
+            "SKM_DATA_DIR": str(data),
+        }
+        self.log = (data.parent / "skm.log").open("ab")
+        self.popen = subprocess.Popen(
+            [str(Path(sys.executable).with_name("skm")), "run"],
+            env=env,
+            cwd=data.parent,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def kill(self) -> None:
+        self.popen.send_signal(signal.SIGKILL)
+        self.popen.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def api() -> Iterator[tuple[FakeBotApi, str]]:
+    fake = FakeBotApi()
+    with serve_bot_api(fake) as base_url:
+        yield fake, base_url
+
+
+def say(api: FakeBotApi, text: str) -> None:
+    count = len(api.sent(CITIZEN))
+    api.push(api.text_update(CITIZEN, text))
+    api.wait_for(lambda: len(api.sent(CITIZEN)) > count)
+
+
+def press(api: FakeBotApi, label: str) -> None:
+    data = next(d for text, d in api.buttons(CITIZEN) if text.startswith(label))
+    count = len(api.sent(CITIZEN))
+    api.push(api.button_update(CITIZEN, data))
+    api.wait_for(lambda: len(api.sent(CITIZEN)) > count)
+
+
+def last(api: FakeBotApi) -> str:
+    return api.texts(CITIZEN)[-1]
+
+
+def test_citizen_reads_requirements_and_finishes_a_survey(api, tmp_path):
+    fake, base_url = api
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        fake.wait_for(lambda: any(c.method == "deleteWebhook" for c in fake.calls))
+        assert any(c.method == "setMyCommands" for c in fake.calls)
+        say(fake, "/start")
+        assert "Selamat datang" in last(fake)
+        say(fake, "syarat bikin kk apa aja")
+        assert "Persyaratan:" in last(fake)
+        say(fake, "/survei")
+        press(fake, "Ya")
+        press(fake, "Kartu Keluarga")
+        press(fake, "Laki-laki")
+        say(fake, "52")
+        press(fake, "SD")
+        press(fake, "Lainnya")
+        for score in ["4", "3", "3", "4", "4", "4", "4", "3", "4"]:
+            press(fake, f"{score} ·")
+        say(fake, "Antrean sudah tertib, terima kasih")
+        press(fake, "Kirim")
+        assert "Terima kasih" in last(fake)
+    finally:
+        bot.stop()
+    with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
+        rows = db.execute(
+            "SELECT service_id, channel, u1, u2, u9, suggestion FROM survey_responses"
+        ).fetchall()
+    assert rows == [("kk", "telegram", 4, 3, 4, "Antrean sudah tertib, terima kasih")]
+
+
+def test_killed_mid_survey_the_citizen_continues_at_the_same_question(api, tmp_path):
+    fake, base_url = api
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        fake.wait_for(lambda: any(c.method == "deleteWebhook" for c in fake.calls))
+        say(fake, "/survei")
+        press(fake, "Ya")
+        press(fake, "SKTM")
+        assert "Jenis kelamin" in last(fake)
+        bot.kill()
+        question_buttons = fake.buttons(CITIZEN)
+        bot = Process(tmp_path / "data", base_url)
+        data = next(d for text, d in question_buttons if text == "Perempuan")
+        count = len(fake.sent(CITIZEN))
+        fake.push(fake.button_update(CITIZEN, data))
+        fake.wait_for(lambda: len(fake.sent(CITIZEN)) > count)
+        assert "Berapa usia" in last(fake)
+    finally:
+        bot.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def post_update(port: int, update: dict[str, object], secret: str) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/telegram",
+        data=json.dumps(update).encode(),
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+    )
+    for _ in range(200):  # the server may still be starting
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return int(answer.status)
+        except urllib.error.HTTPError as refused:
+            return refused.code
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("the webhook server did not start")
+
+
+def test_webhook_mode_checks_the_secret_token(api, tmp_path):
+    fake, base_url = api
+    port = free_port()
+    webhook = {
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example.invalid/telegram",
+        "TELEGRAM_WEBHOOK_SECRET": "rahasia_123",
+        "SKM_HTTP_PORT": str(port),
+    }
+    bot = Process(tmp_path / "data", base_url, webhook)
+    try:
+        fake.wait_for(lambda: fake.webhook_url == webhook["TELEGRAM_WEBHOOK_URL"])
+        assert post_update(port, fake.text_update(CITIZEN, "/layanan"), "salah") == 403
+        assert post_update(port, fake.text_update(CITIZEN, "/layanan"), "rahasia_123") == 200
+        fake.wait_for(lambda: len(fake.sent(CITIZEN)) == 1)
+        assert "Silakan pilih layanan" in last(fake)
+    finally:
+        bot.stop()
+    assert len(fake.sent(CITIZEN)) == 1  # the refused update changed nothing

@@ -359,6 +359,7 @@ class SurveyTexts(Strict):
     expired: Text
     opt_restart: Text
     resumed: Text
+    kept: Text
     already_today: Text
     stale_answer: Text
     opt_back: Text

@@ -290,9 +290,15 @@ class Dialogue:
         view = self.survey.view(draft, ctx.profile)
         answered = self.survey.interpret_text(draft, text, view)
         if answered is None:
-            return self._show_survey(
-                draft, ctx.profile, lead=self.content.texts.survey.invalid_choice
-            )
+            found = self.search.search(text)
+            if found.confident and found.best is not None:
+                # A question in the middle of the survey: answered, and the draft kept.
+                page = DialogState(
+                    screen=Screen.SERVICE, service_id=found.best.service.id, survey=draft
+                )
+                return self._show(page, ctx.profile, lead=self.content.texts.survey.kept)
+            lead = self.content.texts.survey.invalid_choice
+            return self._show_survey(draft, ctx.profile, lead=lead)
         return self._survey_apply(draft, answered, raw, ctx)
 
     def _survey_apply(

@@ -350,3 +350,14 @@ async def test_whatsapp_survey_fits_ten_options_everywhere(engine):
     await fill_after_service(chat)
     await chat.choose("Ubah jawaban")
     assert len(chat.options) <= 10
+
+
+async def test_a_question_in_the_middle_of_the_survey_is_answered_and_the_draft_kept(chat):
+    await chat.type("survei")
+    await chat.choose("Ya")
+    await chat.choose("SKTM")
+    await chat.type("syarat surat ahli waris apa aja")
+    assert "AHLI WARIS" in chat.text
+    assert "tetap tersimpan" in chat.text
+    await chat.type("survei")
+    assert "Jenis kelamin" in chat.text

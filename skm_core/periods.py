@@ -1,7 +1,93 @@
-"""Turning the unit's calendar (local dates) into UTC instants for storage queries."""
+"""Report periods in the unit's calendar, and turning local dates into UTC instants.
 
+A period is a run of whole local days. Officials name periods in Indonesian ("minggu ini",
+"bulan lalu", "triwulan 2 2026", "semester 1", "2026", "2026-01-01..2026-03-31"); the words
+themselves live in content/texts.yaml.
+"""
+
+import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
+
+
+class PeriodKind(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    SEMESTER = "semester"
+    YEAR = "year"
+    RANGE = "range"
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: PeriodKind
+    first: date
+    last: date
+    """Inclusive."""
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def key(self) -> str:
+        """A stable name for ledgers: 'month:2026-11-01..2026-11-30'."""
+        return f"{self.kind.value}:{self.first.isoformat()}..{self.last.isoformat()}"
+
+    def previous(self) -> "Period":
+        """The period of the same kind (or the same length) just before this one."""
+        if self.kind is PeriodKind.WEEK:
+            return week_of(self.first - timedelta(days=7))
+        if self.kind is PeriodKind.MONTH:
+            return month_of(self.first - timedelta(days=1))
+        if self.kind is PeriodKind.QUARTER:
+            return quarter_of(self.first - timedelta(days=1))
+        if self.kind is PeriodKind.SEMESTER:
+            return semester_of(self.first - timedelta(days=1))
+        if self.kind is PeriodKind.YEAR:
+            return year_of(self.first - timedelta(days=1))
+        return Period(
+            PeriodKind.RANGE,
+            self.first - timedelta(days=self.days),
+            self.first - timedelta(days=1),
+        )
+
+    def utc_bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        return local_day_start(self.first, tz), local_day_start(self.last + timedelta(days=1), tz)
+
+
+def week_of(day: date) -> Period:
+    monday = day - timedelta(days=day.weekday())
+    return Period(PeriodKind.WEEK, monday, monday + timedelta(days=6))
+
+
+def month_of(day: date) -> Period:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return Period(PeriodKind.MONTH, first, following - timedelta(days=1))
+
+
+def quarter_of(day: date) -> Period:
+    start_month = 3 * ((day.month - 1) // 3) + 1
+    first = date(day.year, start_month, 1)
+    last = month_of(date(day.year, start_month + 2, 1)).last
+    return Period(PeriodKind.QUARTER, first, last)
+
+
+def semester_of(day: date) -> Period:
+    if day.month <= 6:
+        return Period(PeriodKind.SEMESTER, date(day.year, 1, 1), date(day.year, 6, 30))
+    return Period(PeriodKind.SEMESTER, date(day.year, 7, 1), date(day.year, 12, 31))
+
+
+def year_of(day: date) -> Period:
+    return Period(PeriodKind.YEAR, date(day.year, 1, 1), date(day.year, 12, 31))
+
+
+def last_days(today: date, days: int) -> Period:
+    return Period(PeriodKind.RANGE, today - timedelta(days=days - 1), today)
 
 
 def local_day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -15,3 +101,58 @@ def utc_bounds(
     start = local_day_start(first, tz) if first is not None else None
     end = local_day_start(last + timedelta(days=1), tz) if last is not None else None
     return start, end
+
+
+_NUMBER = r"(\d{1,2})"
+_YEAR = r"(\d{4})"
+
+
+def parse_period(text: str, today: date, words: dict[str, list[str]]) -> Period | None:
+    """A period named by an official, or None when the words are not understood.
+
+    `words` maps 'this_week', 'last_week', 'this_month', 'last_month', 'quarter', 'semester',
+    'year' to the phrases people use for them (from content).
+    """
+    said = " ".join(text.casefold().split())
+    if not said:
+        return None
+    if said in words.get("this_week", []):
+        return week_of(today)
+    if said in words.get("last_week", []):
+        return week_of(today - timedelta(days=7))
+    if said in words.get("this_month", []):
+        return month_of(today)
+    if said in words.get("last_month", []):
+        return month_of(month_of(today).first - timedelta(days=1))
+    if said in words.get("this_year", []):
+        return year_of(today)
+    if said in words.get("last_year", []):
+        return year_of(date(today.year - 1, 1, 1))
+    ranged = re.fullmatch(
+        r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|s\.?d\.?|-|sampai)\s*(\d{4}-\d{2}-\d{2})", said
+    )
+    if ranged:
+        try:
+            first, last = date.fromisoformat(ranged[1]), date.fromisoformat(ranged[2])
+        except ValueError:
+            return None
+        return Period(PeriodKind.RANGE, first, last) if first <= last else None
+    for kind, size in (("quarter", 3), ("semester", 6)):
+        for phrase in words.get(kind, []):
+            match = re.fullmatch(rf"{re.escape(phrase)}\s*{_NUMBER}(?:\s+{_YEAR})?", said)
+            if match:
+                number, year = int(match[1]), int(match[2] or today.year)
+                if not 1 <= number <= 12 // size:
+                    return None
+                first = date(year, (number - 1) * size + 1, 1)
+                return quarter_of(first) if size == 3 else semester_of(first)
+    for phrase in words.get("year", []):
+        match = re.fullmatch(rf"(?:{re.escape(phrase)}\s*)?{_YEAR}", said)
+        if match:
+            return year_of(date(int(match[1]), 1, 1))
+    month_match = re.fullmatch(rf"([a-z]+)\s+{_YEAR}", said)
+    if month_match:
+        for number, names in enumerate(words.get("months", []), start=1):
+            if month_match[1] == names:
+                return month_of(date(int(month_match[2]), number, 1))
+    return None

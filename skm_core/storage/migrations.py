@@ -94,4 +94,84 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        5,
+        "follow-up plans, complaints, invitations, population figures, outbox, report ledger",
+        """
+        CREATE TABLE follow_up_plans (
+            id            INTEGER PRIMARY KEY,
+            period_first  TEXT NOT NULL,   -- the survey period whose lowest unsur it addresses
+            period_last   TEXT NOT NULL,
+            unsur         TEXT NOT NULL
+                          CHECK (unsur IN ('U1','U2','U3','U4','U5','U6','U7','U8','U9')),
+            activity      TEXT NOT NULL,
+            target        TEXT NOT NULL,   -- as officials write it: 'Semester 1 2025'
+            due_date      TEXT,            -- the last day of the target, for 'overdue'
+            responsible   TEXT NOT NULL,
+            status        TEXT NOT NULL DEFAULT 'planned'
+                          CHECK (status IN ('planned', 'done', 'not_done')),
+            realisation   TEXT,
+            obstacles     TEXT,
+            created_at    TEXT NOT NULL,
+            created_by    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            updated_by    TEXT NOT NULL
+        );
+        CREATE TABLE complaints (
+            id          INTEGER PRIMARY KEY,
+            channel     TEXT NOT NULL,
+            user_key    TEXT NOT NULL,
+            address     TEXT,              -- where the answer goes; erased once it is delivered
+            kind        TEXT NOT NULL CHECK (kind IN ('complaint', 'question')),
+            text        TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            answer      TEXT,
+            answered_at TEXT,
+            answered_by TEXT
+        );
+        CREATE INDEX complaints_open ON complaints (answered_at, created_at);
+        CREATE TABLE invitations (
+            code        TEXT PRIMARY KEY,
+            role        TEXT NOT NULL CHECK (role IN ('admin', 'pejabat', 'petugas')),
+            created_at  TEXT NOT NULL,
+            expires_at  TEXT NOT NULL,
+            created_by  TEXT NOT NULL,
+            used_at     TEXT,
+            used_by     TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE population_figures (
+            period_key  TEXT PRIMARY KEY,
+            served      INTEGER NOT NULL CHECK (served >= 0),
+            entered_at  TEXT NOT NULL,
+            entered_by  TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE outbox (
+            id          INTEGER PRIMARY KEY,
+            channel     TEXT NOT NULL,
+            address     TEXT NOT NULL,
+            payload     TEXT NOT NULL CHECK (json_valid(payload)),
+            created_at  TEXT NOT NULL,
+            not_before  TEXT NOT NULL,
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            sent_at     TEXT,
+            failed_at   TEXT,
+            last_error  TEXT
+        );
+        CREATE INDEX outbox_pending ON outbox (channel, sent_at, failed_at, not_before);
+        CREATE TABLE report_deliveries (
+            report      TEXT NOT NULL,     -- weekly | monthly | semester
+            period_key  TEXT NOT NULL,
+            official_id INTEGER NOT NULL REFERENCES officials (id) ON DELETE CASCADE,
+            outbox_id   INTEGER REFERENCES outbox (id),
+            queued_at   TEXT NOT NULL,
+            PRIMARY KEY (report, period_key, official_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE report_subscriptions (
+            official_id INTEGER NOT NULL REFERENCES officials (id) ON DELETE CASCADE,
+            report      TEXT NOT NULL,
+            enabled     INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+            PRIMARY KEY (official_id, report)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )

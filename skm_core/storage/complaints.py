@@ -1,0 +1,93 @@
+"""Complaints and questions to a person: stored, answered by an official, delivered back."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from skm_core.storage.database import Database, Transaction, format_utc, parse_utc
+
+
+@dataclass(frozen=True)
+class Complaint:
+    id: int
+    channel: str
+    user_key: str
+    address: str | None
+    kind: str
+    text: str
+    created_at: datetime
+    answer: str | None
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ComplaintCounts:
+    open: int
+    oldest_open_at: datetime | None
+    answered_last_30_days: int
+
+
+_COLUMNS = "id, channel, user_key, address, kind, text, created_at, answer, answered_at"
+
+
+def _complaint(row: tuple[object, ...]) -> Complaint:
+    return Complaint(
+        id=int(str(row[0])),
+        channel=str(row[1]),
+        user_key=str(row[2]),
+        address=str(row[3]) if row[3] is not None else None,
+        kind=str(row[4]),
+        text=str(row[5]),
+        created_at=parse_utc(str(row[6])),
+        answer=str(row[7]) if row[7] is not None else None,
+        answered_at=parse_utc(str(row[8])) if row[8] else None,
+    )
+
+
+async def add_complaint(
+    tx: Transaction, channel: str, user_key: str, address: str, kind: str, text: str, now: datetime
+) -> int:
+    return await tx.insert(
+        "INSERT INTO complaints (channel, user_key, address, kind, text, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (channel, user_key, address, kind, text, format_utc(now)),
+    )
+
+
+async def get_complaint(tx: Transaction, complaint_id: int) -> Complaint | None:
+    row = await tx.fetch_one(f"SELECT {_COLUMNS} FROM complaints WHERE id = ?", (complaint_id,))
+    return _complaint(row) if row else None
+
+
+async def answer_complaint(
+    tx: Transaction, complaint_id: int, answer: str, now: datetime, by: str
+) -> bool:
+    """Record the answer and forget where the citizen is: the address was kept only for this."""
+    changed = await tx.execute(
+        "UPDATE complaints SET answer = ?, answered_at = ?, answered_by = ?, address = NULL"
+        " WHERE id = ? AND answered_at IS NULL",
+        (answer, format_utc(now), by, complaint_id),
+    )
+    return changed == 1
+
+
+async def open_complaints(tx: Transaction, limit: int = 20) -> list[Complaint]:
+    rows = await tx.fetch_all(
+        f"SELECT {_COLUMNS} FROM complaints WHERE answered_at IS NULL ORDER BY created_at LIMIT ?",
+        (limit,),
+    )
+    return [_complaint(r) for r in rows]
+
+
+async def complaint_counts(db: Database, now: datetime) -> ComplaintCounts:
+    row = await db.fetch_one(
+        "SELECT COUNT(*), MIN(created_at) FROM complaints WHERE answered_at IS NULL"
+    )
+    answered = await db.fetch_one(
+        "SELECT COUNT(*) FROM complaints WHERE answered_at >= ?",
+        (format_utc(now - timedelta(days=30)),),
+    )
+    return ComplaintCounts(
+        open=int(row[0]) if row else 0,
+        oldest_open_at=parse_utc(row[1]) if row and row[1] else None,
+        answered_last_30_days=int(answered[0]) if answered else 0,
+    )

@@ -1,0 +1,128 @@
+"""Follow-up plans (Rencana Tindak Lanjut) for the lowest unsur, and their realisation."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from skm_core.storage.database import Database, Transaction, format_utc
+
+PLANNED = "planned"
+DONE = "done"
+NOT_DONE = "not_done"
+STATUSES = (PLANNED, DONE, NOT_DONE)
+
+_COLUMNS = (
+    "id, period_first, period_last, unsur, activity, target, due_date, responsible, status,"
+    " realisation, obstacles"
+)
+
+
+@dataclass(frozen=True)
+class FollowUpPlan:
+    id: int
+    period_first: date
+    period_last: date
+    unsur: str
+    activity: str
+    target: str
+    due_date: date | None
+    responsible: str
+    status: str
+    realisation: str | None
+    obstacles: str | None
+
+
+def _plan(row: tuple[object, ...]) -> FollowUpPlan:
+    return FollowUpPlan(
+        id=int(str(row[0])),
+        period_first=date.fromisoformat(str(row[1])),
+        period_last=date.fromisoformat(str(row[2])),
+        unsur=str(row[3]),
+        activity=str(row[4]),
+        target=str(row[5]),
+        due_date=date.fromisoformat(str(row[6])) if row[6] else None,
+        responsible=str(row[7]),
+        status=str(row[8]),
+        realisation=str(row[9]) if row[9] is not None else None,
+        obstacles=str(row[10]) if row[10] is not None else None,
+    )
+
+
+async def add_plan(
+    tx: Transaction,
+    period_first: date,
+    period_last: date,
+    unsur: str,
+    activity: str,
+    target: str,
+    due_date: date | None,
+    responsible: str,
+    now: datetime,
+    by: str,
+) -> int:
+    moment = format_utc(now)
+    return await tx.insert(
+        "INSERT INTO follow_up_plans (period_first, period_last, unsur, activity, target,"
+        " due_date, responsible, created_at, created_by, updated_at, updated_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            period_first.isoformat(),
+            period_last.isoformat(),
+            unsur,
+            activity,
+            target,
+            due_date.isoformat() if due_date else None,
+            responsible,
+            moment,
+            by,
+            moment,
+            by,
+        ),
+    )
+
+
+async def record_realisation(
+    tx: Transaction,
+    plan_id: int,
+    status: str,
+    realisation: str | None,
+    obstacles: str | None,
+    now: datetime,
+    by: str,
+) -> bool:
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    changed = await tx.execute(
+        "UPDATE follow_up_plans SET status = ?, realisation = COALESCE(?, realisation),"
+        " obstacles = COALESCE(?, obstacles), updated_at = ?, updated_by = ? WHERE id = ?",
+        (status, realisation, obstacles, format_utc(now), by, plan_id),
+    )
+    return changed == 1
+
+
+async def plans_for_period(db: Database, first: date, last: date) -> list[FollowUpPlan]:
+    """Plans made for survey periods that overlap first..last."""
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM follow_up_plans WHERE period_first <= ? AND period_last >= ?"
+        " ORDER BY period_first, unsur, id",
+        (last.isoformat(), first.isoformat()),
+    )
+    return [_plan(r) for r in rows]
+
+
+async def open_plans(db: Database) -> list[FollowUpPlan]:
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM follow_up_plans WHERE status != ?"
+        " ORDER BY COALESCE(due_date, '9999-12-31'), id",
+        (DONE,),
+    )
+    return [_plan(r) for r in rows]
+
+
+async def all_plans(db: Database) -> list[FollowUpPlan]:
+    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM follow_up_plans ORDER BY id")
+    return [_plan(r) for r in rows]
+
+
+async def get_plan(tx: Transaction, plan_id: int) -> FollowUpPlan | None:
+    row = await tx.fetch_one(f"SELECT {_COLUMNS} FROM follow_up_plans WHERE id = ?", (plan_id,))
+    return _plan(row) if row else None

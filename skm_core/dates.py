@@ -1,9 +1,10 @@
 """Dates and times as people in the unit read them: local time, Indonesian month names."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from skm_core.content.models import Texts
+from skm_core.periods import Period, PeriodKind
 
 _ZONE_NAMES = {
     "Asia/Jakarta": "WIB",
@@ -27,3 +28,31 @@ def local_datetime_text(moment: datetime, tz: ZoneInfo, texts: Texts) -> str:
         time=f"{local:%H.%M}",
         zone=zone_abbreviation(tz),
     )
+
+
+def date_text(day: date, texts: Texts) -> str:
+    """'5 Desember 2026'."""
+    return texts.periods.date.format(day=day.day, month=texts.months[day.month - 1], year=day.year)
+
+
+def period_label(period: Period, texts: Texts) -> str:
+    """A period as people say it: 'November 2026', 'triwulan 4 2026', 'minggu 23 ... 29 ...'."""
+    words = texts.periods
+    first, last = period.first, period.last
+    if period.kind is PeriodKind.MONTH:
+        return words.month.format(month=texts.months[first.month - 1], year=first.year)
+    if period.kind is PeriodKind.QUARTER:
+        return words.quarter.format(number=(first.month - 1) // 3 + 1, year=first.year)
+    if period.kind is PeriodKind.SEMESTER:
+        return words.semester.format(number=1 if first.month <= 6 else 2, year=first.year)
+    if period.kind is PeriodKind.YEAR:
+        return words.year.format(year=first.year)
+    template = words.week if period.kind is PeriodKind.WEEK else words.range
+    return template.format(first=date_text(first, texts), last=date_text(last, texts))
+
+
+def period_words(texts: Texts) -> dict[str, list[str]]:
+    """The phrases officials use for periods, with the month names, for parse_period."""
+    words = {key: [w.casefold() for w in value] for key, value in texts.periods.words.items()}
+    words["months"] = [m.casefold() for m in texts.months]
+    return words

@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from skm_core.content.models import SearchSettings, Service, Survey, Texts, Unit
+from skm_core.content.report_texts import ReportTexts
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -16,6 +17,7 @@ UNIT_FILE = "unit.yaml"
 SURVEY_FILE = "survey.yaml"
 TEXTS_FILE = "texts.yaml"
 SEARCH_FILE = "search.yaml"
+REPORT_FILE = "report.yaml"
 SERVICES_DIR = "layanan"
 
 
@@ -47,6 +49,7 @@ class Content:
     survey: Survey
     texts: Texts
     search: SearchSettings
+    report: ReportTexts
     services: tuple[Service, ...]
 
     def service(self, service_id: str) -> Service | None:
@@ -140,7 +143,10 @@ def load_content(directory: Path) -> Content:
     survey = _validate(Survey, directory / SURVEY_FILE, issues)
     texts = _validate(Texts, directory / TEXTS_FILE, issues)
     search = _validate(SearchSettings, directory / SEARCH_FILE, issues)
+    report = _validate(ReportTexts, directory / REPORT_FILE, issues)
     services = _load_services(directory, issues)
     if issues or unit is None or survey is None or texts is None or search is None:
         raise ContentError(issues)
-    return Content(directory, unit, survey, texts, search, tuple(services))
+    if report is None:
+        raise ContentError(issues)
+    return Content(directory, unit, survey, texts, search, report, tuple(services))

@@ -383,8 +383,33 @@ class CommandMenu(Strict):
     official: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")], Text]
 
 
+class PeriodTexts(Strict):
+    week: Text
+    month: Text
+    quarter: Text
+    semester: Text
+    year: Text
+    range: Text
+    date: Text
+    words: dict[
+        Literal[
+            "this_week",
+            "last_week",
+            "this_month",
+            "last_month",
+            "this_year",
+            "last_year",
+            "quarter",
+            "semester",
+            "year",
+        ],
+        list[NonEmpty],
+    ]
+
+
 class Texts(Strict):
     command_menu: CommandMenu
+    periods: PeriodTexts
     performance: dict[Literal["A", "B", "C", "D"], Text]
     months: list[NonEmpty] = Field(min_length=12, max_length=12)
     datetime_format: Text

@@ -145,8 +145,13 @@ def load_content(directory: Path) -> Content:
     search = _validate(SearchSettings, directory / SEARCH_FILE, issues)
     report = _validate(ReportTexts, directory / REPORT_FILE, issues)
     services = _load_services(directory, issues)
-    if issues or unit is None or survey is None or texts is None or search is None:
-        raise ContentError(issues)
-    if report is None:
+    if (
+        issues
+        or unit is None
+        or survey is None
+        or texts is None
+        or search is None
+        or report is None
+    ):
         raise ContentError(issues)
     return Content(directory, unit, survey, texts, search, report, tuple(services))

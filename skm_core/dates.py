@@ -53,6 +53,8 @@ def period_label(period: Period, texts: Texts) -> str:
 
 def period_words(texts: Texts) -> dict[str, list[str]]:
     """The phrases officials use for periods, with the month names, for parse_period."""
-    words = {key: [w.casefold() for w in value] for key, value in texts.periods.words.items()}
+    words: dict[str, list[str]] = {
+        key: [w.casefold() for w in value] for key, value in texts.periods.words.items()
+    }
     words["months"] = [m.casefold() for m in texts.months]
     return words

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     skm_accept_unticketed: bool = True
     skm_daily_limit_per_service: int = Field(default=1, ge=0)
     skm_ticket_days: float = Field(default=7, gt=0)
+    skm_outbox_interval_seconds: float = Field(default=3, gt=0)
 
     @field_validator("skm_timezone")
     @classmethod

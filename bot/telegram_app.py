@@ -9,8 +9,10 @@ import logging
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from apscheduler.triggers.cron import CronTrigger
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -20,7 +22,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -38,8 +40,11 @@ from bot.settings import Settings
 from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
+from skm_core.delivery import RetryLater, Undeliverable
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
+from skm_core.scheduled_reports import SCHEDULES, ReportSchedule
 from skm_core.storage import Database
+from skm_core.storage.officials import list_officials
 
 CHANNEL = "telegram"
 log = logging.getLogger(__name__)
@@ -80,10 +85,67 @@ class TelegramChannel:
             admin_keys=admins,
             ticket_validity=self.settings.ticket_validity,
         )
+        await self.engine.register_admins(
+            {
+                (CHANNEL, self.pseudonyms.user_key(CHANNEL, str(user_id))): str(user_id)
+                for user_id in self.settings.admin_telegram_ids
+            }
+        )
         await self.engine.forget_old_events()
         username = application.bot.username
         self.engine.start_links[CHANNEL] = f"https://t.me/{username}?start={{token}}"
         await self._set_command_menus(application)
+        await self.engine.catch_up_reports()
+        self._schedule(application)
+
+    def _schedule(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        jobs = application.job_queue
+        if jobs is None:
+            raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
+        for schedule in SCHEDULES:
+            jobs.run_custom(
+                self._report_job,
+                job_kwargs={
+                    "trigger": CronTrigger(**schedule.cron(), timezone=self.settings.timezone),
+                    "id": f"report-{schedule.kind}",
+                    "replace_existing": True,
+                    # A stalled loop still sends; the ledger keeps a late firing from repeating.
+                    "misfire_grace_time": 3600,
+                    "coalesce": True,
+                },
+                data=schedule,
+                name=f"report-{schedule.kind}",
+            )
+        jobs.run_repeating(
+            self._outbox_job, interval=self.settings.skm_outbox_interval_seconds, first=1
+        )
+
+    async def _report_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if self.engine is None or context.job is None:
+            return
+        schedule = context.job.data
+        if isinstance(schedule, ReportSchedule):
+            await self.engine.queue_reports(schedule)
+        await self.engine.flush_outbox(CHANNEL, self.send_queued)
+
+    async def _outbox_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if self.engine is not None:
+            await self.engine.flush_outbox(CHANNEL, self.send_queued)
+
+    async def send_queued(self, address: str, replies: list[Reply]) -> None:
+        """Send a queued message, telling the outbox which failures pass and which do not."""
+        try:
+            await self.deliver(int(address), replies, None)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise RetryLater(str(exc), seconds) from exc
+        except Forbidden as exc:
+            raise Undeliverable(str(exc)) from exc
+        except BadRequest as exc:
+            raise Undeliverable(str(exc)) from exc
+        except (TimedOut, NetworkError) as exc:
+            raise RetryLater(str(exc)) from exc
 
     async def close(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         if self.db is not None:
@@ -94,14 +156,27 @@ class TelegramChannel:
     ) -> None:
         menu = self.content.texts.command_menu
         citizen = [BotCommand(name, text) for name, text in menu.citizen.items()]
-        official = citizen + [BotCommand(name, text) for name, text in menu.official.items()]
         await application.bot.set_my_commands(citizen, scope=BotCommandScopeDefault())
-        for user_id in self.settings.admin_telegram_ids:
-            try:
-                await application.bot.set_my_commands(official, scope=BotCommandScopeChat(user_id))
-            except (BadRequest, Forbidden) as exc:
-                # An admin who has not opened a chat with the bot yet has no chat to scope to.
-                log.warning("command menu for admin %s not set: %s", user_id, exc)
+        if self.db is None:
+            return
+        for official in await list_officials(self.db):
+            if official.channel == CHANNEL and official.address.lstrip("-").isdigit():
+                await self.set_official_menu(int(official.address), official.user_key)
+
+    async def set_official_menu(self, chat_id: int, user_key: str) -> None:
+        """Officials see their own commands in their chat's menu; citizens never see them."""
+        if self.engine is None:
+            return
+        roles = await self.engine.roles_of(CHANNEL, user_key)
+        commands = self.content.texts.command_menu.for_roles(roles)
+        try:
+            await self._bot.set_my_commands(
+                [BotCommand(name, text) for name, text in commands.items()],
+                scope=BotCommandScopeChat(chat_id),
+            )
+        except (BadRequest, Forbidden) as exc:
+            # Someone who has not opened a chat with the bot yet has no chat to scope to.
+            log.warning("command menu for chat %s not set: %s", chat_id, exc)
 
     # --- updates -> events ------------------------------------------------------------------
 
@@ -109,7 +184,9 @@ class TelegramChannel:
         user = update.effective_user
         assert user is not None  # the handlers only accept updates from a user in a private chat
         user_key = self.pseudonyms.user_key(CHANNEL, str(user.id))
-        return Event(CHANNEL, user_key, str(update.update_id), kind, value)
+        chat = update.effective_chat
+        address = str(chat.id) if chat is not None else ""
+        return Event(CHANNEL, user_key, str(update.update_id), kind, value, address)
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         payload = " ".join(context.args or [])
@@ -120,7 +197,10 @@ class TelegramChannel:
         text = (message.text or "") if message else ""
         name = text.split(" ", 1)[0].lstrip("/").split("@", 1)[0]
         value = " ".join([name, *(context.args or [])])
-        await self._handle(update, self._event(update, EventKind.COMMAND, value))
+        event = self._event(update, EventKind.COMMAND, value)
+        await self._handle(update, event)
+        if name == "daftar" and update.effective_chat is not None:
+            await self.set_official_menu(update.effective_chat.id, event.user_key)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -178,7 +258,8 @@ class TelegramChannel:
                         filename=attachment.filename,
                         caption=attachment.caption or None,
                     )
-            await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply.options))
+            if reply.text:
+                await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply.options))
 
     @property
     def _bot(self) -> Any:
@@ -223,10 +304,10 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     channel.application = application
-    citizen_commands = list(content.texts.command_menu.citizen)
-    official_commands = list(content.texts.command_menu.official)
+    menu = content.texts.command_menu
+    known = [*menu.citizen, *menu.petugas, *menu.pejabat, *menu.admin, "menu", "daftar"]
     application.add_handler(CommandHandler("start", channel.on_start, filters=PRIVATE))
-    commands = [c for c in [*citizen_commands, *official_commands, "menu"] if c != "start"]
+    commands = [c for c in dict.fromkeys(known) if c != "start"]
     application.add_handler(CommandHandler(commands, channel.on_command, filters=PRIVATE))
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, channel.on_text))
     application.add_handler(CallbackQueryHandler(channel.on_button))

@@ -14,7 +14,7 @@ from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, compute_ikm
 from skm_core.periods import Period
 from skm_core.sample import krejcie_morgan
 from skm_core.storage.complaints import ComplaintCounts, complaint_counts
-from skm_core.storage.database import Database
+from skm_core.storage.database import Reader
 from skm_core.storage.followup import FollowUpPlan, open_plans, plans_for_period
 from skm_core.storage.population import population_figure, tickets_issued
 from skm_core.storage.responses import (
@@ -107,7 +107,7 @@ def _index(tally: Tally) -> Fraction | None:
 
 
 async def build_summary(
-    db: Database, content: Content, period: Period, now: datetime, tz: ZoneInfo
+    db: Reader, content: Content, period: Period, now: datetime, tz: ZoneInfo
 ) -> Summary:
     start, end = period.utc_bounds(tz)
     tally = await tally_responses(db, start, end)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,6 +24,28 @@ UNSUR_CODES: tuple[str, ...] = tuple(f"U{i}" for i in range(1, 10))
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+CommandName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
+
+
+def _keys(*required: str) -> AfterValidator:
+    """A mapping that must name every one of `required`, and nothing else."""
+
+    def check(value: dict[str, object]) -> dict[str, object]:
+        missing = [k for k in required if k not in value]
+        unknown = [k for k in value if k not in required]
+        if missing or unknown:
+            raise ValueError(
+                f"expected the keys {list(required)}; missing {missing}, unknown {unknown}"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+ROLES = ("admin", "pejabat", "petugas")
+REPORT_KINDS = ("weekly", "monthly", "semester")
+COMPLAINT_KINDS = ("complaint", "question")
+Words = dict[str, NonEmpty]
 
 
 class Strict(BaseModel):
@@ -331,6 +354,12 @@ class ChatTexts(Strict):
     invalid_number: Text
     error: Text
     non_text: Text
+    opt_complaint: Text
+    opt_question: Text
+    complaint_prompt: Text
+    question_prompt: Text
+    complaint_received: Text
+    complaint_kinds: Annotated[Words, _keys(*COMPLAINT_KINDS)]
 
 
 class SurveyTexts(Strict):
@@ -376,11 +405,84 @@ class OfficialTexts(Strict):
     ticket_issued: Text
     ticket_issued_no_link: Text
     ticket_caption: Text
+    roles: Annotated[Words, _keys(*ROLES)]
+    invite_usage: Text
+    invite_created: Text
+    registered: Text
+    already_registered: Text
+    officials_title: Text
+    official_line: Text
+    officials_none: Text
+    officials_hint: Text
+    removed: Text
+    remove_usage: Text
+    remove_unknown: Text
+    period_unknown: Text
+    export_caption: Text
+    export_kinds: Annotated[Words, _keys("xlsx", "csv", "pdf")]
+    population_usage: Text
+    population_set: Text
+    plans_title: Text
+    plan_line: Text
+    plan_overdue: Text
+    plan_status: Annotated[Words, _keys("planned", "done", "not_done")]
+    plans_none: Text
+    plans_usage: Text
+    plan_added: Text
+    plan_updated: Text
+    plan_invalid: Text
+    plan_reasons: Annotated[Words, _keys("fields", "period", "unsur", "empty", "plan")]
+    complaints_title: Text
+    complaint_line: Text
+    complaints_none: Text
+    complaints_hint: Text
+    complaint_kinds: Annotated[Words, _keys(*COMPLAINT_KINDS)]
+    age_days: Text
+    age_hours: Text
+    complaint_forward: Text
+    answer_usage: Text
+    answer_unknown: Text
+    answer_sent: Text
+    answer_to_citizen: Text
+    schedules_title: Text
+    schedule_line: Text
+    schedule_on: Text
+    schedule_off: Text
+    schedule_usage: Text
+    schedule_names: Annotated[Words, _keys(*REPORT_KINDS)]
+    schedule_words: Annotated[dict[str, list[NonEmpty]], _keys(*REPORT_KINDS)]
+    schedule_on_words: list[NonEmpty]
+    schedule_off_words: list[NonEmpty]
+    report_intro: Text
+
+    def role_name(self, role: str) -> str:
+        return self.roles.get(role, role)
+
+    def schedule_name(self, report: str) -> str:
+        return self.schedule_names.get(report, report)
+
+    def report_for_word(self, word: str) -> str | None:
+        return next((kind for kind, words in self.schedule_words.items() if word in words), None)
 
 
 class CommandMenu(Strict):
-    citizen: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")], Text]
-    official: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")], Text]
+    """Commands and their descriptions, for citizens and for each role of officials."""
+
+    citizen: dict[CommandName, Text]
+    petugas: dict[CommandName, Text]
+    pejabat: dict[CommandName, Text]
+    admin: dict[CommandName, Text]
+
+    def for_roles(self, roles: frozenset[str]) -> dict[str, str]:
+        """The commands a person with these roles may use (an admin may use all)."""
+        menu = dict(self.citizen)
+        if "admin" in roles or "petugas" in roles:
+            menu.update(self.petugas)
+        if "admin" in roles or "pejabat" in roles:
+            menu.update(self.pejabat)
+        if "admin" in roles:
+            menu.update(self.admin)
+        return menu
 
 
 class PeriodTexts(Strict):
@@ -407,7 +509,36 @@ class PeriodTexts(Strict):
     ]
 
 
+class SummaryTexts(Strict):
+    title: Text
+    no_responses: Text
+    respondents: Text
+    ikm: Text
+    change_up: Text
+    change_down: Text
+    change_same: Text
+    no_previous: Text
+    unsur_title: Text
+    unsur_line: Text
+    lowest_title: Text
+    lowest_line: Text
+    services_title: Text
+    service_line: Text
+    no_ikm: Text
+    sample_entered: Text
+    sample_tickets: Text
+    sample_unknown: Text
+    sample_adequate: Text
+    sample_short: Text
+    suggestions_title: Text
+    suggestion_line: Text
+    plans_line: Text
+    complaints_line: Text
+    complaints_oldest: Text
+
+
 class Texts(Strict):
+    summary: SummaryTexts
     command_menu: CommandMenu
     periods: PeriodTexts
     performance: dict[Literal["A", "B", "C", "D"], Text]

@@ -8,10 +8,12 @@ current screen, and otherwise a question for the service search.
 from dataclasses import dataclass, field
 
 from skm_core.content.loader import Content
+from skm_core.content.models import COMPLAINT_KINDS
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.messages import Event, EventKind, Option, Reply
 from skm_core.conversation.screens import (
     BACK,
+    COMPLAINT_PREFIX,
     CONTACTS,
     FLOW,
     HELP,
@@ -53,6 +55,7 @@ from skm_core.search import ServiceSearch
 from skm_core.tickets import POSTER_PAYLOAD
 
 MAX_SUGGESTIONS = 5
+MAX_COMPLAINT_CHARS = 2000
 
 
 @dataclass
@@ -61,6 +64,8 @@ class Outcome:
     replies: list[Reply] = field(default_factory=list)
     submissions: list[SurveyResponse] = field(default_factory=list)
     """Finished surveys to store, in the same transaction as the new state."""
+    complaints: list[tuple[str, str]] = field(default_factory=list)
+    """(kind, text) of complaints and questions to store and forward to the officials."""
 
 
 class Dialogue:
@@ -100,6 +105,8 @@ class Dialogue:
             return self._command(state, command, ctx)
         if state.screen is Screen.SURVEY and state.survey is not None:
             return self._survey_text(state, state.survey, text, raw, command, ctx)
+        if state.screen is Screen.COMPLAINT and state.complaint_kind and text:
+            return self._complain(state, state.complaint_kind, raw, ctx)
         view = self.screens.render(state, ctx.profile)
         option = typed_option(view.options, text)
         if option is not None:
@@ -182,6 +189,11 @@ class Dialogue:
         target.survey = state.survey
         return self._show(target, ctx.profile)
 
+    def _complain(self, state: DialogState, kind: str, raw: str, ctx: StepContext) -> Outcome:
+        outcome = self._show(DialogState(survey=state.survey), ctx.profile)
+        outcome.complaints.append((kind, raw.strip()[:MAX_COMPLAINT_CHARS]))
+        return outcome
+
     def _target(
         self, state: DialogState, option_id: str, profile: ChannelProfile
     ) -> DialogState | None:
@@ -196,6 +208,11 @@ class Dialogue:
             return DialogState(screen=simple[option_id])
         if option_id == BACK:
             return self._parent(state, profile)
+        if option_id.startswith(COMPLAINT_PREFIX):
+            kind = option_id.removeprefix(COMPLAINT_PREFIX)
+            if kind not in COMPLAINT_KINDS:
+                return None
+            return DialogState(screen=Screen.COMPLAINT, complaint_kind=kind)
         if option_id.startswith(PAGE_PREFIX):
             number = option_id.removeprefix(PAGE_PREFIX)
             if not number.isdigit() or len(number) > 3:
@@ -233,9 +250,6 @@ class Dialogue:
             )
             return self._show(found, ctx.profile)
         matches = [m.service.id for m in result.matches[:MAX_SUGGESTIONS]]
-        if not matches:
-            lead = self.content.texts.chat.search_none
-            return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
         unsure = DialogState(screen=Screen.SEARCH, matches=matches, survey=state.survey)
         return self._show(unsure, ctx.profile)
 

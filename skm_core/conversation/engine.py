@@ -12,11 +12,14 @@ from skm_core.content.loader import Content
 from skm_core.conversation.channels import profile_for
 from skm_core.conversation.dialogue import Dialogue, Outcome
 from skm_core.conversation.messages import Event, EventKind, Reply
-from skm_core.conversation.officials import OfficialDesk
 from skm_core.conversation.state import DialogState
 from skm_core.conversation.survey import StepContext, SurveyPolicy, TicketInfo
+from skm_core.delivery import Sender, flush_outbox
+from skm_core.desk import OfficialDesk
 from skm_core.periods import local_day_start
+from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
 from skm_core.search import ServiceSearch
+from skm_core.storage.complaints import add_complaint
 from skm_core.storage.conversations import (
     claim_event,
     forget_events_before,
@@ -24,7 +27,8 @@ from skm_core.storage.conversations import (
     save_state,
 )
 from skm_core.storage.database import Database, Transaction
-from skm_core.storage.officials import roles_of
+from skm_core.storage.officials import add_official, officials_with_role, roles_of
+from skm_core.storage.outbox import enqueue
 from skm_core.storage.responses import finished_by_respondent, insert_response
 from skm_core.storage.tickets import find_ticket, use_ticket
 from skm_core.tickets import POSTER_PAYLOAD
@@ -55,7 +59,7 @@ class Engine:
         """(channel, user key) of the admins named in the settings."""
         search = ServiceSearch(content.services, content.search)
         self.dialogue = Dialogue(content, search, policy)
-        self.desk = OfficialDesk(content, search, self.timezone, ticket_validity)
+        self.desk = OfficialDesk(db, content, search, self.timezone, ticket_validity)
 
     @property
     def start_links(self) -> dict[str, str]:
@@ -70,13 +74,74 @@ class Engine:
                 return []
             ctx = await self._context(tx, event, now)
             roles = await self._roles(tx, event)
+            served = None
             if self.desk.serves(event, roles):
-                return await self.desk.handle(tx, event, ctx)
-            state = DialogState.from_json(await load_state(tx, event.channel, event.user_key))
-            outcome = self.dialogue.step(state, event, ctx)
-            outcome = await self._store_submissions(tx, outcome, ctx)
-            await save_state(tx, event.channel, event.user_key, outcome.state.to_json(), now)
-        return outcome.replies
+                served = await self.desk.handle(tx, event, ctx, roles)
+            if served is None:
+                return await self._converse(tx, event, ctx)
+        if served.later is not None:
+            return [*served.replies, *await served.later()]
+        return served.replies
+
+    async def _converse(self, tx: Transaction, event: Event, ctx: StepContext) -> list[Reply]:
+        state = DialogState.from_json(await load_state(tx, event.channel, event.user_key))
+        outcome = self.dialogue.step(state, event, ctx)
+        outcome = await self._store_submissions(tx, outcome, ctx)
+        receipts = [await self._store_complaint(tx, event, ctx, c) for c in outcome.complaints]
+        await save_state(tx, event.channel, event.user_key, outcome.state.to_json(), ctx.now)
+        return [*receipts, *outcome.replies]
+
+    async def _store_complaint(
+        self, tx: Transaction, event: Event, ctx: StepContext, complaint: tuple[str, str]
+    ) -> Reply:
+        kind, text = complaint
+        address = event.address or event.user_key
+        number = await add_complaint(
+            tx, event.channel, event.user_key, address, kind, text, ctx.now
+        )
+        t = self.content.texts
+        forward = t.officials.complaint_forward.format(
+            kind_title=t.chat.complaint_kinds[kind], id=number, channel=event.channel, text=text
+        )
+        for official in await officials_with_role(tx, ("pejabat", "admin")):
+            await enqueue(tx, official.channel, official.address, [Reply(forward)], ctx.now)
+        return Reply(t.chat.complaint_received.format(kind=t.chat.complaint_kinds[kind], id=number))
+
+    async def roles_of(self, channel: str, user_key: str) -> frozenset[str]:
+        roles = await roles_of(self.db, channel, user_key)
+        return roles | ({"admin"} if (channel, user_key) in self.admin_keys else set())
+
+    async def register_admins(self, addresses: dict[tuple[str, str], str]) -> None:
+        """Record the admins named in the settings, so reports and forwards can reach them."""
+        now = self.clock()
+        async with self.db.transaction() as tx:
+            for (channel, user_key), address in addresses.items():
+                await add_official(
+                    tx, channel, user_key, address, "admin", now, added_by="settings"
+                )
+
+    async def queue_reports(self, schedule: ReportSchedule, now: datetime | None = None) -> int:
+        """Queue the report of the period the schedule last closed, for whoever lacks it."""
+        now = now or self.clock()
+        fire = schedule.latest_fire(now, self.timezone)
+        t = self.content.texts.officials
+        return await queue_scheduled_report(
+            self.db,
+            self.content,
+            schedule,
+            fire,
+            now,
+            self.timezone,
+            self.desk.summaries.summary_replies,
+            t.report_intro.format(name=t.schedule_name(schedule.kind)),
+        )
+
+    async def catch_up_reports(self) -> int:
+        """At start-up: queue whatever report a schedule should have queued while down."""
+        return sum([await self.queue_reports(schedule) for schedule in SCHEDULES])
+
+    async def flush_outbox(self, channel: str, send: Sender) -> int:
+        return await flush_outbox(self.db, channel, send, self.clock())
 
     async def forget_old_events(self, keep: timedelta = timedelta(days=7)) -> int:
         """Trim the ledger of processed events; redeliveries come within hours, not days."""
@@ -85,9 +150,7 @@ class Engine:
 
     async def _roles(self, tx: Transaction, event: Event) -> frozenset[str]:
         roles = await roles_of(tx, event.channel, event.user_key)
-        if (event.channel, event.user_key) in self.admin_keys:
-            roles |= {"admin"}
-        return roles
+        return roles | ({"admin"} if (event.channel, event.user_key) in self.admin_keys else set())
 
     async def _context(self, tx: Transaction, event: Event, now: datetime) -> StepContext:
         local_today = now.astimezone(self.timezone).date()

@@ -26,6 +26,9 @@ class Event:
     """Unique per channel (Telegram update id, WhatsApp wamid): a redelivery has the same id."""
     kind: EventKind
     value: str = ""
+    address: str = ""
+    """Where the channel delivers to this person (chat id, phone number). Stored only where a
+    later message must reach them: an official's reports, the answer to their complaint."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ HELP = "help"
 PAGE_PREFIX = "page:"
 SERVICE_PREFIX = "svc:"
 SECTION_PREFIX = "sec:"
+COMPLAINT_PREFIX = "cmp:"
 
 
 def page_of(content: Content, service_id: str | None, profile: ChannelProfile) -> int:
@@ -177,7 +178,17 @@ class Screens:
             + (f"\n  {c.note}" if c.note else "")
             for c in unit.complaint_channels
         ]
-        return View("\n".join(lines), (Option(MENU, t.opt_menu),))
+        options = (
+            Option(f"{COMPLAINT_PREFIX}complaint", t.opt_complaint),
+            Option(f"{COMPLAINT_PREFIX}question", t.opt_question),
+            Option(MENU, t.opt_menu),
+        )
+        return View("\n".join(lines), options)
+
+    def complaint(self, kind: str | None) -> View:
+        t = self.t
+        prompt = t.complaint_prompt if kind == "complaint" else t.question_prompt
+        return View(prompt, (Option(MENU, t.opt_menu),))
 
     def help(self) -> View:
         return View(self.t.help, self.menu_options())
@@ -189,7 +200,11 @@ class Screens:
             for s in (self.content.service(i) for i in service_ids)
             if s is not None
         ]
-        options += [Option(INFO, t.opt_services), Option(MENU, t.opt_menu)]
+        options += [
+            Option(INFO, t.opt_services),
+            Option(f"{COMPLAINT_PREFIX}question", t.opt_question),
+            Option(MENU, t.opt_menu),
+        ]
         return View(t.search_unsure if found else t.search_none, tuple(options))
 
     def render(self, state: DialogState, profile: ChannelProfile) -> View:
@@ -208,4 +223,6 @@ class Screens:
             return self.help()
         if state.screen is Screen.SEARCH:
             return self.search_results(state.matches, bool(state.matches))
+        if state.screen is Screen.COMPLAINT:
+            return self.complaint(state.complaint_kind)
         return self.menu()

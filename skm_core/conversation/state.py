@@ -16,6 +16,7 @@ class Screen(StrEnum):
     HELP = "help"
     SEARCH = "search"
     SURVEY = "survey"
+    COMPLAINT = "complaint"
 
 
 class Section(StrEnum):
@@ -35,6 +36,8 @@ class DialogState(BaseModel):
     section: Section = Section.REQUIREMENTS
     matches: list[str] = []
     """Service ids offered by the last uncertain search."""
+    complaint_kind: str | None = None
+    """On the complaint screen: whether a complaint or a question is being written."""
     survey: SurveyDraft | None = None
     """An unfinished survey; it stays while the person looks at other screens."""
 

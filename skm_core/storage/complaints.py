@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from skm_core.storage.database import Database, Transaction, format_utc, parse_utc
+from skm_core.storage.database import Reader, Transaction, format_utc, parse_utc
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ async def open_complaints(tx: Transaction, limit: int = 20) -> list[Complaint]:
     return [_complaint(r) for r in rows]
 
 
-async def complaint_counts(db: Database, now: datetime) -> ComplaintCounts:
+async def complaint_counts(db: Reader, now: datetime) -> ComplaintCounts:
     row = await db.fetch_one(
         "SELECT COUNT(*), MIN(created_at) FROM complaints WHERE answered_at IS NULL"
     )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from skm_core.storage.database import Database, Transaction, format_utc
+from skm_core.storage.database import Reader, Transaction, format_utc
 
 PLANNED = "planned"
 DONE = "done"
@@ -99,7 +99,7 @@ async def record_realisation(
     return changed == 1
 
 
-async def plans_for_period(db: Database, first: date, last: date) -> list[FollowUpPlan]:
+async def plans_for_period(db: Reader, first: date, last: date) -> list[FollowUpPlan]:
     """Plans made for survey periods that overlap first..last."""
     rows = await db.fetch_all(
         f"SELECT {_COLUMNS} FROM follow_up_plans WHERE period_first <= ? AND period_last >= ?"
@@ -109,7 +109,7 @@ async def plans_for_period(db: Database, first: date, last: date) -> list[Follow
     return [_plan(r) for r in rows]
 
 
-async def open_plans(db: Database) -> list[FollowUpPlan]:
+async def open_plans(db: Reader) -> list[FollowUpPlan]:
     rows = await db.fetch_all(
         f"SELECT {_COLUMNS} FROM follow_up_plans WHERE status != ?"
         " ORDER BY COALESCE(due_date, '9999-12-31'), id",
@@ -118,7 +118,7 @@ async def open_plans(db: Database) -> list[FollowUpPlan]:
     return [_plan(r) for r in rows]
 
 
-async def all_plans(db: Database) -> list[FollowUpPlan]:
+async def all_plans(db: Reader) -> list[FollowUpPlan]:
     rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM follow_up_plans ORDER BY id")
     return [_plan(r) for r in rows]
 

@@ -152,6 +152,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             payload     TEXT NOT NULL CHECK (json_valid(payload)),
             created_at  TEXT NOT NULL,
             not_before  TEXT NOT NULL,
+            parts_sent  INTEGER NOT NULL DEFAULT 0,  -- messages of the payload already sent
             attempts    INTEGER NOT NULL DEFAULT 0,
             sent_at     TEXT,
             failed_at   TEXT,

@@ -1,12 +1,40 @@
-"""Officials (admin, pejabat, petugas) and the audit log of what they did."""
+"""Officials (admin, pejabat, petugas), their invitations and report subscriptions, and the
+audit log of what they did."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from skm_core.storage.database import Transaction, format_utc
+from skm_core.storage.database import Reader, Transaction, format_utc, parse_utc
 
 
-async def roles_of(tx: Transaction, channel: str, user_key: str) -> frozenset[str]:
-    rows = await tx.fetch_all(
+@dataclass(frozen=True)
+class Official:
+    id: int
+    channel: str
+    user_key: str
+    address: str
+    name: str | None
+    role: str
+    added_at: datetime
+
+
+_COLUMNS = "id, channel, user_key, address, name, role, added_at"
+
+
+def _official(row: tuple[object, ...]) -> Official:
+    return Official(
+        id=int(str(row[0])),
+        channel=str(row[1]),
+        user_key=str(row[2]),
+        address=str(row[3]),
+        name=str(row[4]) if row[4] is not None else None,
+        role=str(row[5]),
+        added_at=parse_utc(str(row[6])),
+    )
+
+
+async def roles_of(db: Reader, channel: str, user_key: str) -> frozenset[str]:
+    rows = await db.fetch_all(
         "SELECT role FROM officials WHERE channel = ? AND user_key = ?", (channel, user_key)
     )
     return frozenset(str(r[0]) for r in rows)
@@ -22,13 +50,79 @@ async def add_official(
     name: str | None = None,
     added_by: str | None = None,
 ) -> bool:
-    """Give a person a role; False when they already had it."""
+    """Give a person a role; False when they already had it (their address is refreshed)."""
     changed = await tx.execute(
         "INSERT INTO officials (channel, user_key, address, name, role, added_at, added_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (channel, user_key, address, name, role, format_utc(now), added_by),
     )
+    if not changed:
+        await tx.execute(
+            "UPDATE officials SET address = ? WHERE channel = ? AND user_key = ?",
+            (address, channel, user_key),
+        )
     return changed == 1
+
+
+async def list_officials(db: Reader) -> list[Official]:
+    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM officials ORDER BY id")
+    return [_official(r) for r in rows]
+
+
+async def officials_with_role(db: Reader, roles: tuple[str, ...]) -> list[Official]:
+    marks = ", ".join("?" for _ in roles)
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM officials WHERE role IN ({marks}) ORDER BY id", roles
+    )
+    return [_official(r) for r in rows]
+
+
+async def remove_official(tx: Transaction, official_id: int) -> bool:
+    row = await tx.fetch_one("SELECT channel, user_key FROM officials WHERE id = ?", (official_id,))
+    if row is None:
+        return False
+    await tx.execute("DELETE FROM officials WHERE id = ?", (official_id,))
+    return True
+
+
+async def create_invitation(
+    tx: Transaction, code: str, role: str, now: datetime, expires: datetime, by: str
+) -> None:
+    await tx.execute(
+        "INSERT INTO invitations (code, role, created_at, expires_at, created_by)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (code, role, format_utc(now), format_utc(expires), by),
+    )
+
+
+async def redeem_invitation(tx: Transaction, code: str, now: datetime, by: str) -> str | None:
+    """The role an unused, unexpired invitation grants, marking it used; None otherwise."""
+    row = await tx.fetch_one(
+        "SELECT role FROM invitations WHERE code = ? AND used_at IS NULL AND expires_at > ?",
+        (code, format_utc(now)),
+    )
+    if row is None:
+        return None
+    await tx.execute(
+        "UPDATE invitations SET used_at = ?, used_by = ? WHERE code = ?",
+        (format_utc(now), by, code),
+    )
+    return str(row[0])
+
+
+async def subscriptions(db: Reader, official_id: int) -> dict[str, bool]:
+    rows = await db.fetch_all(
+        "SELECT report, enabled FROM report_subscriptions WHERE official_id = ?", (official_id,)
+    )
+    return {str(r[0]): bool(r[1]) for r in rows}
+
+
+async def set_subscription(tx: Transaction, official_id: int, report: str, enabled: bool) -> None:
+    await tx.execute(
+        "INSERT INTO report_subscriptions (official_id, report, enabled) VALUES (?, ?, ?)"
+        " ON CONFLICT (official_id, report) DO UPDATE SET enabled = excluded.enabled",
+        (official_id, report, 1 if enabled else 0),
+    )
 
 
 async def audit(tx: Transaction, now: datetime, actor: str, action: str, detail: str = "") -> None:

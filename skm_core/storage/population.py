@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from skm_core.storage.database import Database, Transaction, format_utc
+from skm_core.storage.database import Reader, Transaction, format_utc
 
 
 async def set_population_figure(
@@ -16,14 +16,14 @@ async def set_population_figure(
     )
 
 
-async def population_figure(db: Database, period_key: str) -> int | None:
+async def population_figure(db: Reader, period_key: str) -> int | None:
     row = await db.fetch_one(
         "SELECT served FROM population_figures WHERE period_key = ?", (period_key,)
     )
     return int(row[0]) if row else None
 
 
-async def tickets_issued(db: Database, start: datetime, end: datetime) -> int:
+async def tickets_issued(db: Reader, start: datetime, end: datetime) -> int:
     row = await db.fetch_one(
         "SELECT COUNT(*) FROM tickets WHERE issued_at >= ? AND issued_at < ?",
         (format_utc(start), format_utc(end)),

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from skm_core.ikm import Tally
 from skm_core.responses import SurveyResponse
-from skm_core.storage.database import Database, Params, Transaction, format_utc, parse_utc
+from skm_core.storage.database import Params, Reader, Transaction, format_utc, parse_utc
 
 _INSERT = (
     "INSERT INTO survey_responses (submitted_at, service_id, channel, respondent_key, ticket_id,"
@@ -63,7 +63,7 @@ def _where(
 
 
 async def tally_responses(
-    db: Database,
+    db: Reader,
     start: datetime | None = None,
     end: datetime | None = None,
     service_id: str | None = None,
@@ -91,7 +91,7 @@ async def finished_by_respondent(
     return {str(service): int(count) for service, count in rows}
 
 
-async def tally_by_service(db: Database, start: datetime, end: datetime) -> dict[str | None, Tally]:
+async def tally_by_service(db: Reader, start: datetime, end: datetime) -> dict[str | None, Tally]:
     """Tallies of [start, end) per service id (None: responses that name no service)."""
     where, params = _where(start, end, None)
     rows = await db.fetch_all(
@@ -108,7 +108,7 @@ async def tally_by_service(db: Database, start: datetime, end: datetime) -> dict
 
 
 async def latest_suggestions(
-    db: Database, start: datetime, end: datetime, limit: int
+    db: Reader, start: datetime, end: datetime, limit: int
 ) -> list[tuple[datetime, str | None, str]]:
     """The newest suggestions of [start, end): time, service id, text (nothing about who)."""
     rows = await db.fetch_all(
@@ -121,7 +121,7 @@ async def latest_suggestions(
 
 
 async def profile_tally(
-    db: Database, start: datetime, end: datetime, question_id: str
+    db: Reader, start: datetime, end: datetime, question_id: str
 ) -> dict[str, int]:
     """How many respondents gave each answer to a profile question ('' for no answer)."""
     rows = await db.fetch_all(
@@ -146,7 +146,7 @@ class AnswerRecord:
     suggestion: str | None
 
 
-async def answer_records(db: Database, start: datetime, end: datetime) -> list[AnswerRecord]:
+async def answer_records(db: Reader, start: datetime, end: datetime) -> list[AnswerRecord]:
     rows = await db.fetch_all(
         "SELECT submitted_at, service_id, channel, ticketed, profile,"
         " u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion FROM survey_responses"

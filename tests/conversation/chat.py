@@ -28,7 +28,8 @@ class Chat:
         self.last: list[Reply] = []
 
     def event(self, kind: EventKind, value: str = "", event_id: str | None = None) -> Event:
-        return Event(self.channel, self.user, event_id or f"e{next(_ids)}", kind, value)
+        event_id = event_id or f"e{next(_ids)}"
+        return Event(self.channel, self.user, event_id, kind, value, f"chat-{self.user}")
 
     async def send(self, event: Event) -> list[Reply]:
         replies = await self.engine.handle(event)

@@ -140,10 +140,10 @@ async def test_an_uncertain_question_offers_the_closest(chat):
     assert len(chat.options) >= 3
 
 
-async def test_an_unknown_question_says_so_and_shows_the_menu(chat):
+async def test_an_unknown_question_says_so_and_offers_a_person(chat):
     await chat.type("berapa harga cabai hari ini")
     assert "belum menemukan layanan" in chat.text
-    assert chat.labels == MENU
+    assert chat.labels == ["Daftar layanan", "Tanya petugas", "Menu utama"]
 
 
 async def test_contacts_and_complaint_channels(chat):

@@ -1,0 +1,47 @@
+"""One officials' command as the desk's handlers receive it, and what they give back."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from skm_core.conversation.messages import Event, EventKind, Option, Reply
+from skm_core.conversation.survey import StepContext
+from skm_core.storage.database import Transaction
+
+Later = Callable[[], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class Call:
+    tx: Transaction
+    event: Event
+    ctx: StepContext
+    roles: frozenset[str]
+    name: str
+    args: str
+
+    @property
+    def actor(self) -> str:
+        return self.event.user_key
+
+
+@dataclass
+class DeskResult:
+    replies: list[Reply] = field(default_factory=list)
+    later: Later | None = None
+    """Work that only reads (summaries, exports), done after the transaction commits."""
+
+
+def command_of(event: Event) -> tuple[str, str]:
+    """(name, arguments) of a slash command, typed or sent as a command; ('', '') otherwise."""
+    if event.kind is EventKind.COMMAND:
+        text = event.value
+    elif event.kind is EventKind.TEXT and event.value.lstrip().startswith("/"):
+        text = event.value.lstrip()[1:]
+    else:
+        return "", ""
+    name, _, rest = text.strip().partition(" ")
+    return name.split("@", 1)[0].casefold(), rest.strip()
+
+
+def text_reply(text: str, menu_label: str) -> list[Reply]:
+    return [Reply(text, (Option("menu", menu_label),))]

@@ -1,0 +1,118 @@
+"""/ringkasan, /ekspor and /populasi: a period's numbers, its files, and its population."""
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from skm_core.content.loader import Content
+from skm_core.conversation.messages import Attachment, Option, Reply
+from skm_core.dates import period_label, period_words
+from skm_core.desk.call import Call, DeskResult, text_reply
+from skm_core.periods import Period, month_of, parse_period
+from skm_core.sample import krejcie_morgan
+from skm_core.storage.database import Database
+from skm_core.storage.officials import audit
+from skm_core.storage.population import set_population_figure
+from skm_core.storage.responses import answer_records
+from skm_core.summary import Summary, build_summary
+from skm_core.summary_text import summary_text
+
+
+@dataclass
+class SummaryDesk:
+    content: Content
+    db: Database
+    timezone: ZoneInfo
+
+    def _today(self, call: Call) -> date:
+        return call.ctx.now.astimezone(self.timezone).date()
+
+    def period(self, text: str, today: date) -> Period | None:
+        if not text.strip():
+            return month_of(today)
+        return parse_period(text, today, period_words(self.content.texts))
+
+    def _unknown_period(self, text: str) -> DeskResult:
+        t = self.content.texts.officials
+        return DeskResult(
+            text_reply(t.period_unknown.format(text=text[:80]), self.content.texts.chat.opt_menu)
+        )
+
+    async def _summary(self, call: Call, period: Period) -> Summary:
+        return await build_summary(self.db, self.content, period, call.ctx.now, self.timezone)
+
+    async def summary(self, call: Call) -> DeskResult:
+        period = self.period(call.args, self._today(call))
+        if period is None:
+            return self._unknown_period(call.args)
+
+        async def later() -> list[Reply]:
+            return await self.summary_replies(await self._summary(call, period))
+
+        return DeskResult(later=later)
+
+    async def summary_replies(self, summary: Summary) -> list[Reply]:
+        """The summary as messages: the chart with the text after it."""
+        # Imported here: matplotlib takes a while to load, and only officials' reports need it.
+        from skm_core.reports.chart import summary_chart_png
+
+        chart = await asyncio.to_thread(summary_chart_png, summary, self.content)
+        label = period_label(summary.period, self.content.texts)
+        image = Attachment("image", f"ikm-{summary.period.first.isoformat()}.png", chart, label)
+        text = summary_text(summary, self.content)
+        menu = (Option("menu", self.content.texts.chat.opt_menu),)
+        return [Reply(text, menu, attachment=image)]
+
+    async def export(self, call: Call) -> DeskResult:
+        period = self.period(call.args, self._today(call))
+        if period is None:
+            return self._unknown_period(call.args)
+        await audit(call.tx, call.ctx.now, call.actor, "report.export", period.key())
+
+        async def later() -> list[Reply]:
+            return await self.export_replies(await self._summary(call, period))
+
+        return DeskResult(later=later)
+
+    async def export_replies(self, summary: Summary) -> list[Reply]:
+        from skm_core.reports.chart import summary_chart_png
+        from skm_core.reports.csv_export import answers_csv
+        from skm_core.reports.pdf import summary_pdf
+        from skm_core.reports.xlsx import summary_xlsx
+
+        t = self.content.texts.officials
+        start, end = summary.period.utc_bounds(self.timezone)
+        records = await answer_records(self.db, start, end)
+        chart = await asyncio.to_thread(summary_chart_png, summary, self.content)
+        xlsx = await asyncio.to_thread(summary_xlsx, summary, records, self.content)
+        csv = await asyncio.to_thread(answers_csv, records, self.content, self.timezone)
+        pdf = await asyncio.to_thread(summary_pdf, summary, self.content, chart)
+        label = period_label(summary.period, self.content.texts)
+        stem = f"skm-{summary.period.first.isoformat()}-{summary.period.last.isoformat()}"
+        files = (("xlsx", xlsx), ("csv", csv), ("pdf", pdf))
+        replies = []
+        for kind, data in files:
+            caption = t.export_caption.format(kind=t.export_kinds[kind], period=label)
+            replies.append(
+                Reply(caption, (), Attachment("document", f"{stem}.{kind}", data, caption))
+            )
+        return replies
+
+    async def population(self, call: Call) -> DeskResult:
+        t = self.content.texts.officials
+        number, _, rest = call.args.partition(" ")
+        if not number.isdigit() or len(number) > 9:
+            return DeskResult(text_reply(t.population_usage, self.content.texts.chat.opt_menu))
+        period = self.period(rest, self._today(call))
+        if period is None:
+            return self._unknown_period(rest)
+        served = int(number)
+        await set_population_figure(call.tx, period.key(), served, call.ctx.now, call.actor)
+        await audit(call.tx, call.ctx.now, call.actor, "population.set", f"{period.key()}={served}")
+        text = t.population_set.format(
+            period=period_label(period, self.content.texts),
+            served=served,
+            minimum=krejcie_morgan(served),
+        )
+        return DeskResult(text_reply(text, self.content.texts.chat.opt_menu))

@@ -1,0 +1,92 @@
+"""/tiket: a counter officer hands a served citizen a one-visit survey ticket."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from skm_core.content.loader import Content
+from skm_core.content.models import Service
+from skm_core.conversation.channels import ChannelProfile
+from skm_core.conversation.messages import Attachment, Event, EventKind, Option, Reply
+from skm_core.conversation.typed import normalise
+from skm_core.conversation.view import page_slices
+from skm_core.dates import local_datetime_text
+from skm_core.desk.call import Call
+from skm_core.search import ServiceSearch
+from skm_core.storage.officials import audit
+from skm_core.storage.tickets import insert_ticket
+from skm_core.tickets import new_token, qr_png
+
+TICKET_OPTION = "tkt:"
+TICKET_PAGE = "tkp:"
+
+
+def is_ticket_option(event: Event) -> bool:
+    return event.kind is EventKind.OPTION and event.value.startswith((TICKET_OPTION, TICKET_PAGE))
+
+
+@dataclass
+class TicketDesk:
+    content: Content
+    search: ServiceSearch
+    timezone: ZoneInfo
+    validity: timedelta = timedelta(days=7)
+    start_links: dict[str, str] = field(default_factory=dict)
+    """Per channel, a link template with {token}, e.g. https://t.me/<bot>?start={token}."""
+
+    async def command(self, call: Call) -> list[Reply]:
+        if not call.args:
+            return self._choose(call.ctx.profile)
+        service = self.content.service(normalise(call.args))
+        if service is None:
+            found = self.search.search(call.args)
+            service = found.best.service if found.confident and found.best else None
+        if service is None:
+            t = self.content.texts.officials
+            lead = t.ticket_unknown_service.format(query=call.args[:80])
+            return self._choose(call.ctx.profile, lead=lead)
+        return await self._issue(call, service)
+
+    async def option(self, call: Call) -> list[Reply]:
+        value = call.event.value
+        if value.startswith(TICKET_PAGE):
+            page = value.removeprefix(TICKET_PAGE)
+            return self._choose(call.ctx.profile, int(page) if page.isdigit() else 0)
+        chosen = self.content.service(value.removeprefix(TICKET_OPTION))
+        if chosen is None:
+            return self._choose(call.ctx.profile)
+        return await self._issue(call, chosen)
+
+    def _choose(self, profile: ChannelProfile, page: int = 0, lead: str = "") -> list[Reply]:
+        chat = self.content.texts.chat
+        services = self.content.services
+        slices = page_slices(len(services), profile.max_options)
+        page = min(max(page, 0), len(slices) - 1)
+        start, end = slices[page]
+        options = [Option(f"{TICKET_OPTION}{s.id}", s.short_name) for s in services[start:end]]
+        if page > 0:
+            options.append(Option(f"{TICKET_PAGE}{page - 1}", chat.opt_prev))
+        if page < len(slices) - 1:
+            options.append(Option(f"{TICKET_PAGE}{page + 1}", chat.opt_next))
+        options.append(Option("menu", chat.opt_menu))
+        text = self.content.texts.officials.ticket_choose_service
+        return [Reply(f"{lead}\n\n{text}" if lead else text, tuple(options))]
+
+    async def _issue(self, call: Call, service: Service) -> list[Reply]:
+        t = self.content.texts.officials
+        ctx = call.ctx
+        token = new_token()
+        expires = ctx.now + self.validity
+        await insert_ticket(call.tx, token, service.id, ctx.now, expires, call.actor)
+        await audit(call.tx, ctx.now, call.actor, "ticket.issue", service.id)
+        when = local_datetime_text(expires, self.timezone, self.content.texts)
+        template = self.start_links.get(ctx.channel)
+        menu = (Option("menu", self.content.texts.chat.opt_menu),)
+        if template is None:
+            text = t.ticket_issued_no_link.format(service=service.name, expires=when, token=token)
+            return [Reply(text, menu)]
+        link = template.format(token=token)
+        text = t.ticket_issued.format(service=service.name, expires=when, link=link)
+        caption = t.ticket_caption.format(service=service.name)
+        image = Attachment("image", f"tiket-{service.id}.png", qr_png(link), caption)
+        return [Reply(text, menu, attachment=image)]

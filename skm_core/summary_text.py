@@ -1,0 +1,103 @@
+"""A period's summary as the chat message officials read (numbers in Indonesian style)."""
+
+from skm_core.content.loader import Content
+from skm_core.content.models import UNSUR_CODES
+from skm_core.dates import date_text, period_label
+from skm_core.ikm import round_half_up
+from skm_core.ikm_report import id_number
+from skm_core.summary import Summary
+
+
+def summary_text(summary: Summary, content: Content) -> str:
+    t = content.texts.summary
+    texts = content.texts
+    labels = texts.performance
+    blocks = [
+        t.title.format(unit=summary.unit_name, period=period_label(summary.period, texts)),
+    ]
+    result = summary.result
+    if result is None:
+        blocks.append(t.no_responses)
+    else:
+        head = [
+            t.respondents.format(count=summary.respondents),
+            t.ikm.format(
+                ikm=id_number(result.ikm_shown),
+                grade=result.grade.value,
+                label=labels[result.grade.value],
+            ),
+        ]
+        head.append(_change(summary, content))
+        blocks.append("\n".join(head))
+        unsur = [t.unsur_title]
+        for code in UNSUR_CODES:
+            unsur.append(
+                t.unsur_line.format(
+                    code=code,
+                    name=content.survey.unsur_by_code(code).name,
+                    nrr=id_number(result.nrr_shown(code)),
+                    grade=result.unsur_grade(code).value,
+                )
+            )
+        blocks.append("\n".join(unsur))
+        lowest = [t.lowest_title]
+        for rank, code in enumerate(result.lowest(), start=1):
+            lowest.append(
+                t.lowest_line.format(
+                    rank=rank,
+                    code=code,
+                    name=content.survey.unsur_by_code(code).name,
+                    nrr=id_number(result.nrr_shown(code)),
+                )
+            )
+        blocks.append("\n".join(lowest))
+        services = [t.services_title]
+        for line in sorted(summary.services, key=lambda s: -s.respondents):
+            ikm = id_number(round_half_up(line.ikm)) if line.ikm is not None else t.no_ikm
+            services.append(
+                t.service_line.format(name=line.name, respondents=line.respondents, ikm=ikm)
+            )
+        blocks.append("\n".join(services))
+    blocks.append(_sample(summary, content))
+    if summary.suggestions:
+        lines = [t.suggestions_title]
+        for s in summary.suggestions:
+            shown = date_text(s.submitted_at.astimezone(summary.timezone).date(), texts)
+            lines.append(t.suggestion_line.format(date=shown, service=s.service_name, text=s.text))
+        blocks.append("\n".join(lines))
+    today = summary.generated_at.astimezone(summary.timezone).date()
+    tail = [
+        t.plans_line.format(open=len(summary.open_plans), overdue=len(summary.overdue_plans(today)))
+    ]
+    if summary.complaints is not None:
+        oldest = ""
+        if summary.complaints.oldest_open_at is not None:
+            since = summary.complaints.oldest_open_at.astimezone(summary.timezone).date()
+            oldest = t.complaints_oldest.format(date=date_text(since, texts))
+        tail.append(t.complaints_line.format(open=summary.complaints.open, oldest=oldest))
+    blocks.append("\n".join(tail))
+    return "\n\n".join(blocks)
+
+
+def _change(summary: Summary, content: Content) -> str:
+    t = content.texts.summary
+    change = summary.change
+    if change is None or summary.previous is None:
+        return t.no_previous
+    previous = id_number(summary.previous.ikm_shown)
+    shown = round_half_up(abs(change))
+    if shown == 0:
+        return t.change_same.format(previous=previous)
+    template = t.change_up if change > 0 else t.change_down
+    return template.format(change=id_number(shown), previous=previous)
+
+
+def _sample(summary: Summary, content: Content) -> str:
+    t = content.texts.summary
+    if summary.population is None or summary.min_sample is None:
+        return t.sample_unknown
+    template = t.sample_entered if summary.population_source == "entered" else t.sample_tickets
+    line = template.format(population=summary.population, minimum=summary.min_sample)
+    if summary.respondents >= summary.min_sample:
+        return f"{line}\n{t.sample_adequate}"
+    return f"{line}\n{t.sample_short.format(short=summary.min_sample - summary.respondents)}"

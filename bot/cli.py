@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from bot.settings import Settings
 from bot.terminal import CHANNEL as TERMINAL
@@ -22,13 +23,14 @@ from skm_core.conversation.engine import Engine
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm_report import ikm_json, ikm_text
 from skm_core.importing import responses_from_rows
-from skm_core.periods import utc_bounds
+from skm_core.periods import Period, PeriodKind, utc_bounds
 from skm_core.problems import Problem
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
-from skm_core.storage.responses import insert_responses, tally_responses
+from skm_core.storage.responses import answer_records, insert_responses, tally_responses
+from skm_core.summary import build_summary
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
 
 EXIT_OK = 0
@@ -206,37 +208,89 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    if settings.telegram_bot_token is None:
+    if settings.telegram_bot_token is None and not settings.whatsapp_configured:
         print(
-            "TELEGRAM_BOT_TOKEN is not set: starting the terminal chat (Ctrl-D to leave).",
+            "Neither TELEGRAM_BOT_TOKEN nor the WHATSAPP_* settings are set:"
+            " starting the terminal chat (Ctrl-D to leave).",
             file=sys.stderr,
         )
         args.as_user = None
         return cmd_chat(args, settings)
-    from bot.telegram_app import run_telegram
+    from bot.run import run
 
     content = _load(settings)
     if content is None:
         return EXIT_CONFIG
-    return run_telegram(settings, content)
+    return run(settings, content)
+
+
+def poster_links(args: argparse.Namespace, settings: Settings, word: str) -> dict[str, str]:
+    """The counter poster's links: a survey without a ticket, on each configured chat app."""
+    links = {}
+    username = (args.username or settings.telegram_bot_username or "").lstrip("@")
+    if username:
+        links["telegram"] = f"https://t.me/{username}?start={POSTER_PAYLOAD}"
+    number = (args.whatsapp_number or settings.whatsapp_business_number or "").lstrip("+")
+    if number:
+        links["whatsapp"] = f"https://wa.me/{number}?text={quote(word)}"
+    return links
 
 
 def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
-    username = (args.username or settings.telegram_bot_username or "").lstrip("@")
-    if not username:
-        print("give the bot's username with --username or TELEGRAM_BOT_USERNAME", file=sys.stderr)
+    content = _load(settings)
+    if content is None:
+        return EXIT_CONFIG
+    links = poster_links(args, settings, content.texts.whatsapp.start_word)
+    if not links:
+        print(
+            "give the Telegram bot's username (--username or TELEGRAM_BOT_USERNAME) or the"
+            " WhatsApp number (--whatsapp-number or WHATSAPP_BUSINESS_NUMBER)",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
-    link = f"https://t.me/{username}?start={POSTER_PAYLOAD}"
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for suffix, render in ((".png", qr_png), (".svg", qr_svg)):
-        path = out / f"survei-telegram{suffix}"
-        path.write_bytes(render(link, scale=args.scale))
-        written.append(path)
-    print(link)
-    for path in written:
-        print(path)
+    for app, link in links.items():
+        print(link)
+        for suffix, render in ((".png", qr_png), (".svg", qr_svg)):
+            path = out / f"survei-{app}{suffix}"
+            path.write_bytes(render(link, scale=args.scale))
+            print(path)
+    return EXIT_OK
+
+
+async def _report(settings: Settings, content: Content, period: Period, kind: str) -> bytes:
+    from skm_core.reports.csv_export import answers_csv
+    from skm_core.reports.pdf import summary_pdf
+    from skm_core.reports.xlsx import summary_xlsx
+
+    from skm_core.reports.chart import summary_chart_png
+
+    tz = settings.timezone
+    async with await Database.open(settings.database_path) as db:
+        start, end = period.utc_bounds(tz)
+        if kind == "csv":
+            return answers_csv(await answer_records(db, start, end), content, tz)
+        summary = await build_summary(db, content, period, datetime.now(UTC), tz)
+        if kind == "xlsx":
+            return summary_xlsx(summary, await answer_records(db, start, end), content)
+        return summary_pdf(summary, content, summary_chart_png(summary, content))
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    content = _load(settings)
+    if content is None:
+        return EXIT_CONFIG
+    period = Period(PeriodKind.RANGE, args.date_from, args.date_to)
+    data = asyncio.run(_report(settings, content, period, args.format))
+    out = Path(args.out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"{out}: cannot be written: {exc.strerror}", file=sys.stderr)
+        return EXIT_INPUT
+    print(out)
     return EXIT_OK
 
 
@@ -280,9 +334,17 @@ def build_parser() -> argparse.ArgumentParser:
     cari.add_argument("--json", action="store_true", help="a JSON list of {id, name, score}")
     cari.set_defaults(handler=cmd_cari)
 
+    report = commands.add_parser("report", help="the report of a period as PDF, XLSX or CSV")
+    report.add_argument("--from", dest="date_from", type=_iso_date, required=True)
+    report.add_argument("--to", dest="date_to", type=_iso_date, required=True)
+    report.add_argument("--format", choices=("pdf", "xlsx", "csv"), required=True)
+    report.add_argument("--out", required=True, help="the file to write")
+    report.set_defaults(handler=cmd_report)
+
     qr = commands.add_parser("qr", help="printable QR codes (PNG, SVG) of the counter poster")
     qr.add_argument("--out", default=".", help="folder to write the files to")
     qr.add_argument("--username", help="the Telegram bot's username")
+    qr.add_argument("--whatsapp-number", help="the WhatsApp business number, e.g. 628123...")
     qr.add_argument("--scale", type=int, default=12, choices=range(4, 41), metavar="4..40")
     qr.set_defaults(handler=cmd_qr)
 
@@ -295,6 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _validate_ikm_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.command == "report" and args.date_from > args.date_to:
+        parser.error("--from is after --to")
     if args.command != "ikm":
         return
     if args.db and args.file:

@@ -27,6 +27,18 @@ class Settings(BaseSettings):
     """Public HTTPS address Telegram posts updates to; polling is used when it is not set."""
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_path: str = "telegram"
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v23.0"
+    whatsapp_business_number: str | None = None
+    """The number citizens write to, digits only with country code (628...), for wa.me links."""
+    whatsapp_template_name: str = "laporan_skm"
+    whatsapp_template_language: str = "id"
+    whatsapp_send_rate: float = Field(default=20, gt=0)
+    """Messages per second at most (Cloud API throughput is per business number)."""
+    skm_admin_whatsapp_numbers: str = ""
     skm_http_host: str = "127.0.0.1"
     skm_http_port: int = Field(default=8080, ge=1, le=65535)
     skm_data_dir: Path = Path("data")
@@ -74,6 +86,31 @@ class Settings(BaseSettings):
         ):
             raise ValueError("use 1 to 256 characters from A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("skm_admin_whatsapp_numbers", "whatsapp_business_number")
+    @classmethod
+    def _numbers(cls, value: str | None) -> str | None:
+        for part in (value or "").split(","):
+            if part.strip() and not part.strip().lstrip("+").isdigit():
+                raise ValueError(f"not a phone number in international form: {part.strip()!r}")
+        return value
+
+    @property
+    def admin_whatsapp_numbers(self) -> frozenset[str]:
+        return frozenset(
+            p.strip().lstrip("+") for p in self.skm_admin_whatsapp_numbers.split(",") if p.strip()
+        )
+
+    @property
+    def whatsapp_configured(self) -> bool:
+        return all(
+            (
+                self.whatsapp_access_token,
+                self.whatsapp_phone_number_id,
+                self.whatsapp_app_secret,
+                self.whatsapp_verify_token,
+            )
+        )
 
     @property
     def ticket_validity(self) -> timedelta:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from apscheduler.triggers.cron import CronTrigger
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -41,9 +40,7 @@ from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
 from skm_core.delivery import RetryLater, Undeliverable
-from skm_core.pseudonym import Pseudonymizer, load_or_create_key
-from skm_core.scheduled_reports import SCHEDULES, ReportSchedule
-from skm_core.storage import Database
+from skm_core.pseudonym import Pseudonymizer
 from skm_core.storage.officials import list_officials
 
 CHANNEL = "telegram"
@@ -66,71 +63,19 @@ class TelegramChannel:
     settings: Settings
     content: Content
     pseudonyms: Pseudonymizer
-    engine: Engine | None = None
-    db: Database | None = None
+    engine: Engine
     application: Application[Any, Any, Any, Any, Any, Any] | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
 
     async def open(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        self.db = await Database.open(self.settings.database_path)
-        admins = frozenset(
-            (CHANNEL, self.pseudonyms.user_key(CHANNEL, str(user_id)))
-            for user_id in self.settings.admin_telegram_ids
-        )
-        self.engine = Engine(
-            self.db,
-            self.content,
-            self.settings.survey_policy(),
-            admin_keys=admins,
-            ticket_validity=self.settings.ticket_validity,
-        )
-        await self.engine.register_admins(
-            {
-                (CHANNEL, self.pseudonyms.user_key(CHANNEL, str(user_id))): str(user_id)
-                for user_id in self.settings.admin_telegram_ids
-            }
-        )
-        await self.engine.forget_old_events()
+        """After the Application is initialised: the start link and the command menus."""
         username = application.bot.username
         self.engine.start_links[CHANNEL] = f"https://t.me/{username}?start={{token}}"
         await self._set_command_menus(application)
-        await self.engine.catch_up_reports()
-        self._schedule(application)
 
-    def _schedule(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        jobs = application.job_queue
-        if jobs is None:
-            raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
-        for schedule in SCHEDULES:
-            jobs.run_custom(
-                self._report_job,
-                job_kwargs={
-                    "trigger": CronTrigger(**schedule.cron(), timezone=self.settings.timezone),
-                    "id": f"report-{schedule.kind}",
-                    "replace_existing": True,
-                    # A stalled loop still sends; the ledger keeps a late firing from repeating.
-                    "misfire_grace_time": 3600,
-                    "coalesce": True,
-                },
-                data=schedule,
-                name=f"report-{schedule.kind}",
-            )
-        jobs.run_repeating(
-            self._outbox_job, interval=self.settings.skm_outbox_interval_seconds, first=1
-        )
-
-    async def _report_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if self.engine is None or context.job is None:
-            return
-        schedule = context.job.data
-        if isinstance(schedule, ReportSchedule):
-            await self.engine.queue_reports(schedule)
-        await self.engine.flush_outbox(CHANNEL, self.send_queued)
-
-    async def _outbox_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if self.engine is not None:
-            await self.engine.flush_outbox(CHANNEL, self.send_queued)
+    async def flush(self) -> int:
+        return await self.engine.flush_outbox(CHANNEL, self.send_queued)
 
     async def send_queued(self, address: str, replies: list[Reply]) -> None:
         """Send a queued message, telling the outbox which failures pass and which do not."""
@@ -147,26 +92,18 @@ class TelegramChannel:
         except (TimedOut, NetworkError) as exc:
             raise RetryLater(str(exc)) from exc
 
-    async def close(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        if self.db is not None:
-            await self.db.close()
-
     async def _set_command_menus(
         self, application: Application[Any, Any, Any, Any, Any, Any]
     ) -> None:
         menu = self.content.texts.command_menu
         citizen = [BotCommand(name, text) for name, text in menu.citizen.items()]
         await application.bot.set_my_commands(citizen, scope=BotCommandScopeDefault())
-        if self.db is None:
-            return
-        for official in await list_officials(self.db):
+        for official in await list_officials(self.engine.db):
             if official.channel == CHANNEL and official.address.lstrip("-").isdigit():
                 await self.set_official_menu(int(official.address), official.user_key)
 
     async def set_official_menu(self, chat_id: int, user_key: str) -> None:
         """Officials see their own commands in their chat's menu; citizens never see them."""
-        if self.engine is None:
-            return
         roles = await self.engine.roles_of(CHANNEL, user_key)
         commands = self.content.texts.command_menu.for_roles(roles)
         try:
@@ -221,8 +158,6 @@ class TelegramChannel:
     # --- replies -> messages ----------------------------------------------------------------
 
     async def _handle(self, update: Update, event: Event, pressed: Message | None = None) -> None:
-        if self.engine is None:
-            raise RuntimeError("the channel is not open")
         replies = await self.engine.handle(event)
         chat = update.effective_chat
         if chat is None or not replies:
@@ -283,13 +218,20 @@ class TelegramChannel:
                 log.error("could not tell the person about the error: %s", exc)
 
 
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
 def build_application(
-    settings: Settings, content: Content, request: BaseRequest | None = None
+    settings: Settings,
+    content: Content,
+    engine: Engine,
+    pseudonyms: Pseudonymizer,
+    request: BaseRequest | None = None,
+    with_updater: bool = True,
 ) -> tuple[Application[Any, Any, Any, Any, Any, Any], TelegramChannel]:
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    pseudonyms = Pseudonymizer(load_or_create_key(settings.pseudonym_key_path))
-    channel = TelegramChannel(settings, content, pseudonyms)
+    channel = TelegramChannel(settings, content, pseudonyms, engine)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -297,11 +239,11 @@ def build_application(
         .base_file_url(settings.telegram_api_file_url)
         .defaults(Defaults(tzinfo=settings.timezone))
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(channel.open)
-        .post_shutdown(channel.close)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if not with_updater:
+        builder = builder.updater(None)
     application = builder.build()
     channel.application = application
     menu = content.texts.command_menu
@@ -314,22 +256,3 @@ def build_application(
     application.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, channel.on_unreadable))
     application.add_error_handler(channel.on_error)
     return application, channel
-
-
-def run_telegram(settings: Settings, content: Content) -> int:
-    application, _ = build_application(settings, content)
-    allowed = [Update.MESSAGE, Update.CALLBACK_QUERY]
-    if settings.telegram_webhook_url:
-        application.run_webhook(
-            listen=settings.skm_http_host,
-            port=settings.skm_http_port,
-            url_path=settings.telegram_webhook_path,
-            webhook_url=settings.telegram_webhook_url,
-            secret_token=settings.telegram_webhook_secret.get_secret_value()
-            if settings.telegram_webhook_secret
-            else None,
-            allowed_updates=allowed,
-        )
-    else:
-        application.run_polling(allowed_updates=allowed)
-    return 0

@@ -8,11 +8,14 @@ and is retried like a passing failure, so nothing queued is ever silently droppe
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Protocol
 
 from skm_core.conversation.messages import Reply
+from skm_core.outbox import QueuedMessage
 from skm_core.storage.database import Database
 from skm_core.storage.outbox import (
     due_messages,
+    hold,
     mark_failed,
     mark_part_sent,
     mark_retry,
@@ -34,14 +37,43 @@ class Undeliverable(Exception):
     pass
 
 
-async def flush_outbox(db: Database, channel: str, send: Sender, now: datetime) -> int:
+class OutsideWindow(Exception):
+    """The channel only lets a person be written to after they wrote (WhatsApp's 24 hours)."""
+
+
+class Window(Protocol):
+    """A channel whose messages to people need an open messaging window."""
+
+    async def is_open(self, address: str) -> bool: ...
+
+    async def invite(self, message: QueuedMessage) -> None:
+        """Ask the person to open the window (an approved template); the message waits."""
+
+
+async def flush_outbox(
+    db: Database, channel: str, send: Sender, now: datetime, window: Window | None = None
+) -> int:
     """Send every message that is due; returns how many were sent."""
     sent = 0
     for message in await due_messages(db, channel, now):
         try:
+            if window is not None and not await window.is_open(message.address):
+                await window.invite(message)
+                await hold(db, message.id, now)
+                continue
             for number in range(message.parts_sent, len(message.replies)):
                 await send(message.address, [message.replies[number]])
                 await mark_part_sent(db, message.id, number + 1)
+        except OutsideWindow:
+            if window is None:
+                await mark_failed(db, message.id, now, "outside the messaging window")
+                continue
+            try:
+                await window.invite(message)
+            except RetryLater as exc:
+                await mark_retry(db, message.id, now, str(exc), exc.after_seconds)
+                continue
+            await hold(db, message.id, now)
         except Undeliverable as exc:
             log.warning("outbox %s to %s given up: %s", message.id, channel, exc)
             await mark_failed(db, message.id, now, str(exc))

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
+from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from bot.telegram_app import TelegramChannel, build_application
 from skm_core.content import Content
@@ -45,28 +46,35 @@ class Bot:
 
 async def start_bot(
     tmp_path: Path, content: Content, api: FakeBotApi
-) -> tuple[Any, TelegramChannel]:
+) -> tuple[Any, TelegramChannel, Runtime]:
     settings = Settings(
         telegram_bot_token=TOKEN,
         skm_data_dir=tmp_path / "data",
         skm_admin_telegram_ids=str(ADMIN),
         _env_file=None,
     )
-    application, channel = build_application(settings, content, request=FakeRequest(api))
+    runtime = await open_runtime(settings, content)
+    application, channel = build_application(
+        settings, content, runtime.engine, runtime.pseudonyms, request=FakeRequest(api)
+    )
     await application.initialize()
     await channel.open(application)
-    return application, channel
+    return application, channel, runtime
+
+
+async def stop_bot(application: Any, runtime: Runtime) -> None:
+    await application.shutdown()
+    await runtime.close()
 
 
 @pytest.fixture
 async def bot(tmp_path: Path, content: Content) -> AsyncIterator[Bot]:
     api = FakeBotApi()
-    application, channel = await start_bot(tmp_path, content, api)
+    application, channel, runtime = await start_bot(tmp_path, content, api)
     try:
         yield Bot(api, application, channel)
     finally:
-        await channel.close(application)
-        await application.shutdown()
+        await stop_bot(application, runtime)
 
 
 async def test_command_menus_are_set_in_indonesian_and_scoped(bot):
@@ -160,7 +168,7 @@ async def test_survey_with_buttons_lands_in_the_database(bot):
     await bot.type("/survei")
     await complete_survey(bot)
     assert "Terima kasih" in bot.last_text()
-    rows = await bot.channel.db.fetch_all(
+    rows = await bot.channel.engine.db.fetch_all(
         "SELECT service_id, channel, respondent_key FROM survey_responses"
     )
     [(service, channel, key)] = rows
@@ -181,7 +189,9 @@ async def test_officials_issue_a_ticket_and_a_citizen_uses_it(bot):
     await bot.type(f"/start {token}")
     assert "Apakah Bapak/Ibu bersedia" in bot.last_text()
     await complete_survey(bot, service=None)
-    rows = await bot.channel.db.fetch_all("SELECT service_id, ticketed FROM survey_responses")
+    rows = await bot.channel.engine.db.fetch_all(
+        "SELECT service_id, ticketed FROM survey_responses"
+    )
     assert rows == [("sktm", 1)]
     await bot.type(f"/start {token}", user=CITIZEN + 1)
     assert "sudah digunakan" in bot.last_text(CITIZEN + 1)
@@ -200,29 +210,27 @@ async def test_a_citizen_gets_nothing_from_tiket(bot):
     await bot.type("/perintahngawur sktm")
     assert bot.last_text() == refused
     assert not [c for c in bot.api.sent(CITIZEN) if c.method == "sendPhoto"]
-    count = await bot.channel.db.fetch_one("SELECT COUNT(*) FROM tickets")
+    count = await bot.channel.engine.db.fetch_one("SELECT COUNT(*) FROM tickets")
     assert count == (0,)
     await bot.send(bot.api.button_update(CITIZEN, "tkt:sktm", bot.api._message(CITIZEN, "x")))
-    assert await bot.channel.db.fetch_one("SELECT COUNT(*) FROM tickets") == (0,)
+    assert await bot.channel.engine.db.fetch_one("SELECT COUNT(*) FROM tickets") == (0,)
 
 
 async def test_resume_after_the_application_is_restarted(tmp_path, content):
     api = FakeBotApi()
-    application, channel = await start_bot(tmp_path, content, api)
+    application, channel, runtime = await start_bot(tmp_path, content, api)
     first = Bot(api, application, channel)
     await first.type("/survei")
     await first.press("Ya")
     await first.press("SKTM")
-    await channel.close(application)
-    await application.shutdown()
-    application, channel = await start_bot(tmp_path, content, api)
+    await stop_bot(application, runtime)
+    application, channel, runtime = await start_bot(tmp_path, content, api)
     again = Bot(api, application, channel)
     try:
         await again.press("Laki-laki")  # the button of the question asked before the restart
         assert "Berapa usia" in again.last_text()
     finally:
-        await channel.close(application)
-        await application.shutdown()
+        await stop_bot(application, runtime)
 
 
 async def test_an_error_is_logged_and_the_person_told(bot, caplog):

@@ -400,9 +400,11 @@ class SurveyTexts(Strict):
 
 
 class OfficialTexts(Strict):
+    apps: Annotated[Words, _keys("telegram", "whatsapp")]
     ticket_choose_service: Text
     ticket_unknown_service: Text
     ticket_issued: Text
+    ticket_link: Text
     ticket_issued_no_link: Text
     ticket_caption: Text
     roles: Annotated[Words, _keys(*ROLES)]
@@ -537,7 +539,16 @@ class SummaryTexts(Strict):
     complaints_oldest: Text
 
 
+class WhatsAppTexts(Strict):
+    list_button: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    list_section: Annotated[str, StringConstraints(min_length=1, max_length=24)]
+    start_word: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,20}$")]
+    """The word before a ticket token in a wa.me link's prefilled text."""
+    template_button: NonEmpty
+
+
 class Texts(Strict):
+    whatsapp: WhatsAppTexts
     summary: SummaryTexts
     command_menu: CommandMenu
     periods: PeriodTexts

@@ -14,7 +14,7 @@ from skm_core.conversation.dialogue import Dialogue, Outcome
 from skm_core.conversation.messages import Event, EventKind, Reply
 from skm_core.conversation.state import DialogState
 from skm_core.conversation.survey import StepContext, SurveyPolicy, TicketInfo
-from skm_core.delivery import Sender, flush_outbox
+from skm_core.delivery import Sender, Window, flush_outbox
 from skm_core.desk import OfficialDesk
 from skm_core.periods import local_day_start
 from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
@@ -28,7 +28,7 @@ from skm_core.storage.conversations import (
 )
 from skm_core.storage.database import Database, Transaction
 from skm_core.storage.officials import add_official, officials_with_role, roles_of
-from skm_core.storage.outbox import enqueue
+from skm_core.storage.outbox import enqueue, record_inbound
 from skm_core.storage.responses import finished_by_respondent, insert_response
 from skm_core.storage.tickets import find_ticket, use_ticket
 from skm_core.tickets import POSTER_PAYLOAD
@@ -72,6 +72,7 @@ class Engine:
         async with self.db.transaction() as tx:
             if not await claim_event(tx, event.channel, event.event_id, now):
                 return []
+            await record_inbound(tx, event.channel, event.user_key, now)
             ctx = await self._context(tx, event, now)
             roles = await self._roles(tx, event)
             served = None
@@ -140,8 +141,13 @@ class Engine:
         """At start-up: queue whatever report a schedule should have queued while down."""
         return sum([await self.queue_reports(schedule) for schedule in SCHEDULES])
 
-    async def flush_outbox(self, channel: str, send: Sender) -> int:
-        return await flush_outbox(self.db, channel, send, self.clock())
+    async def flush_outbox(self, channel: str, send: Sender, window: Window | None = None) -> int:
+        return await flush_outbox(self.db, channel, send, self.clock(), window)
+
+    async def touch(self, channel: str, user_key: str) -> None:
+        """A person wrote (in a way that is not a conversation event): their window opens."""
+        async with self.db.transaction() as tx:
+            await record_inbound(tx, channel, user_key, self.clock())
 
     async def forget_old_events(self, keep: timedelta = timedelta(days=7)) -> int:
         """Trim the ledger of processed events; redeliveries come within hours, not days."""

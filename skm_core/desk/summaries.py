@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Attachment, Option, Reply
+from skm_core.conversation.text_split import split_text
 from skm_core.dates import period_label, period_words
 from skm_core.desk.call import Call, DeskResult, text_reply
 from skm_core.periods import Period, month_of, parse_period
@@ -17,6 +18,9 @@ from skm_core.storage.population import set_population_figure
 from skm_core.storage.responses import answer_records
 from skm_core.summary import Summary, build_summary
 from skm_core.summary_text import summary_text
+
+# Reports are rendered once for every recipient: short enough for any chat app's message.
+REPORT_TEXT_LIMIT = 3500
 
 
 @dataclass
@@ -60,9 +64,13 @@ class SummaryDesk:
         chart = await asyncio.to_thread(summary_chart_png, summary, self.content)
         label = period_label(summary.period, self.content.texts)
         image = Attachment("image", f"ikm-{summary.period.first.isoformat()}.png", chart, label)
-        text = summary_text(summary, self.content)
+        pieces = split_text(summary_text(summary, self.content), REPORT_TEXT_LIMIT)
         menu = (Option("menu", self.content.texts.chat.opt_menu),)
-        return [Reply(text, menu, attachment=image)]
+        replies = [Reply(pieces[0], () if len(pieces) > 1 else menu, attachment=image)]
+        replies += [Reply(piece) for piece in pieces[1:-1]]
+        if len(pieces) > 1:
+            replies.append(Reply(pieces[-1], menu))
+        return replies
 
     async def export(self, call: Call) -> DeskResult:
         period = self.period(call.args, self._today(call))

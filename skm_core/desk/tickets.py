@@ -80,13 +80,21 @@ class TicketDesk:
         await insert_ticket(call.tx, token, service.id, ctx.now, expires, call.actor)
         await audit(call.tx, ctx.now, call.actor, "ticket.issue", service.id)
         when = local_datetime_text(expires, self.timezone, self.content.texts)
-        template = self.start_links.get(ctx.channel)
         menu = (Option("menu", self.content.texts.chat.opt_menu),)
-        if template is None:
+        links = self._links(token, ctx.channel)
+        if not links:
             text = t.ticket_issued_no_link.format(service=service.name, expires=when, token=token)
             return [Reply(text, menu)]
-        link = template.format(token=token)
-        text = t.ticket_issued.format(service=service.name, expires=when, link=link)
+        listed = "\n".join(
+            t.ticket_link.format(app=t.apps.get(app, app), link=link) for app, link in links
+        )
+        text = t.ticket_issued.format(service=service.name, expires=when, links=listed)
         caption = t.ticket_caption.format(service=service.name)
-        image = Attachment("image", f"tiket-{service.id}.png", qr_png(link), caption)
+        image = Attachment("image", f"tiket-{service.id}.png", qr_png(links[0][1]), caption)
         return [Reply(text, menu, attachment=image)]
+
+    def _links(self, token: str, channel: str) -> list[tuple[str, str]]:
+        """Every configured start link, the QR's first: WhatsApp, which most citizens use,
+        then the officer's own app."""
+        order = sorted(self.start_links, key=lambda app: (app != "whatsapp", app != channel, app))
+        return [(app, self.start_links[app].format(token=token)) for app in order]

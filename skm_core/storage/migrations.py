@@ -153,12 +153,19 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             created_at  TEXT NOT NULL,
             not_before  TEXT NOT NULL,
             parts_sent  INTEGER NOT NULL DEFAULT 0,  -- messages of the payload already sent
+            held_at     TEXT,    -- waiting for the person to open a messaging window (WhatsApp)
             attempts    INTEGER NOT NULL DEFAULT 0,
             sent_at     TEXT,
             failed_at   TEXT,
             last_error  TEXT
         );
         CREATE INDEX outbox_pending ON outbox (channel, sent_at, failed_at, not_before);
+        CREATE TABLE contact_windows (
+            channel         TEXT NOT NULL,
+            user_key        TEXT NOT NULL,
+            last_inbound_at TEXT NOT NULL,
+            PRIMARY KEY (channel, user_key)
+        ) WITHOUT ROWID;
         CREATE TABLE report_deliveries (
             report      TEXT NOT NULL,     -- weekly | monthly | semester
             period_key  TEXT NOT NULL,

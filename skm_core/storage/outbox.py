@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from skm_core.conversation.messages import Reply
 from skm_core.outbox import QueuedMessage, backoff, decode_replies, encode_replies
-from skm_core.storage.database import Database, Transaction, format_utc, parse_utc
+from skm_core.storage.database import Database, Reader, Transaction, format_utc, parse_utc
 
 
 async def enqueue(
@@ -23,7 +23,8 @@ async def due_messages(
 ) -> list[QueuedMessage]:
     rows = await db.fetch_all(
         "SELECT id, channel, address, payload, parts_sent, attempts, created_at FROM outbox"
-        " WHERE channel = ? AND sent_at IS NULL AND failed_at IS NULL AND not_before <= ?"
+        " WHERE channel = ? AND sent_at IS NULL AND failed_at IS NULL AND held_at IS NULL"
+        " AND not_before <= ?"
         " ORDER BY id LIMIT ?",
         (channel, format_utc(now), limit),
     )
@@ -76,3 +77,40 @@ async def mark_failed(db: Database, message_id: int, now: datetime, error: str) 
             "UPDATE outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
             (format_utc(now), error[:500], message_id),
         )
+
+
+async def hold(db: Database, message_id: int, now: datetime) -> None:
+    """Keep a message until the person opens a messaging window (see `release`)."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE outbox SET held_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (format_utc(now), message_id),
+        )
+
+
+async def release(db: Database, message_id: int, channel: str, address: str) -> bool:
+    """Make a held message due again, if it is this person's; False otherwise."""
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE outbox SET held_at = NULL, not_before = created_at"
+            " WHERE id = ? AND channel = ? AND address = ? AND held_at IS NOT NULL"
+            " AND sent_at IS NULL",
+            (message_id, channel, address),
+        )
+    return changed == 1
+
+
+async def record_inbound(tx: Transaction, channel: str, user_key: str, now: datetime) -> None:
+    await tx.execute(
+        "INSERT INTO contact_windows (channel, user_key, last_inbound_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (channel, user_key) DO UPDATE SET last_inbound_at = excluded.last_inbound_at",
+        (channel, user_key, format_utc(now)),
+    )
+
+
+async def last_inbound(db: Reader, channel: str, user_key: str) -> datetime | None:
+    row = await db.fetch_one(
+        "SELECT last_inbound_at FROM contact_windows WHERE channel = ? AND user_key = ?",
+        (channel, user_key),
+    )
+    return parse_utc(str(row[0])) if row else None

@@ -1,0 +1,122 @@
+"""`skm run`: one process for every configured chat app, its schedules and its HTTP server.
+
+Telegram polls unless a webhook address is set; WhatsApp, and Telegram's webhook, are served
+by one HTTP server beside /health. Reports are scheduled on PTB's JobQueue scheduler when
+Telegram runs, otherwise on a scheduler of the same kind (APScheduler 3).
+"""
+
+import asyncio
+import logging
+import signal
+from contextlib import AsyncExitStack
+from typing import Any
+
+import uvicorn
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.runtime import Runtime, open_runtime
+from bot.scheduling import Flush, schedule_jobs
+from bot.server import build_web_app
+from bot.settings import Settings
+from bot.telegram_app import ALLOWED_UPDATES, TelegramChannel, build_application
+from bot.whatsapp.channel import WhatsAppChannel
+from bot.whatsapp.graph import GraphClient
+from skm_core.content import Content
+
+log = logging.getLogger(__name__)
+
+
+async def _stop_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def _start_telegram(runtime: Runtime, stack: AsyncExitStack) -> tuple[Any, TelegramChannel]:
+    settings = runtime.settings
+    webhook = bool(settings.telegram_webhook_url)
+    application, channel = build_application(
+        settings, runtime.content, runtime.engine, runtime.pseudonyms, with_updater=not webhook
+    )
+    await application.initialize()
+    stack.push_async_callback(application.shutdown)
+    await channel.open(application)
+    await application.start()
+    stack.push_async_callback(application.stop)
+    if webhook:
+        secret = settings.telegram_webhook_secret
+        await application.bot.set_webhook(
+            settings.telegram_webhook_url,
+            secret_token=secret.get_secret_value() if secret else None,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    elif application.updater is not None:
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        stack.push_async_callback(application.updater.stop)
+    return application, channel
+
+
+def _start_whatsapp(runtime: Runtime, stack: AsyncExitStack) -> WhatsAppChannel:
+    settings = runtime.settings
+    assert settings.whatsapp_access_token is not None  # checked by whatsapp_configured
+    graph = GraphClient(
+        settings.whatsapp_api_base_url,
+        settings.whatsapp_phone_number_id or "",
+        settings.whatsapp_access_token.get_secret_value(),
+        settings.whatsapp_send_rate,
+    )
+    stack.push_async_callback(graph.close)
+    channel = WhatsAppChannel(settings, runtime.content, runtime.engine, runtime.pseudonyms, graph)
+    stack.push_async_callback(channel.drain)
+    return channel
+
+
+async def serve(settings: Settings, content: Content) -> None:
+    runtime = await open_runtime(settings, content)
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(runtime.close)
+        flushes: list[Flush] = []
+        application = None
+        if settings.telegram_bot_token is not None:
+            application, telegram = await _start_telegram(runtime, stack)
+            flushes.append(telegram.flush)
+        whatsapp = None
+        if settings.whatsapp_configured:
+            whatsapp = _start_whatsapp(runtime, stack)
+            flushes.append(whatsapp.flush)
+        if application is not None and application.job_queue is not None:
+            scheduler = application.job_queue.scheduler
+        else:
+            scheduler = AsyncIOScheduler(timezone=settings.timezone)
+            scheduler.start()
+            stack.callback(scheduler.shutdown, wait=False)
+        schedule_jobs(
+            scheduler,
+            runtime.engine,
+            flushes,
+            settings.timezone,
+            settings.skm_outbox_interval_seconds,
+        )
+        queued = await runtime.engine.catch_up_reports()
+        log.info("catch-up queued %d scheduled report(s)", queued)
+        webhook_telegram = application if settings.telegram_webhook_url else None
+        if whatsapp is not None or webhook_telegram is not None:
+            web = build_web_app(settings, whatsapp, webhook_telegram)
+            config = uvicorn.Config(
+                web, host=settings.skm_http_host, port=settings.skm_http_port, log_level="info"
+            )
+            await uvicorn.Server(config).serve()
+        else:
+            await _stop_signal()
+
+
+def run(settings: Settings, content: Content) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request at INFO, with the bot token in the address.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    asyncio.run(serve(settings, content))
+    return 0

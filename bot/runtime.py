@@ -1,0 +1,53 @@
+"""What one bot process shares between its channels: the database, the engine, the keys."""
+
+from dataclasses import dataclass
+
+from bot.settings import Settings
+from skm_core.content import Content
+from skm_core.conversation.engine import Engine
+from skm_core.pseudonym import Pseudonymizer, load_or_create_key
+from skm_core.storage import Database
+
+TELEGRAM = "telegram"
+WHATSAPP = "whatsapp"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    content: Content
+    db: Database
+    engine: Engine
+    pseudonyms: Pseudonymizer
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+def _admin_addresses(settings: Settings, pseudonyms: Pseudonymizer) -> dict[tuple[str, str], str]:
+    """(channel, user key) -> address of the admins named in the settings."""
+    admins = {
+        (TELEGRAM, pseudonyms.user_key(TELEGRAM, str(user_id))): str(user_id)
+        for user_id in settings.admin_telegram_ids
+    }
+    admins |= {
+        (WHATSAPP, pseudonyms.user_key(WHATSAPP, number)): number
+        for number in settings.admin_whatsapp_numbers
+    }
+    return admins
+
+
+async def open_runtime(settings: Settings, content: Content) -> Runtime:
+    pseudonyms = Pseudonymizer(load_or_create_key(settings.pseudonym_key_path))
+    db = await Database.open(settings.database_path)
+    admins = _admin_addresses(settings, pseudonyms)
+    engine = Engine(
+        db,
+        content,
+        settings.survey_policy(),
+        admin_keys=frozenset(admins),
+        ticket_validity=settings.ticket_validity,
+    )
+    await engine.register_admins(admins)
+    await engine.forget_old_events()
+    return Runtime(settings, content, db, engine, pseudonyms)

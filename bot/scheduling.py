@@ -1,0 +1,58 @@
+"""The bot's timed work on APScheduler 3: the report schedules in the unit's timezone, and
+flushing each channel's outbox. With Telegram this is PTB's JobQueue scheduler; without it,
+a scheduler of the same kind."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from skm_core.conversation.engine import Engine
+from skm_core.scheduled_reports import SCHEDULES, ReportSchedule
+
+log = logging.getLogger(__name__)
+
+Flush = Callable[[], Awaitable[int]]
+
+
+def schedule_jobs(
+    scheduler: AsyncIOScheduler,
+    engine: Engine,
+    flushes: list[Flush],
+    timezone: ZoneInfo,
+    flush_interval_seconds: float,
+) -> None:
+    async def flush_all() -> None:
+        for flush in flushes:
+            try:
+                await flush()
+            except Exception:
+                log.exception("flushing an outbox failed")
+
+    async def report(schedule: ReportSchedule) -> None:
+        queued = await engine.queue_reports(schedule)
+        log.info("%s report queued for %d official(s)", schedule.kind, queued)
+        await flush_all()
+
+    for schedule in SCHEDULES:
+        scheduler.add_job(
+            report,
+            trigger=CronTrigger(**schedule.cron(), timezone=timezone),
+            args=[schedule],
+            id=f"report-{schedule.kind}",
+            replace_existing=True,
+            # A stalled loop still sends; the ledger keeps a late firing from repeating.
+            misfire_grace_time=3600,
+            coalesce=True,
+        )
+    scheduler.add_job(
+        flush_all,
+        trigger="interval",
+        seconds=flush_interval_seconds,
+        id="outbox",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+    )

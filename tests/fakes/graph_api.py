@@ -1,0 +1,95 @@
+"""A fake WhatsApp Cloud API (Graph API) on 127.0.0.1: records what is sent, answers like Meta."""
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+PHONE_NUMBER_ID = "1122334455667"
+ACCESS_TOKEN = "EAAtest-access-token"
+
+
+class FakeGraphApi:
+    def __init__(self) -> None:
+        self.messages: list[dict[str, Any]] = []
+        self.media: list[tuple[str, bytes]] = []
+        self.failures: list[tuple[int, dict[str, Any]]] = []
+        self.unauthorised = 0
+        self._ids = itertools.count(1)
+        self._lock = threading.Condition()
+
+    def fail_next(self, status: int, code: int, message: str = "error") -> None:
+        self.failures.append((status, {"error": {"code": code, "message": message}}))
+
+    def to(self, wa_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [m for m in self.messages if m.get("to") == wa_id]
+
+    def wait_for(self, predicate: Any, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError("the bot did not send what was expected in time")
+                self._lock.wait(remaining)
+
+    def answer(self, path: str, headers: Any, body: bytes) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            if headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
+                self.unauthorised += 1
+                return 401, {"error": {"code": 190, "message": "Invalid OAuth access token"}}
+            if self.failures:
+                return self.failures.pop(0)
+            if path.endswith(f"/{PHONE_NUMBER_ID}/messages"):
+                self.messages.append(json.loads(body))
+                self._lock.notify_all()
+                return 200, {
+                    "messaging_product": "whatsapp",
+                    "messages": [{"id": f"wamid.out.{next(self._ids)}"}],
+                }
+            if path.endswith(f"/{PHONE_NUMBER_ID}/media"):
+                message = BytesParser(policy=HTTP).parsebytes(
+                    f"Content-Type: {headers.get('Content-Type')}\r\n\r\n".encode() + body
+                )
+                for part in message.iter_parts():
+                    if part.get_filename():
+                        self.media.append((part.get_filename(), part.get_payload(decode=True)))
+                self._lock.notify_all()
+                return 200, {"id": f"media-{next(self._ids)}"}
+            return 404, {"error": {"code": 100, "message": f"unknown path {path}"}}
+
+
+@contextmanager
+def serve_graph_api(api: FakeGraphApi) -> Iterator[str]:
+    """Serve the fake on 127.0.0.1; yields the base URL to give as WHATSAPP_API_BASE_URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status, answer = api.answer(self.path, self.headers, body)
+            data = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v23.0"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,224 @@
+"""End to end: the real `skm run` process, signed webhook posts, the fake Graph API on 127.0.0.1."""
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.whatsapp.webhook import sign
+from tests.fakes.graph_api import ACCESS_TOKEN, PHONE_NUMBER_ID, FakeGraphApi, serve_graph_api
+
+SECRET = "app-secret-for-tests"
+CITIZEN = "6281311112222"
+FIXTURE = Path(__file__).parent / "data" / "whatsapp" / "text.json"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Bot:
+    def __init__(self, tmp_path: Path, graph_url: str) -> None:
+        self.port = free_port()
+        env = {
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("TELEGRAM_", "SKM_", "WHATSAPP_"))
+            },
+            "SKM_DATA_DIR": str(tmp_path / "data"),
+            "SKM_HTTP_PORT": str(self.port),
+            "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
+            "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+            "WHATSAPP_APP_SECRET": SECRET,
+            "WHATSAPP_VERIFY_TOKEN": "verify-me",
+            "WHATSAPP_API_BASE_URL": graph_url,
+            "WHATSAPP_BUSINESS_NUMBER": "6281234500000",
+        }
+        self.log = (tmp_path / "skm.log").open("ab")
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("skm")), "run"],
+            env=env, cwd=tmp_path, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self.n = 0
+        self.request("GET", "/health")
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, str]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", data=body, method=method, headers=headers or {}
+        )
+        for _ in range(400):  # the server may still be starting
+            try:
+                with urllib.request.urlopen(request, timeout=10) as answer:
+                    return int(answer.status), answer.read().decode()
+            except urllib.error.HTTPError as refused:
+                return refused.code, refused.read().decode()
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("the bot's HTTP server did not start")
+
+    def post(self, message: dict[str, Any], signature: str | None = None) -> int:
+        envelope = json.loads(FIXTURE.read_text(encoding="utf-8"))
+        envelope["entry"][0]["changes"][0]["value"]["messages"] = [{"from": CITIZEN, **message}]
+        body = json.dumps(envelope).encode()
+        headers = {"Content-Type": "application/json"}
+        # None: signed as Meta signs; "": no signature header at all; else this signature.
+        if signature != "":
+            headers["X-Hub-Signature-256"] = sign(SECRET, body) if signature is None else signature
+        return self.request("POST", "/webhook/whatsapp", body, headers)[0]
+
+    def text(self, body: str, wamid: str | None = None, signature: str | None = None) -> int:
+        self.n += 1
+        message = {
+            "id": wamid or f"wamid.e2e.{self.n}",
+            "timestamp": "1764316800",
+            "type": "text",
+            "text": {"body": body},
+        }
+        return self.post(message, signature)
+
+    def tap(self, option_id: str) -> int:
+        self.n += 1
+        kind = "list_reply" if not option_id.startswith("sv:") else "button_reply"
+        message = {
+            "id": f"wamid.e2e.{self.n}",
+            "timestamp": "1764316800",
+            "type": "interactive",
+            "interactive": {"type": kind, kind: {"id": option_id, "title": "x"}},
+        }
+        return self.post(message)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def whatsapp(tmp_path) -> Iterator[tuple[Bot, FakeGraphApi]]:
+    api = FakeGraphApi()
+    with serve_graph_api(api) as url:
+        bot = Bot(tmp_path, url)
+        try:
+            yield bot, api
+        finally:
+            bot.stop()
+
+
+def texts(api: FakeGraphApi) -> list[str]:
+    out = []
+    for m in api.to(CITIZEN):
+        if m["type"] == "text":
+            out.append(m["text"]["body"])
+        elif m["type"] == "interactive":
+            out.append(m["interactive"]["body"]["text"])
+    return out
+
+
+def options(api: FakeGraphApi) -> list[tuple[str, str]]:
+    for m in reversed(api.to(CITIZEN)):
+        interactive = m.get("interactive")
+        if interactive and interactive["type"] == "button":
+            return [
+                (b["reply"]["title"], b["reply"]["id"]) for b in interactive["action"]["buttons"]
+            ]
+        if interactive:
+            return [
+                (r.get("description", r["title"]), r["id"])
+                for r in interactive["action"]["sections"][0]["rows"]
+            ]
+    return []
+
+
+def choose(bot: Bot, api: FakeGraphApi, label: str) -> None:
+    """Tap the option with this label once the bot has offered it."""
+    api.wait_for(lambda: any(title.startswith(label) for title, _ in options(api)))
+    option = next(i for title, i in options(api) if title.startswith(label))
+    count = len(api.to(CITIZEN))
+    assert bot.tap(option) == 200
+    api.wait_for(lambda: len(api.to(CITIZEN)) > count)
+
+
+def say(bot: Bot, api: FakeGraphApi, body: str) -> None:
+    count = len(api.to(CITIZEN))
+    assert bot.text(body) == 200
+    api.wait_for(lambda: len(api.to(CITIZEN)) > count)
+
+
+def test_verification_and_health(whatsapp):
+    bot, _ = whatsapp
+    assert bot.request("GET", "/health") == (200, '{"status":"ok"}')
+    good = "/webhook/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=12345"
+    assert bot.request("GET", good) == (200, "12345")
+    bad = "/webhook/whatsapp?hub.mode=subscribe&hub.verify_token=salah&hub.challenge=12345"
+    assert bot.request("GET", bad)[0] == 403
+
+
+def test_citizen_asks_and_finishes_a_survey_with_buttons_and_lists(whatsapp, tmp_path):
+    bot, api = whatsapp
+    say(bot, api, "syarat bikin kk apa aja")
+    api.wait_for(lambda: any("Persyaratan:" in t for t in texts(api)))
+    say(bot, api, "survei")
+    choose(bot, api, "Ya, saya bersedia")
+    choose(bot, api, "Berikutnya")
+    choose(bot, api, "Pengantar SKCK")
+    choose(bot, api, "Perempuan")
+    say(bot, api, "45")
+    choose(bot, api, "SMA")
+    choose(bot, api, "Wirausaha")
+    for score in ["4", "4", "3", "4", "4", "4", "4", "4", "4"]:
+        choose(bot, api, f"{score} ·")
+    choose(bot, api, "Lewati")
+    choose(bot, api, "Kirim")
+    api.wait_for(lambda: any("Terima kasih, penilaian" in t for t in texts(api)))
+    with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
+        rows = db.execute(
+            "SELECT service_id, channel, respondent_key, u3 FROM survey_responses"
+        ).fetchall()
+    [(service, channel, key, u3)] = rows
+    assert (service, channel, u3) == ("skck", "whatsapp", 3)
+    assert CITIZEN not in key
+
+
+def test_a_redelivered_message_is_processed_once(whatsapp):
+    bot, api = whatsapp
+    assert bot.text("menu", wamid="wamid.twice") == 200
+    api.wait_for(lambda: len(api.to(CITIZEN)) == 1)
+    assert bot.text("menu", wamid="wamid.twice") == 200
+    assert bot.text("bantuan") == 200
+    api.wait_for(lambda: len(api.to(CITIZEN)) == 2)
+    assert "Cara menggunakan" in texts(api)[-1]
+
+
+def test_a_forged_signature_is_refused_and_changes_nothing(whatsapp, tmp_path):
+    bot, api = whatsapp
+    assert bot.text("survei", signature="sha256=" + "0" * 64) == 401
+    assert bot.text("survei", signature="") == 401
+    assert bot.text("menu") == 200
+    api.wait_for(lambda: len(api.to(CITIZEN)) == 1)
+    assert "Silakan pilih menu" in texts(api)[0]
+    with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM processed_events").fetchone() == (1,)

@@ -1,0 +1,56 @@
+"""Reading what Meta posts: one fixture per update kind, and the signature check."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.whatsapp.webhook import read_update, sign, signature_valid
+
+FIXTURES = Path(__file__).parent.parent / "data" / "whatsapp"
+
+
+def fixture(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "value"),
+    [
+        ("text", "text", "syarat bikin kk apa aja"),
+        ("button_reply", "button_reply", "menu"),
+        ("list_reply", "list_reply", "svc:sktm"),
+        ("quick_reply", "quick_reply", "outbox:7"),
+        ("image", "other", ""),
+    ],
+)
+def test_each_message_kind(name, kind, value):
+    [message], statuses = read_update(fixture(name))
+    assert (message.kind, message.value, message.wa_id) == (kind, value, "6281311112222")
+    assert message.wamid.startswith("wamid.")
+    assert statuses == []
+
+
+def test_statuses_are_read_for_their_errors():
+    messages, [status] = read_update(fixture("status"))
+    assert messages == []
+    assert (status.status, status.error_codes) == ("failed", (131047,))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [None, [], "x", {"entry": "x"}, {"entry": [{"changes": [{"field": "messages", "value": 3}]}]},
+     {"entry": [{"changes": [{"field": "messages", "value": {"messages": [{"type": "text"}]}}]}]}],
+)  # fmt: skip
+def test_odd_bodies_are_skipped_not_crashed_on(body):
+    assert read_update(body) == ([], [])
+
+
+def test_signature():
+    body = json.dumps(fixture("text")).encode()
+    header = sign("app-secret", body)
+    assert signature_valid("app-secret", body, header)
+    assert not signature_valid("other-secret", body, header)
+    assert not signature_valid("app-secret", body + b" ", header)
+    assert not signature_valid("app-secret", body, None)
+    assert not signature_valid("app-secret", body, header.removeprefix("sha256="))

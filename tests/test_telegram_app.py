@@ -261,3 +261,35 @@ async def test_a_429_is_retried_and_the_message_arrives_once(bot):
         "sendMessage",
     ]
     assert len(bot.api.sent(CITIZEN)) == 1
+
+
+async def test_an_invited_official_gets_the_weekly_summary_once_despite_downtime_and_a_429(bot):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.conversation.chat import Clock
+
+    official = ADMIN + 1
+    engine = bot.channel.engine
+    clock = Clock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))  # a Wednesday, 10:00 WITA
+    engine.clock = clock
+    await bot.type("/undang pejabat", user=ADMIN)
+    code = bot.last_text(ADMIN).split("/daftar ", 1)[1].split()[0]
+    await bot.type(f"/daftar {code}", user=official)
+    assert "terdaftar sebagai pejabat" in bot.last_text(official)
+    # The bot was down at Monday 08:00 WITA; it comes back at 11:00 and catches up.
+    clock.advance(days=5, hours=1)
+    bot.api.fail(
+        "sendPhoto",
+        429,
+        {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 0",
+         "parameters": {"retry_after": 0}},
+    )  # fmt: skip
+    assert await engine.catch_up_reports() == 1
+    await bot.channel.flush()
+    assert await engine.catch_up_reports() == 0
+    clock.advance(seconds=timedelta(minutes=5).total_seconds())
+    await bot.channel.flush()
+    sent = [c.method for c in bot.api.sent(official)][1:]  # after the registration reply
+    assert sent == ["sendMessage", "sendPhoto", "sendMessage"]
+    assert "Laporan terjadwal (Mingguan" in bot.api.texts(official)[1]
+    assert "Ringkasan SKM" in bot.api.texts(official)[-1]

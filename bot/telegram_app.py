@@ -162,7 +162,26 @@ class TelegramChannel:
         chat = update.effective_chat
         if chat is None or not replies:
             return
-        await self.deliver(chat.id, replies, pressed)
+        if len(replies) > 1:
+            await self._retire_buttons(pressed)
+            pressed = None
+        for number, reply in enumerate(replies):
+            try:
+                await self.deliver(chat.id, [reply], pressed)
+            except (RetryAfter, TimedOut, NetworkError) as exc:
+                # The answer is decided and stored; the outbox sends the rest when it can.
+                log.info("replying to chat %s deferred: %s", chat.id, exc)
+                await self.engine.queue_messages(CHANNEL, str(chat.id), replies[number:])
+                return
+
+    async def _retire_buttons(self, pressed: Message | None) -> None:
+        """The pressed message's buttons are stale once the answer comes as new messages."""
+        if pressed is None or pressed.reply_markup is None:
+            return
+        try:
+            await pressed.edit_reply_markup(reply_markup=None)
+        except BadRequest as exc:
+            log.info("removing old buttons failed: %s", exc)
 
     async def deliver(self, chat_id: int, replies: list[Reply], pressed: Message | None) -> None:
         if pressed is not None and len(replies) == 1 and replies[0].attachment is None:
@@ -173,11 +192,7 @@ class TelegramChannel:
             except BadRequest as exc:
                 # Too old to edit, no text to edit, or unchanged: say it anew instead.
                 log.info("editing message %s failed: %s", pressed.message_id, exc)
-        if pressed is not None and pressed.reply_markup is not None:
-            try:
-                await pressed.edit_reply_markup(reply_markup=None)
-            except BadRequest as exc:
-                log.info("removing old buttons failed: %s", exc)
+        await self._retire_buttons(pressed)
         bot = self._bot
         for reply in replies:
             if reply.attachment is not None:

@@ -252,7 +252,7 @@ async def test_a_429_is_retried_and_the_message_arrives_once(bot):
             "ok": False,
             "error_code": 429,
             "description": "Too Many Requests: retry after 1",
-            "parameters": {"retry_after": 0},
+            "parameters": {"retry_after": 1},
         },
     )
     await bot.type("/layanan")
@@ -260,6 +260,17 @@ async def test_a_429_is_retried_and_the_message_arrives_once(bot):
         "!sendMessage",
         "sendMessage",
     ]
+    assert "Silakan pilih layanan" in bot.last_text()
+
+
+async def test_a_server_error_defers_the_answer_to_the_outbox_and_it_arrives_once(bot):
+    bot.api.fail("sendMessage", 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+    await bot.type("/layanan")
+    assert bot.api.sent(CITIZEN) == []
+    await bot.channel.flush()
+    await bot.channel.flush()
+    assert len(bot.api.sent(CITIZEN)) == 1
+    assert "Silakan pilih layanan" in bot.last_text()
     assert len(bot.api.sent(CITIZEN)) == 1
 
 

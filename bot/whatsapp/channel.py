@@ -19,6 +19,7 @@ from bot.whatsapp.webhook import Inbound, Status, read_update
 from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Reply
 from skm_core.conversation.engine import Engine
+from skm_core.delivery import RetryLater
 from skm_core.outbox import QueuedMessage
 from skm_core.pseudonym import Pseudonymizer
 from skm_core.storage.outbox import last_inbound, release
@@ -120,7 +121,17 @@ class WhatsAppChannel:
             await self._released(inbound)
             return
         replies = await self.engine.handle(event)
-        await self.deliver(inbound.wa_id, replies)
+        await self.reply(inbound.wa_id, replies)
+
+    async def reply(self, wa_id: str, replies: list[Reply]) -> None:
+        """Answer now; what a passing failure stops goes to the outbox, to be retried."""
+        for number, reply in enumerate(replies):
+            try:
+                await self.deliver(wa_id, [reply])
+            except RetryLater as exc:
+                log.info("replying to a WhatsApp contact deferred: %s", exc)
+                await self.engine.queue_messages(CHANNEL, wa_id, replies[number:])
+                return
 
     async def _released(self, inbound: Inbound) -> None:
         """A template's quick reply: the person opened the window; send what was held."""

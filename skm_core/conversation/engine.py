@@ -144,6 +144,11 @@ class Engine:
     async def flush_outbox(self, channel: str, send: Sender, window: Window | None = None) -> int:
         return await flush_outbox(self.db, channel, send, self.clock(), window)
 
+    async def queue_messages(self, channel: str, address: str, replies: list[Reply]) -> None:
+        """Replies a channel could not send now: the outbox sends them with backoff."""
+        async with self.db.transaction() as tx:
+            await enqueue(tx, channel, address, replies, self.clock())
+
     async def touch(self, channel: str, user_key: str) -> None:
         """A person wrote (in a way that is not a conversation event): their window opens."""
         async with self.db.transaction() as tx:

@@ -1,0 +1,108 @@
+"""A period's summary: the same numbers as the IKM engine, and the words officials read."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from skm_core.ikm import Tally, compute_ikm
+from skm_core.periods import month_of, week_of
+from skm_core.responses import SurveyResponse
+from skm_core.storage.followup import add_plan
+from skm_core.storage.population import set_population_figure
+from skm_core.storage.responses import insert_responses
+from skm_core.summary import build_summary
+from skm_core.summary_text import summary_text
+
+WITA = ZoneInfo("Asia/Makassar")
+NOVEMBER = month_of(date(2026, 11, 1))
+NOW = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+
+
+def response(day: int, answers, service="kk", suggestion=None, month=11) -> SurveyResponse:
+    return SurveyResponse(
+        submitted_at=datetime(2026, month, day, 10, 0, tzinfo=WITA),
+        channel="telegram",
+        answers=tuple(answers),
+        service_id=service,
+        profile={"jenis_kelamin": "p", "pendidikan": "sma"},
+        suggestion=suggestion,
+    )
+
+
+NOVEMBER_ROWS = [
+    [4, 4, 3, 4, 4, 4, 4, 4, 4],
+    [3, 4, 2, 4, 3, 4, 4, 3, 4],
+    [4, 3, None, 4, 4, 4, 3, 4, 4],
+]
+
+
+async def store(db, responses) -> None:
+    async with db.transaction() as tx:
+        await insert_responses(tx, responses)
+
+
+async def test_summary_numbers_equal_the_engines(db, content):
+    await store(db, [response(d + 1, row) for d, row in enumerate(NOVEMBER_ROWS)])
+    await store(db, [response(5, [2] * 9, month=10)])
+    summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
+    expected = compute_ikm(Tally.from_answers(NOVEMBER_ROWS))
+    assert summary.result == expected
+    assert summary.respondents == 3
+    assert summary.previous == compute_ikm(Tally.from_answers([[2] * 9]))
+    assert summary.change == expected.ikm - 50
+    assert summary.profile["jenis_kelamin"] == {"p": 3}
+
+
+async def test_per_service_and_unnamed_responses(db, content):
+    await store(
+        db, [response(1, [4] * 9, "kk"), response(2, [2] * 9, "sktm"), response(3, [3] * 9, None)]
+    )
+    summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
+    lines = {line.service_id: (line.respondents, line.ikm) for line in summary.services}
+    assert lines == {"kk": (1, 100), "sktm": (1, 50), None: (1, 75)}
+
+
+async def test_population_from_an_entered_figure_else_from_tickets(db, content):
+    await store(db, [response(1, [4] * 9)])
+    summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
+    assert (summary.population, summary.min_sample, summary.sample_adequate) == (None, None, None)
+    async with db.transaction() as tx:
+        await set_population_figure(tx, NOVEMBER.key(), 100, NOW, "kasi")
+    summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
+    assert (summary.population, summary.population_source, summary.min_sample) == (
+        100,
+        "entered",
+        80,
+    )
+    assert summary.sample_adequate is False
+
+
+async def test_history_covers_the_periods_before(db, content):
+    await store(db, [response(1, [4] * 9), response(1, [3] * 9, month=9)])
+    summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
+    assert [p.period.first.month for p in summary.history] == [6, 7, 8, 9, 10, 11]
+    assert [p.ikm for p in summary.history] == [None, None, None, 75, None, 100]
+
+
+async def test_text_in_indonesian_style(db, content):
+    await store(
+        db,
+        [response(d + 1, row, suggestion="Tambah kursi") for d, row in enumerate(NOVEMBER_ROWS)],
+    )
+    async with db.transaction() as tx:
+        await add_plan(tx, date(2026, 7, 1), date(2026, 12, 31), "U3", "Tambah petugas",
+                       "November 2026", date(2026, 11, 30), "Camat", NOW - timedelta(days=60), "x")  # fmt: skip
+    summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
+    text = summary_text(summary, content)
+    ikm = compute_ikm(Tally.from_answers(NOVEMBER_ROWS)).ikm_shown
+    assert f"IKM: {str(ikm).replace('.', ',')}" in text
+    assert "Periode: November 2026" in text
+    assert "1. U3 Waktu Penyelesaian" in text
+    assert "Tambah kursi" in text
+    assert "Rencana tindak lanjut terbuka: 1, lewat waktu: 1." in text
+    assert "Periode sebelumnya belum memiliki IKM" in text
+
+
+async def test_an_empty_period(db, content):
+    summary = await build_summary(db, content, week_of(date(2026, 11, 23)), NOW, WITA)
+    assert summary.result is None
+    assert "Belum ada responden" in summary_text(summary, content)

@@ -53,9 +53,8 @@ async def test_summary_numbers_equal_the_engines(db, content):
 
 
 async def test_per_service_and_unnamed_responses(db, content):
-    await store(
-        db, [response(1, [4] * 9, "kk"), response(2, [2] * 9, "sktm"), response(3, [3] * 9, None)]
-    )
+    rows = [response(1, [4] * 9, "kk"), response(2, [2] * 9, "sktm"), response(3, [3] * 9, None)]
+    await store(db, rows)
     summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
     lines = {line.service_id: (line.respondents, line.ikm) for line in summary.services}
     assert lines == {"kk": (1, 100), "sktm": (1, 50), None: (1, 75)}

@@ -88,8 +88,18 @@ async def test_text_in_indonesian_style(db, content):
         [response(d + 1, row, suggestion="Tambah kursi") for d, row in enumerate(NOVEMBER_ROWS)],
     )
     async with db.transaction() as tx:
-        await add_plan(tx, date(2026, 7, 1), date(2026, 12, 31), "U3", "Tambah petugas",
-                       "November 2026", date(2026, 11, 30), "Camat", NOW - timedelta(days=60), "x")  # fmt: skip
+        await add_plan(
+            tx,
+            date(2026, 7, 1),
+            date(2026, 12, 31),
+            "U3",
+            "Tambah petugas",
+            "November 2026",
+            date(2026, 11, 30),
+            "Camat",
+            NOW - timedelta(days=60),
+            "kasi",
+        )
     summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
     text = summary_text(summary, content)
     ikm = compute_ikm(Tally.from_answers(NOVEMBER_ROWS)).ikm_shown

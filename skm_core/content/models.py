@@ -334,7 +334,6 @@ class ChatTexts(Strict):
     opt_legal_notes: Text
     no_legal_notes: Text
     unconfirmed: Text
-    service_more: Text
     hours_line: Text
     flow_title: Text
     flow_step: Text
@@ -544,7 +543,6 @@ class WhatsAppTexts(Strict):
     list_section: Annotated[str, StringConstraints(min_length=1, max_length=24)]
     start_word: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,20}$")]
     """The word before a ticket token in a wa.me link's prefilled text."""
-    template_button: NonEmpty
 
 
 class Texts(Strict):

@@ -51,5 +51,3 @@ class Reply:
     text: str
     options: tuple[Option, ...] = ()
     attachment: Attachment | None = None
-    replaces_previous: bool = False
-    """A hint that the reply continues the previous step and may edit that message in place."""

@@ -68,9 +68,11 @@ class RoleDesk:
         if role is None:
             return None
         address = call.event.address or call.event.user_key
-        await add_official(
+        added = await add_official(
             call.tx, call.event.channel, call.actor, address, role, call.ctx.now, added_by=code
         )
+        if not added:
+            return self._reply(t.already_registered.format(role=t.role_name(role)))
         await audit(call.tx, call.ctx.now, call.actor, "official.register", role)
         roles = call.roles | {role}
         commands = self.content.texts.command_menu.for_roles(frozenset(roles))

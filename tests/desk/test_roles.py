@@ -99,3 +99,11 @@ async def test_schedule_defaults_and_changes(admin, engine):
     assert "Mingguan (Senin 08.00, tujuh hari sebelumnya): tidak aktif" in pejabat.text
     await pejabat.type("/jadwal harian aktif")
     assert "Ubah dengan" in pejabat.text
+
+
+async def test_registering_twice_for_the_same_role_says_so(admin, engine):
+    official = await enrol(admin, engine, "pejabat", "camat")
+    await admin.type("/undang pejabat")
+    code = admin.text.split("/daftar ", 1)[1].split()[0]
+    await official.type(f"/daftar {code}")
+    assert "sudah terdaftar sebagai pejabat" in official.text

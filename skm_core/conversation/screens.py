@@ -9,7 +9,7 @@ from skm_core.content.models import Service
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.messages import Option
 from skm_core.conversation.state import DialogState, Screen, Section
-from skm_core.conversation.view import View, page_slices
+from skm_core.conversation.view import View, page_slices, paged
 
 MENU = "menu"
 BACK = "back"
@@ -57,20 +57,18 @@ class Screens:
         return View(self.t.menu_prompt, self.menu_options())
 
     def services(self, page: int, profile: ChannelProfile) -> View:
-        services = self.content.services
-        slices = page_slices(len(services), profile.max_options)
-        page = min(max(page, 0), len(slices) - 1)
-        start, end = slices[page]
-        options = [Option(f"{SERVICE_PREFIX}{s.id}", s.short_name) for s in services[start:end]]
-        if page > 0:
-            options.append(Option(f"{PAGE_PREFIX}{page - 1}", self.t.opt_prev))
-        if page < len(slices) - 1:
-            options.append(Option(f"{PAGE_PREFIX}{page + 1}", self.t.opt_next))
-        options.append(Option(MENU, self.t.opt_menu))
+        items = [Option(f"{SERVICE_PREFIX}{s.id}", s.short_name) for s in self.content.services]
+        shown = paged(
+            items,
+            page,
+            profile.max_options,
+            lambda n: f"{PAGE_PREFIX}{n}",
+            (self.t.opt_prev, self.t.opt_next),
+        )
         text = self.t.services_prompt
-        if len(slices) > 1:
-            text += "\n" + self.t.services_page.format(page=page + 1, pages=len(slices))
-        return View(text, tuple(options))
+        if shown.count > 1:
+            text += "\n" + self.t.services_page.format(page=shown.number + 1, pages=shown.count)
+        return View(text, (*shown.options, Option(MENU, self.t.opt_menu)))
 
     def service(self, service: Service, section: Section) -> View:
         t = self.t

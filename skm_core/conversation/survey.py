@@ -17,7 +17,7 @@ from skm_core.content.models import UNSUR_CODES, ProfileQuestion
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.messages import Option
 from skm_core.conversation.typed import typed_option
-from skm_core.conversation.view import View, page_slices
+from skm_core.conversation.view import View, paged
 from skm_core.responses import SurveyResponse
 
 PREFIX = "sv:"
@@ -201,21 +201,17 @@ class SurveyFlow:
     def _paged(
         self, draft: SurveyDraft, profile: ChannelProfile, items: list[Option]
     ) -> list[Option]:
-        # Two places stay for "Kembali" and "Batal"; page_slices keeps one more for itself.
+        # Two places stay for "Kembali" and "Batal"; `paged` keeps one of them itself.
         room = None if profile.max_options is None else profile.max_options - 1
-        slices = page_slices(len(items), room)
-        page = min(max(draft.page, 0), len(slices) - 1)
-        start, end = slices[page]
-        options = items[start:end]
-        if page > 0:
-            options.append(
-                Option(option_id(draft, PAGE, str(page - 1)), self.content.texts.chat.opt_prev)
-            )
-        if page < len(slices) - 1:
-            options.append(
-                Option(option_id(draft, PAGE, str(page + 1)), self.content.texts.chat.opt_next)
-            )
-        return options
+        chat = self.content.texts.chat
+        shown = paged(
+            items,
+            draft.page,
+            room,
+            lambda n: option_id(draft, PAGE, str(n)),
+            (chat.opt_prev, chat.opt_next),
+        )
+        return shown.options
 
     def _service_name(self, draft: SurveyDraft) -> str:
         service = self.content.service(draft.service_id or "")

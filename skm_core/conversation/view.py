@@ -1,5 +1,6 @@
 """A screen as shown: its text and its options; and how long option lists are paged."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from skm_core.conversation.messages import Option
@@ -29,3 +30,33 @@ def page_slices(count: int, max_options: int | None) -> list[tuple[int, int]]:
         slices.append((start, end))
         start = end
     return slices
+
+
+@dataclass(frozen=True)
+class Page:
+    options: list[Option]
+    number: int
+    count: int
+
+
+def paged(
+    items: list[Option],
+    page: int,
+    max_options: int | None,
+    page_id: Callable[[int], str],
+    labels: tuple[str, str],
+) -> Page:
+    """One page of a long list, with "previous" and "next" options where they lead somewhere.
+
+    `max_options` leaves room for one option after the page (the menu); `labels` are the
+    words of previous and next.
+    """
+    slices = page_slices(len(items), max_options)
+    page = min(max(page, 0), len(slices) - 1)
+    start, end = slices[page]
+    options = list(items[start:end])
+    if page > 0:
+        options.append(Option(page_id(page - 1), labels[0]))
+    if page < len(slices) - 1:
+        options.append(Option(page_id(page + 1), labels[1]))
+    return Page(options, page, len(slices))

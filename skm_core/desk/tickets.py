@@ -9,7 +9,7 @@ from skm_core.content.models import Service
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.messages import Attachment, Event, EventKind, Option, Reply
 from skm_core.conversation.typed import normalise
-from skm_core.conversation.view import page_slices
+from skm_core.conversation.view import paged
 from skm_core.dates import local_datetime_text
 from skm_core.desk.call import Call
 from skm_core.search import ServiceSearch
@@ -59,18 +59,17 @@ class TicketDesk:
 
     def _choose(self, profile: ChannelProfile, page: int = 0, lead: str = "") -> list[Reply]:
         chat = self.content.texts.chat
-        services = self.content.services
-        slices = page_slices(len(services), profile.max_options)
-        page = min(max(page, 0), len(slices) - 1)
-        start, end = slices[page]
-        options = [Option(f"{TICKET_OPTION}{s.id}", s.short_name) for s in services[start:end]]
-        if page > 0:
-            options.append(Option(f"{TICKET_PAGE}{page - 1}", chat.opt_prev))
-        if page < len(slices) - 1:
-            options.append(Option(f"{TICKET_PAGE}{page + 1}", chat.opt_next))
-        options.append(Option("menu", chat.opt_menu))
+        items = [Option(f"{TICKET_OPTION}{s.id}", s.short_name) for s in self.content.services]
+        shown = paged(
+            items,
+            page,
+            profile.max_options,
+            lambda n: f"{TICKET_PAGE}{n}",
+            (chat.opt_prev, chat.opt_next),
+        )
+        options = (*shown.options, Option("menu", chat.opt_menu))
         text = self.content.texts.officials.ticket_choose_service
-        return [Reply(f"{lead}\n\n{text}" if lead else text, tuple(options))]
+        return [Reply(f"{lead}\n\n{text}" if lead else text, options)]
 
     async def _issue(self, call: Call, service: Service) -> list[Reply]:
         t = self.content.texts.officials

@@ -1,6 +1,7 @@
 """Wording of the exported reports (XLSX, CSV, PDF) and of the summary chart."""
 
 import re
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -199,7 +200,7 @@ class ReportTexts(Strict):
     @field_validator("number_bands")
     @classmethod
     def _ascending(cls, value: list[int]) -> list[int]:
-        if any(b <= a for a, b in zip(value, value[1:], strict=False)):
+        if any(b <= a for a, b in pairwise(value)):
             raise ValueError(f"bands must be strictly ascending, got {value}")
         return value
 

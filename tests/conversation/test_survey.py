@@ -22,6 +22,13 @@ async def stored(db) -> list[tuple]:
     )
 
 
+async def start_survey(chat: Chat) -> None:
+    """Consent given and SKTM chosen: the first profile question is on screen."""
+    await chat.type("survei")
+    await chat.choose("Ya")
+    await chat.choose("SKTM")
+
+
 async def fill_to_review(chat: Chat, service_label: str | None = "SKTM") -> None:
     await chat.type("survei")
     await chat.choose("Ya, saya bersedia")
@@ -79,9 +86,7 @@ async def test_typed_words_of_an_answer_work(chat, db):
 
 
 async def test_back_then_change_an_answer_from_the_review(chat, db):
-    await chat.type("survei")
-    await chat.choose("Ya")
-    await chat.choose("SKTM")
+    await start_survey(chat)
     await chat.choose("Laki-laki")
     await chat.choose("Kembali")
     assert "Jenis kelamin Bapak/Ibu?" in chat.text
@@ -105,9 +110,7 @@ async def test_back_then_change_an_answer_from_the_review(chat, db):
 
 
 async def test_cancel_anywhere_stores_nothing(chat, db):
-    await chat.type("survei")
-    await chat.choose("Ya")
-    await chat.choose("SKTM")
+    await start_survey(chat)
     await chat.type("batal")
     assert "dibatalkan" in chat.text
     await chat.type("survei")
@@ -124,9 +127,7 @@ async def test_declining_consent_returns_to_the_menu(chat, db):
 
 async def test_resume_after_a_restart_at_the_same_question(db, content, clock):
     chat = Chat(Engine(db, content, clock=clock))
-    await chat.type("survei")
-    await chat.choose("Ya")
-    await chat.choose("SKTM")
+    await start_survey(chat)
     await chat.choose("Perempuan")
     question = chat.text
     restarted = Chat(Engine(db, content, clock=clock))
@@ -136,9 +137,7 @@ async def test_resume_after_a_restart_at_the_same_question(db, content, clock):
 
 
 async def test_leaving_for_the_menu_keeps_the_draft(chat):
-    await chat.type("survei")
-    await chat.choose("Ya")
-    await chat.choose("SKTM")
+    await start_survey(chat)
     await chat.type("menu")
     await chat.type("syarat kk")
     await chat.choose("Menu utama")
@@ -167,9 +166,7 @@ async def test_expiry_is_configurable(db, content, clock):
 
 @pytest.mark.parametrize("typed", ["7", "0", "bagus", "😀", "x" * 10_000])
 async def test_a_bad_typed_answer_asks_again_with_a_hint(chat, typed):
-    await chat.type("survei")
-    await chat.choose("Ya")
-    await chat.choose("SKTM")
+    await start_survey(chat)
     await chat.choose("Perempuan")
     await chat.type("41")
     await chat.choose("SMP")
@@ -181,18 +178,14 @@ async def test_a_bad_typed_answer_asks_again_with_a_hint(chat, typed):
 
 @pytest.mark.parametrize("age", ["5", "150", "empat puluh", "-3"])
 async def test_an_impossible_age_asks_again(chat, age):
-    await chat.type("survei")
-    await chat.choose("Ya")
-    await chat.choose("SKTM")
+    await start_survey(chat)
     await chat.choose("Perempuan")
     await chat.type(age)
     assert "antara 10 dan 120 tahun" in chat.text
 
 
 async def test_a_button_from_an_earlier_question_changes_nothing(chat, db):
-    await chat.type("survei")
-    await chat.choose("Ya")
-    await chat.choose("SKTM")
+    await start_survey(chat)
     old_button = chat.option("Laki-laki").id
     await chat.choose("Perempuan")
     await chat.press(old_button)
@@ -237,9 +230,7 @@ async def test_a_redelivered_send_counts_once(chat, db):
 async def test_one_unticketed_survey_per_person_per_service_per_day(chat, db, clock):
     await fill_to_review(chat)
     await chat.choose("Kirim")
-    await chat.type("survei")
-    await chat.choose("Ya")
-    await chat.choose("SKTM")
+    await start_survey(chat)
     assert "sudah mengisi survei untuk layanan" in chat.text
     clock.advance(days=1)
     await fill_to_review(chat)
@@ -353,9 +344,7 @@ async def test_whatsapp_survey_fits_ten_options_everywhere(engine):
 
 
 async def test_a_question_in_the_middle_of_the_survey_is_answered_and_the_draft_kept(chat):
-    await chat.type("survei")
-    await chat.choose("Ya")
-    await chat.choose("SKTM")
+    await start_survey(chat)
     await chat.type("syarat surat ahli waris apa aja")
     assert "AHLI WARIS" in chat.text
     assert "tetap tersimpan" in chat.text

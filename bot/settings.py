@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     @classmethod
     def _ids(cls, value: str) -> str:
         for part in value.split(","):
-            if part.strip() and not part.strip().lstrip("-").isdigit():
+            if part.strip() and not re.fullmatch(r"-?[0-9]{1,20}", part.strip()):
                 raise ValueError(f"not a Telegram user id: {part.strip()!r}")
         return value
 
@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     @classmethod
     def _numbers(cls, value: str | None) -> str | None:
         for part in (value or "").split(","):
-            if part.strip() and not part.strip().lstrip("+").isdigit():
+            if part.strip() and not re.fullmatch(r"\+?[0-9]{6,15}", part.strip()):
                 raise ValueError(f"not a phone number in international form: {part.strip()!r}")
         return value
 

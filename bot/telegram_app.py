@@ -39,6 +39,7 @@ from bot.settings import Settings
 from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
+from skm_core.conversation.typed import whole_number
 from skm_core.delivery import RetryLater, Undeliverable
 from skm_core.pseudonym import Pseudonymizer
 from skm_core.storage.officials import list_officials
@@ -99,8 +100,9 @@ class TelegramChannel:
         citizen = [BotCommand(name, text) for name, text in menu.citizen.items()]
         await application.bot.set_my_commands(citizen, scope=BotCommandScopeDefault())
         for official in await list_officials(self.engine.db):
-            if official.channel == CHANNEL and official.address.lstrip("-").isdigit():
-                await self.set_official_menu(int(official.address), official.user_key)
+            chat_id = whole_number(official.address, max_digits=20, signed=True)
+            if official.channel == CHANNEL and chat_id is not None:
+                await self.set_official_menu(chat_id, official.user_key)
 
     async def set_official_menu(self, chat_id: int, user_key: str) -> None:
         """Officials see their own commands in their chat's menu; citizens never see them."""

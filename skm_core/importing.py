@@ -19,6 +19,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 _TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%H.%M.%S", "%H.%M")
 # A survey without an hour is placed at midday, safely inside its local day.
 _MIDDAY = time(12, 0)
+FORMULA_GUARDS = {"'=", "'+", "'-", "'@"}
 
 
 def _first_present(columns: Sequence[str], row: AnswerRow) -> str | None:
@@ -156,6 +157,9 @@ def responses_from_rows(
                 profile[question.id] = value
         suggestion_column = _first_present(SUGGESTION_COLUMNS, row)
         suggestion = _text(row.fields[suggestion_column]) if suggestion_column else ""
+        if suggestion[:2] in FORMULA_GUARDS:
+            # Exports put an apostrophe before text a spreadsheet would take as a formula.
+            suggestion = suggestion[1:]
         responses.append(
             SurveyResponse(
                 submitted_at=local.replace(tzinfo=tz),

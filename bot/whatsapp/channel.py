@@ -19,6 +19,7 @@ from bot.whatsapp.webhook import Inbound, Status, read_update
 from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Reply
 from skm_core.conversation.engine import Engine
+from skm_core.conversation.typed import whole_number
 from skm_core.delivery import RetryLater
 from skm_core.outbox import QueuedMessage
 from skm_core.pseudonym import Pseudonymizer
@@ -137,9 +138,9 @@ class WhatsAppChannel:
         """A template's quick reply: the person opened the window; send what was held."""
         await self.engine.touch(CHANNEL, self.user_key(inbound.wa_id))
         if inbound.value.startswith(HELD_PREFIX):
-            number = inbound.value.removeprefix(HELD_PREFIX)
-            if number.isdigit():
-                await release(self.engine.db, int(number), CHANNEL, inbound.wa_id)
+            number = whole_number(inbound.value.removeprefix(HELD_PREFIX), max_digits=18)
+            if number is not None:
+                await release(self.engine.db, number, CHANNEL, inbound.wa_id)
         await self.flush()
 
     # --- sending ----------------------------------------------------------------------------

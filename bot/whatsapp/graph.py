@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from aiolimiter import AsyncLimiter
 
+from skm_core.conversation.typed import whole_number
 from skm_core.delivery import OutsideWindow, RetryLater, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ class GraphClient:
             raise OutsideWindow(described)
         if response.status_code == 429 or response.status_code >= 500 or code in RATE_LIMITED:
             after = response.headers.get("Retry-After")
-            raise RetryLater(described, float(after) if after and after.isdigit() else None)
+            wait = whole_number(after or "", max_digits=6)
+            raise RetryLater(described, float(wait) if wait is not None else None)
         raise Undeliverable(described)
 
     async def send(self, to: str, content: dict[str, Any]) -> str:

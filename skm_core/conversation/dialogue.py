@@ -48,7 +48,7 @@ from skm_core.conversation.survey import (
     PREFIX as SURVEY_OPTION_PREFIX,
 )
 from skm_core.conversation.text_split import split_text
-from skm_core.conversation.typed import normalise, typed_number, typed_option
+from skm_core.conversation.typed import normalise, typed_number, typed_option, whole_number
 from skm_core.conversation.view import View
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
@@ -214,10 +214,10 @@ class Dialogue:
                 return None
             return DialogState(screen=Screen.COMPLAINT, complaint_kind=kind)
         if option_id.startswith(PAGE_PREFIX):
-            number = option_id.removeprefix(PAGE_PREFIX)
-            if not number.isdigit() or len(number) > 3:
+            number = whole_number(option_id.removeprefix(PAGE_PREFIX), max_digits=3)
+            if number is None:
                 return None
-            return DialogState(screen=Screen.SERVICES, page=int(number))
+            return DialogState(screen=Screen.SERVICES, page=number)
         if option_id.startswith(SERVICE_PREFIX):
             service_id = option_id.removeprefix(SERVICE_PREFIX)
             if self.content.service(service_id) is None:
@@ -331,8 +331,7 @@ class Dialogue:
             draft.step, draft.page = previous, 0
             return self._show_survey(draft, ctx.profile)
         if action == PAGE:
-            if answered.value.isdigit() and len(answered.value) <= 3:
-                draft.page = int(answered.value)
+            draft.page = whole_number(answered.value, max_digits=3) or 0
             return self._show_survey(draft, ctx.profile)
         if action == CHANGE:
             draft.step, draft.page = CHANGE, 0

@@ -16,7 +16,7 @@ from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES, ProfileQuestion
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.messages import Option
-from skm_core.conversation.typed import typed_option
+from skm_core.conversation.typed import typed_option, whole_number
 from skm_core.conversation.view import View, paged
 from skm_core.responses import SurveyResponse
 
@@ -294,11 +294,13 @@ class SurveyFlow:
         """Typed input: an option's number or words, an age, or a suggestion."""
         step = draft.step
         bare = text.strip(" .)")
-        if step in UNSUR_CODES and bare.isdigit() and 1 <= int(bare) <= 4:
+        score = whole_number(bare, max_digits=1)
+        if step in UNSUR_CODES and score is not None and 1 <= score <= 4:
             return Answered("answer", bare)
         question = self._profile.get(step)
         if question is not None and question.kind == "number":
-            chosen = typed_option(view.options, text) if not bare.lstrip("-").isdigit() else None
+            written = whole_number(bare, signed=True)
+            chosen = typed_option(view.options, text) if written is None else None
             return self.interpret_option(draft, chosen.id) if chosen else Answered("answer", bare)
         chosen = typed_option(view.options, text)
         if chosen is not None:
@@ -342,7 +344,7 @@ class SurveyFlow:
         if question is not None:
             if question.kind == "number":
                 low, high = question.number_range()
-                number = int(value) if value.lstrip("-").isdigit() and len(value) < 6 else None
+                number = whole_number(value, max_digits=5, signed=True)
                 if number is None or not low <= number <= high:
                     return self.t.invalid_number.format(min=low, max=high)
                 draft.profile[step] = number

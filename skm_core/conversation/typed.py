@@ -15,9 +15,18 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+def whole_number(text: str, max_digits: int = 9, signed: bool = False) -> int | None:
+    """The number written in ASCII digits, or None: str.isdigit() also accepts digits that
+    int() refuses (superscripts, other scripts) and numbers longer than int() reads."""
+    sign = "-?" if signed else ""
+    bare = text.strip()
+    if re.fullmatch(rf"{sign}[0-9]{{1,{max_digits}}}", bare):
+        return int(bare)
+    return None
+
+
 def typed_number(text: str) -> int | None:
-    bare = text.strip(" .)")
-    return int(bare) if bare.isdigit() and len(bare) <= 6 else None
+    return whole_number(text.strip(" .)"), max_digits=6)
 
 
 def typed_option(options: tuple[Option, ...], text: str) -> Option | None:

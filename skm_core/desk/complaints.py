@@ -5,6 +5,7 @@ from datetime import datetime
 
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Reply
+from skm_core.conversation.typed import whole_number
 from skm_core.desk.call import Call, text_reply
 from skm_core.storage.complaints import answer_complaint, get_complaint, open_complaints
 from skm_core.storage.officials import audit
@@ -48,11 +49,12 @@ class ComplaintDesk:
     async def answer(self, call: Call) -> list[Reply]:
         t = self.content.texts.officials
         number, _, answer = call.args.partition(" ")
-        number = number.strip("#")
+        complaint_id = whole_number(number.strip("#"))
         answer = answer.strip()[:MAX_ANSWER_CHARS]
-        if not number.isdigit() or not answer:
+        if complaint_id is None or not answer:
             return self._reply(t.answer_usage)
-        complaint = await get_complaint(call.tx, int(number))
+        number = str(complaint_id)
+        complaint = await get_complaint(call.tx, complaint_id)
         if complaint is None or complaint.address is None:
             return self._reply(t.answer_unknown.format(id=number))
         if not await answer_complaint(call.tx, complaint.id, answer, call.ctx.now, call.actor):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.conversation.messages import Reply
+from skm_core.conversation.typed import whole_number
 from skm_core.dates import period_label, period_words
 from skm_core.desk.call import Call, text_reply
 from skm_core.periods import parse_period
@@ -118,10 +119,10 @@ class FollowUpDesk:
     async def _realise(self, call: Call, status: str, rest: str) -> list[Reply]:
         t = self.content.texts.officials
         fields = [f.strip() for f in rest.split(";")]
-        number = fields[0].strip("[]#")
-        if not number.isdigit():
+        number = whole_number(fields[0].strip("[]#"))
+        if number is None:
             return self._invalid("plan")
-        plan = await get_plan(call.tx, int(number))
+        plan = await get_plan(call.tx, number)
         if plan is None:
             return self._invalid("plan")
         description = fields[1][:1000] if len(fields) > 1 and fields[1] else None

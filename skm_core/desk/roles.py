@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Reply
+from skm_core.conversation.typed import whole_number
 from skm_core.dates import local_datetime_text
 from skm_core.desk.call import Call, text_reply
 from skm_core.storage.officials import (
@@ -107,10 +108,11 @@ class RoleDesk:
 
     async def remove(self, call: Call) -> list[Reply]:
         t = self.content.texts.officials
-        target = call.args.strip().strip("[]")
-        if not target.isdigit():
+        official_id = whole_number(call.args.strip().strip("[]"))
+        if official_id is None:
             return self._reply(t.remove_usage)
-        if not await delete_official(call.tx, int(target)):
+        target = str(official_id)
+        if not await delete_official(call.tx, official_id):
             return self._reply(t.remove_unknown.format(id=target))
         await audit(call.tx, call.ctx.now, call.actor, "official.remove", target)
         return self._reply(t.removed.format(id=target))

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Attachment, Option, Reply
 from skm_core.conversation.text_split import split_text
+from skm_core.conversation.typed import whole_number
 from skm_core.dates import period_label, period_words
 from skm_core.desk.call import Call, DeskResult, text_reply
 from skm_core.periods import Period, month_of, parse_period
@@ -110,12 +111,12 @@ class SummaryDesk:
     async def population(self, call: Call) -> DeskResult:
         t = self.content.texts.officials
         number, _, rest = call.args.partition(" ")
-        if not number.isdigit() or len(number) > 9:
+        served = whole_number(number)
+        if served is None:
             return DeskResult(text_reply(t.population_usage, self.content.texts.chat.opt_menu))
         period = self.period(rest, self._today(call))
         if period is None:
             return self._unknown_period(rest)
-        served = int(number)
         await set_population_figure(call.tx, period.key(), served, call.ctx.now, call.actor)
         await audit(call.tx, call.ctx.now, call.actor, "population.set", f"{period.key()}={served}")
         text = t.population_set.format(

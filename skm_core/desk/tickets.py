@@ -8,7 +8,7 @@ from skm_core.content.loader import Content
 from skm_core.content.models import Service
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.messages import Attachment, Event, EventKind, Option, Reply
-from skm_core.conversation.typed import normalise
+from skm_core.conversation.typed import normalise, whole_number
 from skm_core.conversation.view import paged
 from skm_core.dates import local_datetime_text
 from skm_core.desk.call import Call
@@ -51,7 +51,7 @@ class TicketDesk:
         value = call.event.value
         if value.startswith(TICKET_PAGE):
             page = value.removeprefix(TICKET_PAGE)
-            return self._choose(call.ctx.profile, int(page) if page.isdigit() else 0)
+            return self._choose(call.ctx.profile, whole_number(page, max_digits=3) or 0)
         chosen = self.content.service(value.removeprefix(TICKET_OPTION))
         if chosen is None:
             return self._choose(call.ctx.profile)

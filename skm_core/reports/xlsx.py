@@ -1,0 +1,441 @@
+"""A period's survey as an Excel workbook: responses, IKM computation, profile, services, RTL.
+
+Numbers are written as numbers with a display format, never as text, so officials can compute
+with them; the values are the exact ones of the IKM engine, converted to floats only here.
+"""
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from skm_core.content.loader import Content
+from skm_core.content.models import UNSUR_CODES
+from skm_core.dates import local_datetime_text, period_label
+from skm_core.ikm import SCALE, IkmResult, Tally, grade_for
+from skm_core.reports.common import (
+    RankedPlan,
+    channel_label,
+    choice_label,
+    no_result_text,
+    performance_label,
+    profile_lines,
+    ranked_plans,
+    service_name,
+    status_label,
+    unsur_name,
+)
+from skm_core.storage.followup import FollowUpPlan
+from skm_core.storage.responses import AnswerRecord
+from skm_core.summary import ServiceLine, Summary
+
+CellValue = str | int | float | datetime | None
+
+DATE_FORMAT = "dd/mm/yyyy hh:mm"
+INTEGER_FORMAT = "0"
+TWO_DECIMALS = "0.00"
+NRR_FORMAT = "0.000"
+PERCENT_FORMAT = "0.00%"
+MIN_WIDTH = 6
+MAX_WIDTH = 60
+
+HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=13)
+NOTE_FONT = Font(italic=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+THIN = Side(style="thin", color="9E9E9E")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def _put(
+    sheet: Worksheet, row: int, column: int, value: CellValue, number_format: str = ""
+) -> None:
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        # Text from citizens or officials that starts with "=" must stay text, not a formula.
+        cell.data_type = "s"
+    if number_format:
+        cell.number_format = number_format
+
+
+def _put_row(
+    sheet: Worksheet,
+    row: int,
+    values: Sequence[CellValue],
+    formats: Sequence[str] = (),
+    bordered: bool = True,
+) -> None:
+    for column, value in enumerate(values, start=1):
+        number_format = formats[column - 1] if column <= len(formats) else ""
+        _put(sheet, row, column, value, number_format)
+        cell = sheet.cell(row=row, column=column)
+        cell.alignment = WRAP
+        if bordered:
+            cell.border = BORDER
+
+
+def _put_header(sheet: Worksheet, row: int, headings: Sequence[str]) -> None:
+    for column, heading in enumerate(headings, start=1):
+        _put(sheet, row, column, heading)
+        cell = sheet.cell(row=row, column=column)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = HEADER_ALIGNMENT
+
+
+def _put_title(sheet: Worksheet, row: int, text: str) -> None:
+    _put(sheet, row, 1, text)
+    sheet.cell(row=row, column=1).font = TITLE_FONT
+
+
+def _put_note(sheet: Worksheet, row: int, text: str) -> None:
+    _put(sheet, row, 1, text)
+    sheet.cell(row=row, column=1).font = NOTE_FONT
+
+
+def _set_widths(sheet: Worksheet, widths: Sequence[float]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _fit_widths(sheet: Worksheet, header_row: int = 1) -> None:
+    """Each column as wide as its longest value, within limits, header included."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows(min_row=header_row):
+        for cell in row:
+            if cell.value is None:
+                continue
+            length = 16 if isinstance(cell.value, datetime) else len(str(cell.value))
+            widths[cell.column] = max(widths.get(cell.column, 0), length)
+    for column, length in widths.items():
+        width = min(max(length + 2, MIN_WIDTH), MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+# --- (1) responses ----------------------------------------------------------------------------
+
+
+def _response_headings(content: Content) -> list[str]:
+    columns = content.report.columns
+    return [
+        columns.number,
+        columns.date,
+        columns.service,
+        columns.channel,
+        columns.ticket,
+        *(question.label for question in content.survey.profile),
+        *UNSUR_CODES,
+        columns.suggestion,
+    ]
+
+
+def _profile_cell(record: AnswerRecord, content: Content) -> list[CellValue]:
+    cells: list[CellValue] = []
+    for question in content.survey.profile:
+        value = record.profile.get(question.id)
+        if value is None or question.kind == "number":
+            cells.append(value)
+        else:
+            cells.append(choice_label(question, value))
+    return cells
+
+
+def _response_values(record: AnswerRecord, summary: Summary, content: Content) -> list[CellValue]:
+    texts = content.report
+    # Excel has no time zones: the unit's local time, as officials read it, without an offset.
+    local = record.submitted_at.astimezone(summary.timezone).replace(tzinfo=None)
+    return [
+        record.number,
+        local,
+        service_name(record.service_id, content),
+        channel_label(record.channel, texts),
+        texts.answer_yes if record.ticketed else texts.answer_no,
+        *_profile_cell(record, content),
+        *record.answers,
+        record.suggestion,
+    ]
+
+
+def _response_formats(content: Content) -> list[str]:
+    profile = ["" for _ in content.survey.profile]
+    return [INTEGER_FORMAT, DATE_FORMAT, "", "", "", *profile, *([INTEGER_FORMAT] * 9), ""]
+
+
+def _responses_sheet(
+    sheet: Worksheet, summary: Summary, records: list[AnswerRecord], content: Content
+) -> None:
+    headings = _response_headings(content)
+    _put_header(sheet, 1, headings)
+    formats = _response_formats(content)
+    for row, record in enumerate(records, start=2):
+        _put_row(sheet, row, _response_values(record, summary, content), formats, bordered=False)
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(len(headings))
+    sheet.auto_filter.ref = f"A1:{last}{max(len(records), 1) + 1}"
+    if not records:
+        _put_note(sheet, 2, content.report.no_responses)
+    _fit_widths(sheet)
+
+
+# --- (2) the IKM computation ------------------------------------------------------------------
+
+
+def _heading_block(sheet: Worksheet, title: str, summary: Summary, content: Content) -> int:
+    """The title and what the numbers are about; returns the next free row."""
+    words = content.report.xlsx
+    _put_title(sheet, 1, title)
+    facts: list[tuple[str, CellValue]] = [
+        (words.unit, summary.unit_name),
+        (words.period, period_label(summary.period, content.texts)),
+        (words.respondents, summary.respondents),
+        (
+            words.generated_at,
+            local_datetime_text(summary.generated_at, summary.timezone, content.texts),
+        ),
+    ]
+    for row, (label, value) in enumerate(facts, start=2):
+        _put(sheet, row, 1, label)
+        _put(sheet, row, 2, value)
+        sheet.cell(row=row, column=1).font = HEADER_FONT
+    return len(facts) + 3
+
+
+def _unsur_values(
+    code: str, tally: Tally, result: IkmResult | None, content: Content
+) -> list[CellValue]:
+    index = UNSUR_CODES.index(code)
+    values: list[CellValue] = [
+        code,
+        unsur_name(code, content),
+        tally.sums[index],
+        tally.counts[index],
+    ]
+    if result is None:
+        return values
+    nrr = result.nrr[code]
+    grade = result.unsur_grade(code)
+    return [
+        *values,
+        float(nrr),
+        float(nrr / len(UNSUR_CODES)),
+        float(nrr * SCALE),
+        grade.value,
+        performance_label(grade, content),
+    ]
+
+
+def _ikm_totals(sheet: Worksheet, row: int, result: IkmResult, content: Content) -> None:
+    words = content.report.xlsx
+    totals: list[tuple[str, CellValue, str]] = [
+        (words.total_weighted, float(result.ikm / SCALE), NRR_FORMAT),
+        (words.ikm, float(result.ikm), TWO_DECIMALS),
+        (words.grade, result.grade.value, ""),
+        (words.performance, performance_label(result.grade, content), ""),
+    ]
+    for offset, (label, value, number_format) in enumerate(totals):
+        _put(sheet, row + offset, 1, label)
+        sheet.cell(row=row + offset, column=1).font = HEADER_FONT
+        sheet.merge_cells(
+            start_row=row + offset, start_column=1, end_row=row + offset, end_column=5
+        )
+        _put(sheet, row + offset, 6, value, number_format)
+        sheet.cell(row=row + offset, column=6).font = HEADER_FONT
+
+
+def _ikm_sheet(
+    sheet: Worksheet, summary: Summary, records: list[AnswerRecord], content: Content
+) -> None:
+    columns = content.report.columns
+    row = _heading_block(sheet, content.report.xlsx.ikm_title, summary, content)
+    headings = [
+        columns.unsur_code,
+        columns.unsur,
+        columns.answer_sum,
+        columns.answer_count,
+        columns.nrr,
+        columns.nrr_weighted,
+        columns.nrr_25,
+        columns.grade,
+        columns.performance,
+    ]
+    _put_header(sheet, row, headings)
+    tally = Tally.from_answers(record.answers for record in records)
+    formats = ["", "", INTEGER_FORMAT, INTEGER_FORMAT, NRR_FORMAT, NRR_FORMAT, TWO_DECIMALS]
+    for offset, code in enumerate(UNSUR_CODES, start=1):
+        _put_row(sheet, row + offset, _unsur_values(code, tally, summary.result, content), formats)
+    row += len(UNSUR_CODES) + 1
+    if summary.result is None:
+        _put_note(sheet, row + 1, no_result_text(summary, content.report))
+    else:
+        _ikm_totals(sheet, row, summary.result, content)
+    _set_widths(sheet, [24, 38, 12, 16, 10, 16, 10, 8, 14])
+
+
+# --- (3) respondent profile -------------------------------------------------------------------
+
+
+def _profile_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
+    columns = content.report.columns
+    row = _heading_block(sheet, content.report.xlsx.profile_title, summary, content)
+    _put_header(sheet, row, [columns.question, columns.answer, columns.count, columns.share])
+    lines = profile_lines(summary, content)
+    formats = ["", "", INTEGER_FORMAT, PERCENT_FORMAT]
+    for offset, line in enumerate(lines, start=1):
+        values: list[CellValue] = [line.question, line.answer, line.count, float(line.share)]
+        _put_row(sheet, row + offset, values, formats)
+    if not lines:
+        _put_note(sheet, row + 2, content.report.no_responses)
+    _set_widths(sheet, [24, 30, 10, 12])
+
+
+# --- (4) per service --------------------------------------------------------------------------
+
+
+def _service_values(number: int, line: ServiceLine, content: Content) -> list[CellValue]:
+    texts = content.report
+    name = line.name if line.service_id is not None else texts.unnamed_service
+    if line.ikm is None:
+        return [number, name, line.respondents, None, texts.not_available, texts.not_available]
+    grade = grade_for(line.ikm)
+    return [
+        number,
+        name,
+        line.respondents,
+        float(line.ikm),
+        grade.value,
+        performance_label(grade, content),
+    ]
+
+
+def _services_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
+    columns = content.report.columns
+    row = _heading_block(sheet, content.report.xlsx.services_title, summary, content)
+    headings = [
+        columns.number,
+        columns.service,
+        columns.respondents,
+        columns.ikm,
+        columns.grade,
+        columns.performance,
+    ]
+    _put_header(sheet, row, headings)
+    formats = [INTEGER_FORMAT, "", INTEGER_FORMAT, TWO_DECIMALS]
+    for number, line in enumerate(summary.services, start=1):
+        _put_row(sheet, row + number, _service_values(number, line, content), formats)
+    row += len(summary.services) + 2
+    if not summary.services:
+        _put_note(sheet, row, content.report.no_responses)
+    elif any(line.ikm is None for line in summary.services):
+        _put_note(sheet, row, content.report.service_ikm_missing)
+    _set_widths(sheet, [24, 50, 12, 10, 8, 14])
+
+
+# --- (5) follow-up plans ----------------------------------------------------------------------
+
+
+def _merge_priority_groups(sheet: Worksheet, first_row: int, ranked: list[RankedPlan]) -> None:
+    """No and Prioritas Unsur span the plans of one unsur, as in the unit's own RTL table."""
+    start = 0
+    for index in range(1, len(ranked) + 1):
+        if index < len(ranked) and ranked[index].priority == ranked[start].priority:
+            continue
+        if index - start > 1:
+            for column in (1, 2):
+                sheet.merge_cells(
+                    start_row=first_row + start,
+                    start_column=column,
+                    end_row=first_row + index - 1,
+                    end_column=column,
+                )
+        start = index
+
+
+def _plan_values(item: RankedPlan, content: Content) -> list[CellValue]:
+    plan = item.plan
+    unsur = f"{plan.unsur} {unsur_name(plan.unsur, content)}"
+    return [item.priority, unsur, plan.activity, plan.target, plan.responsible]
+
+
+def _plan_rows(sheet: Worksheet, row: int, summary: Summary, content: Content) -> int:
+    """The RTL table from `row`; returns the row after it."""
+    columns = content.report.columns
+    headings = [
+        columns.number,
+        columns.priority_unsur,
+        columns.plan_activity,
+        columns.time,
+        columns.responsible,
+    ]
+    _put_header(sheet, row, headings)
+    ranked = ranked_plans(summary)
+    for offset, item in enumerate(ranked, start=1):
+        _put_row(sheet, row + offset, _plan_values(item, content), [INTEGER_FORMAT])
+    _merge_priority_groups(sheet, row + 1, ranked)
+    return row + len(ranked) + 1
+
+
+def _realisation_values(number: int, plan: FollowUpPlan, content: Content) -> list[CellValue]:
+    return [
+        number,
+        plan.activity,
+        status_label(plan.status, content.report),
+        plan.realisation,
+        plan.obstacles,
+    ]
+
+
+def _realisation_rows(sheet: Worksheet, row: int, summary: Summary, content: Content) -> None:
+    columns = content.report.columns
+    _put_header(
+        sheet,
+        row,
+        [
+            columns.number,
+            columns.plan,
+            columns.plan_done,
+            columns.plan_description,
+            columns.plan_obstacles,
+        ],
+    )
+    for number, item in enumerate(ranked_plans(summary), start=1):
+        values = _realisation_values(number, item.plan, content)
+        _put_row(sheet, row + number, values, [INTEGER_FORMAT])
+
+
+def _plans_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
+    words = content.report.xlsx
+    row = _heading_block(sheet, words.plans_title, summary, content)
+    if not summary.plans_of_period:
+        _put_note(sheet, row, content.report.no_plans)
+    else:
+        row = _plan_rows(sheet, row, summary, content) + 1
+        _put_title(sheet, row, words.realisation_title)
+        _realisation_rows(sheet, row + 1, summary, content)
+    _set_widths(sheet, [24, 34, 44, 30, 36])
+
+
+def summary_xlsx(summary: Summary, records: list[AnswerRecord], content: Content) -> bytes:
+    """The workbook of a period; `records` are the period's responses (the summary's own)."""
+    words = content.report.xlsx
+    workbook = Workbook()
+    responses = workbook.active
+    assert responses is not None
+    responses.title = words.sheet_responses
+    _responses_sheet(responses, summary, records, content)
+    _ikm_sheet(workbook.create_sheet(words.sheet_ikm), summary, records, content)
+    _profile_sheet(workbook.create_sheet(words.sheet_profile), summary, content)
+    _services_sheet(workbook.create_sheet(words.sheet_services), summary, content)
+    _plans_sheet(workbook.create_sheet(words.sheet_plans), summary, content)
+    workbook.properties.title = content.report.title
+    workbook.properties.creator = summary.unit_name
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

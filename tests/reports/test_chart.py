@@ -1,0 +1,49 @@
+"""The summary chart: a PNG of the period's NRR per unsur and of the IKM over recent periods."""
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+from PIL import Image
+
+from skm_core.periods import Period, PeriodKind, month_of, quarter_of, semester_of, week_of, year_of
+from skm_core.reports.chart import short_period_label, summary_chart_png
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def pixel_size(png: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(png)) as image:
+        return image.size
+
+
+async def test_chart_is_a_png_of_1000_by_900_pixels(summary, content):
+    png = summary_chart_png(summary, content)
+    assert png.startswith(PNG_SIGNATURE)
+    assert pixel_size(png) == (1000, 900)
+
+
+async def test_a_period_without_responses_still_gets_a_chart(empty_summary, content):
+    assert empty_summary.result is None
+    png = summary_chart_png(empty_summary, content)
+    assert png.startswith(PNG_SIGNATURE)
+    assert pixel_size(png) == (1000, 900)
+
+
+async def test_charts_drawn_in_parallel_threads_are_identical(summary, content):
+    # No pyplot, so no shared figure state: concurrent drawing gives the same picture.
+    alone = summary_chart_png(summary, content)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda _: summary_chart_png(summary, content), range(4)))
+    assert all(png == alone for png in together)
+
+
+def test_history_periods_get_short_labels(content):
+    day = date(2026, 11, 18)
+    assert short_period_label(month_of(day), content) == "Nov 2026"
+    assert short_period_label(quarter_of(day), content) == "Tw 4 2026"
+    assert short_period_label(semester_of(day), content) == "Smt 2 2026"
+    assert short_period_label(year_of(day), content) == "2026"
+    assert short_period_label(week_of(day), content) == "16 Nov"
+    ranged = Period(PeriodKind.RANGE, date(2026, 11, 3), date(2026, 12, 2))
+    assert short_period_label(ranged, content) == "3/11–2/12"

@@ -1,0 +1,172 @@
+"""The printed report: its wording (from the document it is laid out from) and the PDF itself."""
+
+import re
+from datetime import datetime
+
+from skm_core.reports.chart import summary_chart_png
+from skm_core.reports.document import Paragraph, Picture, Table, report_document
+from skm_core.reports.pdf import summary_pdf
+from skm_core.responses import SurveyResponse
+from skm_core.storage.responses import insert_responses
+from skm_core.summary import build_summary
+from tests.reports.sample_data import NOW, PERIOD, SECRET_KEY_PREFIX, WITA
+
+
+def table_titled(document, words: str) -> Table:
+    for section in document.sections:
+        for block in section.blocks:
+            if isinstance(block, Table) and words in block.caption:
+                return block
+    raise AssertionError(f"no table {words!r}")
+
+
+def page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def test_document_numbers_sections_and_tables(summary_document):
+    headings = [s.heading for s in summary_document.sections]
+    assert headings == [
+        "1. Metode",
+        "2. Responden",
+        "3. Hasil per Unsur dan Nilai IKM",
+        "4. Tiga Unsur dengan Nilai Terendah",
+        "5. IKM per Jenis Layanan",
+        "6. Rencana Tindak Lanjut dan Realisasinya",
+        "7. Pengaduan",
+        "8. Grafik",
+        "9. Saran Terbaru dari Responden",
+    ]
+    captions = [
+        b.caption for s in summary_document.sections for b in s.blocks if isinstance(b, Table)
+    ]
+    assert captions[0] == "Tabel 1. Nilai Interval, Mutu Pelayanan, dan Kinerja Unit Pelayanan"
+    assert captions[2] == "Tabel 3. Ringkasan Hasil SKM Periode November 2026"
+
+
+def test_title_names_the_unit_regency_period_and_time(summary_document):
+    assert summary_document.title == "Laporan Survei Kepuasan Masyarakat"
+    assert summary_document.lines == (
+        "Kecamatan Sangasanga, Kabupaten Kutai Kartanegara",
+        "Periode: November 2026",
+        "Dibuat pada 5 Desember 2026 pukul 18.03 WITA",
+    )
+
+
+def test_method_shows_the_interval_table_of_the_regulation(summary_document):
+    table = table_titled(summary_document, "Nilai Interval")
+    assert table.rows == (
+        ("1,00 – 2,5996", "25,00 – 64,99", "D", "Tidak Baik"),
+        ("2,60 – 3,064", "65,00 – 76,60", "C", "Kurang Baik"),
+        ("3,0644 – 3,532", "76,61 – 88,30", "B", "Baik"),
+        ("3,5324 – 4,00", "88,31 – 100,00", "A", "Sangat Baik"),
+    )
+    text = summary_document.text()
+    assert "Peraturan Menteri PANRB Nomor 14 Tahun 2017" in text
+    assert "Krejcie dan Morgan adalah 11 responden" in text
+    assert "belum memenuhi sampel minimum (kurang 3 responden)" in text
+
+
+def test_unsur_table_and_ikm_in_indonesian_numbers(summary_document):
+    table = table_titled(summary_document, "Ringkasan Hasil SKM")
+    assert table.headings == ("No", "Unsur", "NRR", "NRR × 25", "Mutu", "Kinerja")
+    assert table.rows[2] == ("U3", "Waktu Penyelesaian", "2,88", "71,88", "C", "Kurang Baik")
+    assert table.rows[7][2:4] == ("3,57", "89,29")  # 25/7, not rounded before multiplying
+    text = summary_document.text()
+    assert "Nilai IKM: 88,39, mutu pelayanan A (Sangat Baik)." in text
+    assert "(Oktober 2026, IKM 81,94), IKM naik 6,45 poin." in text
+
+
+def test_the_three_lowest_unsur_ties_in_unsur_order(summary_document):
+    section = summary_document.sections[3]
+    items = [b.text for b in section.blocks if isinstance(b, Paragraph)][1:]
+    assert items == [
+        "1. U3 Waktu Penyelesaian: NRR 2,88, mutu C (Kurang Baik)",
+        "2. U2 Sistem, Mekanisme, dan Prosedur: NRR 3,25, mutu B (Baik)",
+        "3. U9 Sarana dan Prasarana: NRR 3,25, mutu B (Baik)",
+    ]
+
+
+def test_plans_follow_tables_2_and_3_of_the_units_report(summary_document):
+    rtl = table_titled(summary_document, "Rencana Tindak Lanjut Pelaksanaan SKM")
+    assert rtl.headings == (
+        "No",
+        "Prioritas Unsur",
+        "Rencana Tindak Lanjut/Program/Kegiatan",
+        "Waktu",
+        "Penanggung Jawab",
+    )
+    assert [row[:2] for row in rtl.rows] == [
+        ("1", "U3 Waktu Penyelesaian"),
+        ("1", "U3 Waktu Penyelesaian"),
+        ("2", "U2 Sistem, Mekanisme, dan Prosedur"),
+    ]
+    assert rtl.grouped == 2
+    done = table_titled(summary_document, "Realisasi")
+    assert done.headings[2] == "Apakah RTL Telah Ditindaklanjuti (Sudah/Belum)"
+    assert [row[2] for row in done.rows] == ["Belum", "Sudah", "Belum"]
+    # Open plans of every period count, and October's U9 plan is past its due date.
+    assert "belum selesai (seluruh periode): 3; di antaranya 1 telah" in summary_document.text()
+
+
+def test_suggestions_are_anonymous(summary_document):
+    table = table_titled(summary_document, "Saran")
+    assert table.headings == ("Tanggal", "Layanan", "Saran")
+    assert table.rows[0][0] == "30 November 2026"
+    assert SECRET_KEY_PREFIX not in summary_document.text()
+
+
+async def test_the_chart_is_a_section_only_when_given(summary, content):
+    without = report_document(summary, content, None)
+    assert "Grafik" not in without.text()
+    assert "8. Saran Terbaru dari Responden" in [s.heading for s in without.sections]
+
+
+async def test_pdf_is_a4_with_embedded_dejavu_and_no_respondent_key(summary, content):
+    pdf = summary_pdf(summary, content, summary_chart_png(summary, content))
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert re.search(rb"/MediaBox \[0(\.00)? 0(\.00)? 595\.28 841\.89\]", pdf)
+    assert b"DejaVuSans" in pdf
+    assert page_count(pdf) >= 3
+    # The words themselves are checked on the document; the file adds nothing of its own.
+    assert SECRET_KEY_PREFIX.encode() not in pdf
+
+
+async def test_the_same_summary_gives_the_same_pdf(summary, content):
+    assert summary_pdf(summary, content, None) == summary_pdf(summary, content, None)
+
+
+async def test_a_period_without_responses_still_gets_a_report(empty_summary, content):
+    document = report_document(empty_summary, content, None)
+    text = document.text()
+    assert "Jumlah responden pada periode ini: 0 orang." in text
+    assert text.count("Belum ada tanggapan survei pada periode ini.") == 3
+    assert "belum tercatat, sehingga kecukupan sampel belum dapat dinilai" in text
+    assert "Belum ada rencana tindak lanjut untuk periode ini." in text
+    pdf = summary_pdf(empty_summary, content, summary_chart_png(empty_summary, content))
+    assert pdf.startswith(b"%PDF-")
+
+
+async def test_responses_with_an_unsur_nobody_answered_explain_the_missing_ikm(db, content):
+    lone = SurveyResponse(
+        submitted_at=datetime(2026, 11, 3, 9, 0, tzinfo=WITA),
+        channel="telegram",
+        answers=(4, 4, 4, 4, 4, 4, 4, None, 4),
+    )
+    async with db.transaction() as tx:
+        await insert_responses(tx, [lone])
+    summary = await build_summary(db, content, PERIOD, NOW, WITA)
+    assert summary.respondents == 1
+    assert summary.result is None
+    text = report_document(summary, content, None).text()
+    assert content.report.incomplete in text
+    assert summary_pdf(summary, content, None).startswith(b"%PDF-")
+
+
+async def test_a_chart_picture_keeps_its_png(summary, content):
+    png = summary_chart_png(summary, content)
+    document = report_document(summary, content, png)
+    [picture] = [b for s in document.sections for b in s.blocks if isinstance(b, Picture)]
+    assert picture.png == png
+    assert picture.caption == "Gambar 1. NRR per Unsur dan Perkembangan IKM"

@@ -23,7 +23,7 @@ from skm_core.conversation.engine import Engine
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm_report import ikm_json, ikm_text
 from skm_core.importing import responses_from_rows
-from skm_core.periods import Period, PeriodKind, utc_bounds
+from skm_core.periods import Period, period_between, utc_bounds
 from skm_core.problems import Problem
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.responses import SurveyResponse
@@ -260,11 +260,10 @@ def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _report(settings: Settings, content: Content, period: Period, kind: str) -> bytes:
+    from skm_core.reports.chart import summary_chart_png
     from skm_core.reports.csv_export import answers_csv
     from skm_core.reports.pdf import summary_pdf
     from skm_core.reports.xlsx import summary_xlsx
-
-    from skm_core.reports.chart import summary_chart_png
 
     tz = settings.timezone
     async with await Database.open(settings.database_path) as db:
@@ -281,7 +280,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     content = _load(settings)
     if content is None:
         return EXIT_CONFIG
-    period = Period(PeriodKind.RANGE, args.date_from, args.date_to)
+    period = period_between(args.date_from, args.date_to)
     data = asyncio.run(_report(settings, content, period, args.format))
     out = Path(args.out)
     try:

@@ -86,8 +86,19 @@ def year_of(day: date) -> Period:
     return Period(PeriodKind.YEAR, date(day.year, 1, 1), date(day.year, 12, 31))
 
 
-def last_days(today: date, days: int) -> Period:
-    return Period(PeriodKind.RANGE, today - timedelta(days=days - 1), today)
+def period_between(first: date, last: date) -> Period:
+    """first..last as the calendar period it is (a month, a quarter, ...), else a range; so
+    that its "previous period" is the previous month rather than the previous 30 days."""
+    for named in (
+        week_of(first),
+        month_of(first),
+        quarter_of(first),
+        semester_of(first),
+        year_of(first),
+    ):
+        if (named.first, named.last) == (first, last):
+            return named
+    return Period(PeriodKind.RANGE, first, last)
 
 
 def local_day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -136,7 +147,7 @@ def parse_period(text: str, today: date, words: dict[str, list[str]]) -> Period 
             first, last = date.fromisoformat(ranged[1]), date.fromisoformat(ranged[2])
         except ValueError:
             return None
-        return Period(PeriodKind.RANGE, first, last) if first <= last else None
+        return period_between(first, last) if first <= last else None
     for kind, size in (("quarter", 3), ("semester", 6)):
         for phrase in words.get(kind, []):
             match = re.fullmatch(rf"{re.escape(phrase)}\s*{_NUMBER}(?:\s+{_YEAR})?", said)

@@ -222,3 +222,75 @@ def test_a_forged_signature_is_refused_and_changes_nothing(whatsapp, tmp_path):
     assert "Silakan pilih menu" in texts(api)[0]
     with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM processed_events").fetchone() == (1,)
+
+
+OFFICIAL = "6281399998888"
+JOINED_DAYS_AGO = 30
+
+
+def reports_due_since(days: int) -> int:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from skm_core.scheduled_reports import SCHEDULES
+
+    now = datetime.now(UTC)
+    joined = now - timedelta(days=days)
+    wita = ZoneInfo("Asia/Makassar")
+    # Pejabat receive every schedule by default; a report is due if it fired after joining.
+    return sum(s.latest_fire(now, wita) > joined for s in SCHEDULES)
+
+
+async def prepare_official_out_of_window(data: Path) -> None:
+    """A pejabat on WhatsApp for a month, silent for three days, as the database holds it."""
+    from datetime import UTC, datetime, timedelta
+
+    from skm_core.pseudonym import Pseudonymizer, load_or_create_key
+    from skm_core.storage import Database
+    from skm_core.storage.officials import add_official
+    from skm_core.storage.outbox import record_inbound
+
+    now = datetime.now(UTC)
+    key = Pseudonymizer(load_or_create_key(data / "pseudonym.key")).user_key("whatsapp", OFFICIAL)
+    async with await Database.open(data / "skm.sqlite3") as db, db.transaction() as tx:
+        joined = now - timedelta(days=JOINED_DAYS_AGO)
+        await add_official(tx, "whatsapp", key, OFFICIAL, "pejabat", joined)
+        await record_inbound(tx, "whatsapp", key, now - timedelta(days=3))
+
+
+def test_a_summary_to_an_official_outside_the_window_goes_as_the_template(tmp_path):
+    import asyncio
+
+    asyncio.run(prepare_official_out_of_window(tmp_path / "data"))
+    api = FakeGraphApi()
+    with serve_graph_api(api) as url:
+        bot = Bot(tmp_path, url)
+        try:
+            # At start-up the catch-up queues the last weekly report; the window is closed.
+            # Every report due since the official joined (a week's, perhaps a month's) waits
+            # behind its own template; nothing else reaches a closed window.
+            due = reports_due_since(JOINED_DAYS_AGO)
+            api.wait_for(lambda: len(api.to(OFFICIAL)) >= due)
+            templates = api.to(OFFICIAL)
+            assert {m["type"] for m in templates} == {"template"}
+            template = templates[0]
+            assert template["template"]["name"] == "laporan_skm"
+            assert template["template"]["language"] == {"code": "id"}
+            button = template["template"]["components"][1]
+            payload = button["parameters"][0]["payload"]
+            tap = {"id": "wamid.tap.1", "timestamp": "1", "type": "button",
+                   "button": {"payload": payload, "text": "Lihat laporan"}}  # fmt: skip
+            envelope = json.loads(FIXTURE.read_text(encoding="utf-8"))
+            envelope["entry"][0]["changes"][0]["value"]["messages"] = [{"from": OFFICIAL, **tap}]
+            body = json.dumps(envelope).encode()
+            headers = {
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": sign(SECRET, body),
+            }
+            assert bot.request("POST", "/webhook/whatsapp", body, headers)[0] == 200
+            api.wait_for(lambda: len(api.to(OFFICIAL)) >= len(templates) + 3)
+            kinds = [m["type"] for m in api.to(OFFICIAL)][len(templates) :]
+            assert kinds == ["text", "image", "interactive"]
+            assert "Ringkasan SKM" in api.to(OFFICIAL)[-1]["interactive"]["body"]["text"]
+        finally:
+            bot.stop()

@@ -320,7 +320,11 @@ class Dialogue:
     ) -> Outcome:
         t = self.content.texts.survey
         flow = self.survey
-        draft = draft.model_copy(deep=True)
+        # The state is never changed in place; the two mutable fields are copied by hand,
+        # which is many times cheaper than a deep copy of the model.
+        draft = draft.model_copy(
+            update={"profile": dict(draft.profile), "answers": dict(draft.answers)}
+        )
         action = answered.action
         if action == CANCEL:
             return self._leave_survey(t.cancelled, ctx)

@@ -13,7 +13,7 @@ from skm_core.conversation.channels import profile_for
 from skm_core.conversation.dialogue import Dialogue, Outcome
 from skm_core.conversation.messages import Event, EventKind, Reply
 from skm_core.conversation.state import DialogState
-from skm_core.conversation.survey import StepContext, SurveyPolicy, TicketInfo
+from skm_core.conversation.survey import REVIEW, SERVICE, StepContext, SurveyPolicy, TicketInfo
 from skm_core.delivery import Sender, Window, flush_outbox
 from skm_core.desk import OfficialDesk
 from skm_core.periods import local_day_start
@@ -23,7 +23,6 @@ from skm_core.storage.complaints import add_complaint
 from skm_core.storage.conversations import (
     claim_event,
     forget_events_before,
-    load_state,
     save_state,
 )
 from skm_core.storage.database import Database, Transaction
@@ -57,6 +56,8 @@ class Engine:
         self.timezone = ZoneInfo(content.unit.timezone)
         self.admin_keys = admin_keys
         """(channel, user key) of the admins named in the settings."""
+        self.windowed_channels: set[str] = set()
+        """Channels that may write to a person only for a while after they wrote (WhatsApp)."""
         search = ServiceSearch(content.services, content.search)
         self.dialogue = Dialogue(content, search, policy)
         self.desk = OfficialDesk(db, content, search, self.timezone, ticket_validity)
@@ -70,22 +71,30 @@ class Engine:
         """The replies to one event; none when the event was already processed."""
         now = self.clock()
         async with self.db.transaction() as tx:
-            if not await claim_event(tx, event.channel, event.event_id, now):
+            claimed, stored = await claim_event(
+                tx, event.channel, event.event_id, event.user_key, now
+            )
+            if not claimed:
                 return []
-            await record_inbound(tx, event.channel, event.user_key, now)
-            ctx = await self._context(tx, event, now)
-            roles = await self._roles(tx, event)
+            if event.channel in self.windowed_channels:
+                await record_inbound(tx, event.channel, event.user_key, now)
+            state = DialogState.from_json(stored)
+            ctx = await self._context(tx, event, now, state)
             served = None
-            if self.desk.serves(event, roles):
-                served = await self.desk.handle(tx, event, ctx, roles)
+            # Only an officials' command needs the person's roles: most events skip the query.
+            if self.desk.wants(event):
+                roles = await self._roles(tx, event)
+                if self.desk.serves(event, roles):
+                    served = await self.desk.handle(tx, event, ctx, roles)
             if served is None:
-                return await self._converse(tx, event, ctx)
+                return await self._converse(tx, event, ctx, state)
         if served.later is not None:
             return [*served.replies, *await served.later()]
         return served.replies
 
-    async def _converse(self, tx: Transaction, event: Event, ctx: StepContext) -> list[Reply]:
-        state = DialogState.from_json(await load_state(tx, event.channel, event.user_key))
+    async def _converse(
+        self, tx: Transaction, event: Event, ctx: StepContext, state: DialogState
+    ) -> list[Reply]:
         outcome = self.dialogue.step(state, event, ctx)
         outcome = await self._store_submissions(tx, outcome, ctx)
         receipts = [await self._store_complaint(tx, event, ctx, c) for c in outcome.complaints]
@@ -163,12 +172,17 @@ class Engine:
         roles = await roles_of(tx, event.channel, event.user_key)
         return roles | ({"admin"} if (event.channel, event.user_key) in self.admin_keys else set())
 
-    async def _context(self, tx: Transaction, event: Event, now: datetime) -> StepContext:
-        local_today = now.astimezone(self.timezone).date()
-        start = local_day_start(local_today, self.timezone)
-        finished = await finished_by_respondent(
-            tx, event.user_key, start, start + timedelta(days=1)
-        )
+    async def _context(
+        self, tx: Transaction, event: Event, now: datetime, state: DialogState
+    ) -> StepContext:
+        finished: dict[str, int] = {}
+        # The daily limit is checked only where a service is chosen or a survey is sent.
+        if state.survey is not None and state.survey.step in (SERVICE, REVIEW):
+            local_today = now.astimezone(self.timezone).date()
+            start = local_day_start(local_today, self.timezone)
+            finished = await finished_by_respondent(
+                tx, event.user_key, start, start + timedelta(days=1)
+            )
         ticket = None
         if event.kind is EventKind.START and event.value.strip() not in ("", POSTER_PAYLOAD):
             ticket = await self._ticket(tx, event.value.strip(), now)

@@ -61,6 +61,13 @@ class OfficialDesk:
     def start_links(self) -> dict[str, str]:
         return self.tickets.start_links
 
+    def wants(self, event: Event) -> bool:
+        """Whether the event looks like an officials' command, whoever sent it."""
+        if is_ticket_option(event):
+            return True
+        name, _ = command_of(event)
+        return name == "daftar" or name in self._commands
+
     def serves(self, event: Event, roles: frozenset[str]) -> bool:
         """Whether the event is an officials' command that this person may give."""
         if is_ticket_option(event):

@@ -5,21 +5,24 @@ from datetime import datetime
 from skm_core.storage.database import Transaction, format_utc
 
 
-async def claim_event(tx: Transaction, channel: str, event_id: str, now: datetime) -> bool:
-    """Record an event as processed; False when it already was (a redelivery)."""
-    changed = await tx.execute(
+async def claim_event(
+    tx: Transaction, channel: str, event_id: str, user_key: str, now: datetime
+) -> tuple[bool, str | None]:
+    """Record an event as processed and read the person's stored state, in one statement.
+
+    Returns (False, None) when the event already was processed (a redelivery); otherwise
+    (True, the state's JSON or None when the person has none yet).
+    """
+    rows = await tx.fetch_all(
         "INSERT INTO processed_events (channel, event_id, processed_at) VALUES (?, ?, ?)"
-        " ON CONFLICT DO NOTHING",
-        (channel, event_id, format_utc(now)),
+        " ON CONFLICT DO NOTHING"
+        " RETURNING (SELECT state FROM conversations WHERE channel = ? AND user_key = ?)",
+        (channel, event_id, format_utc(now), channel, user_key),
     )
-    return changed == 1
-
-
-async def load_state(tx: Transaction, channel: str, user_key: str) -> str | None:
-    row = await tx.fetch_one(
-        "SELECT state FROM conversations WHERE channel = ? AND user_key = ?", (channel, user_key)
-    )
-    return str(row[0]) if row else None
+    if not rows:
+        return False, None
+    state = rows[0][0]
+    return True, str(state) if state is not None else None
 
 
 async def save_state(

@@ -19,7 +19,7 @@ from skm_core.storage.followup import FollowUpPlan, open_plans, plans_for_period
 from skm_core.storage.population import population_figure, tickets_issued
 from skm_core.storage.responses import (
     latest_suggestions,
-    profile_tally,
+    profile_tallies,
     tally_by_service,
     tally_responses,
 )
@@ -106,14 +106,27 @@ def _index(tally: Tally) -> Fraction | None:
     return result.ikm if result else None
 
 
+async def _history(
+    db: Reader, period: Period, tally: Tally, tz: ZoneInfo
+) -> list[tuple[Period, Tally]]:
+    """This period's tally and those of the periods before it, oldest first."""
+    history = [(period, tally)]
+    cursor = period
+    for _ in range(HISTORY_LENGTH - 1):
+        cursor = cursor.previous()
+        start, end = cursor.utc_bounds(tz)
+        history.append((cursor, await tally_responses(db, start, end)))
+    return history[::-1]
+
+
 async def build_summary(
     db: Reader, content: Content, period: Period, now: datetime, tz: ZoneInfo
 ) -> Summary:
     start, end = period.utc_bounds(tz)
-    tally = await tally_responses(db, start, end)
-    previous_start, previous_end = period.previous().utc_bounds(tz)
-    previous = _ikm_or_none(await tally_responses(db, previous_start, previous_end))
     per_service = await tally_by_service(db, start, end)
+    tally = sum(per_service.values(), Tally.empty())
+    history = await _history(db, period, tally, tz)
+    previous = _ikm_or_none(history[-2][1])
     services = []
     for service in content.services:
         service_tally = per_service.get(service.id)
@@ -137,16 +150,8 @@ async def build_summary(
         Suggestion(at, names.get(service_id or "", "-"), text)
         for at, service_id, text in await latest_suggestions(db, start, end, SUGGESTIONS_SHOWN)
     ]
-    profile = {q.id: await profile_tally(db, start, end, q.id) for q in content.survey.profile}
-    history: list[HistoryPoint] = []
-    cursor = period
-    for _ in range(HISTORY_LENGTH):
-        h_start, h_end = cursor.utc_bounds(tz)
-        h_tally = await tally_responses(db, h_start, h_end)
-        result = _ikm_or_none(h_tally)
-        history.append(HistoryPoint(cursor, h_tally.respondents, result.ikm if result else None))
-        cursor = cursor.previous()
-    history.reverse()
+    questions = [q.id for q in content.survey.profile]
+    profile = await profile_tallies(db, start, end, questions, tally.respondents)
     return Summary(
         unit_name=content.unit.name,
         period=period,
@@ -160,7 +165,7 @@ async def build_summary(
         population_source=source,
         suggestions=suggestions,
         profile=profile,
-        history=history,
+        history=[HistoryPoint(p, t.respondents, _index(t)) for p, t in history],
         plans_of_period=await plans_for_period(db, period.first, period.last),
         open_plans=await open_plans(db),
         complaints=await complaint_counts(db, now),

@@ -110,3 +110,68 @@ async def test_sql_aggregation_equals_the_engine(tmp_path_factory, rows):
                 tx, [response(base + timedelta(minutes=i), row) for i, row in enumerate(rows)]
             )
         assert await tally_responses(db) == Tally.from_answers(rows)
+
+
+async def test_tallies_on_the_hour_come_from_the_rollup_and_equal_the_rows(db):
+    moments = [datetime(2024, 6, 1, h, m, tzinfo=WITA) for h in (0, 7, 8, 23) for m in (0, 59)]
+    async with db.transaction() as tx:
+        await insert_responses(
+            tx,
+            [
+                response(at, (1 + i % 4,) * 9, service="kk" if i % 2 else None)
+                for i, at in enumerate(moments)
+            ],
+        )
+    start, end = utc_bounds(date(2024, 6, 1), date(2024, 6, 1), WITA)
+    from_rollup = await tally_responses(db, start, end)
+    rows = await db.fetch_all(
+        "SELECT u1, u2, u3, u4, u5, u6, u7, u8, u9 FROM survey_responses"
+        " WHERE submitted_at >= ? AND submitted_at < ?",
+        (format_utc(start), format_utc(end)),
+    )
+    assert from_rollup == Tally.from_answers(rows)
+    # Bounds inside an hour are read from the responses themselves.
+    inside = await tally_responses(db, start + timedelta(minutes=30), end)
+    assert inside.respondents == len(moments) - 1
+
+
+async def test_a_stored_response_is_never_changed(db):
+    async with db.transaction() as tx:
+        await insert_response(tx, response(datetime(2024, 6, 1, 9, tzinfo=WITA)))
+    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+        async with db.transaction() as tx:
+            await tx.execute("UPDATE survey_responses SET u1 = 1")
+
+
+async def test_deleting_a_response_takes_it_out_of_the_rollup(db):
+    async with db.transaction() as tx:
+        await insert_response(tx, response(datetime(2024, 6, 1, 9, tzinfo=WITA), (2,) * 9))
+        await insert_response(tx, response(datetime(2024, 6, 1, 9, tzinfo=WITA), (4,) * 9))
+    async with db.transaction() as tx:
+        await tx.execute("DELETE FROM survey_responses WHERE u1 = 2")
+    assert await tally_responses(db) == Tally.from_answers([[4] * 9])
+
+
+async def test_profile_counts_from_the_rollup_equal_the_rows(db):
+    from skm_core.storage.responses import profile_tallies
+
+    profiles = [{"usia": 41, "jenis_kelamin": "p"}, {"usia": 41}, {}, {"jenis_kelamin": "l"}]
+    async with db.transaction() as tx:
+        for n, profile in enumerate(profiles):
+            at = datetime(2024, 6, 1, 9, n, tzinfo=WITA)
+            await insert_response(
+                tx, SurveyResponse(submitted_at=at, channel="x", answers=(4,) * 9, profile=profile)
+            )
+    start, end = utc_bounds(date(2024, 6, 1), date(2024, 6, 1), WITA)
+    questions = ["usia", "jenis_kelamin", "pekerjaan"]
+    from_rollup = await profile_tallies(db, start, end, questions)
+    from_rows = await profile_tallies(db, start, end - timedelta(seconds=1), questions)
+    assert (
+        from_rollup
+        == from_rows
+        == {
+            "usia": {"41": 2, "": 2},
+            "jenis_kelamin": {"p": 1, "l": 1, "": 2},
+            "pekerjaan": {"": 4},
+        }
+    )

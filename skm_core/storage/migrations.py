@@ -182,4 +182,89 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        6,
+        "hourly roll-ups of responses",
+        # Summaries read sums and counts per hour and service, and answer counts per hour and
+        # profile question, instead of every response: a period of local days is a run of
+        # whole UTC hours in Indonesia's zones. Responses are append-only, which the roll-ups
+        # rely on; a deletion is rolled back out of them.
+        """
+        CREATE TABLE response_rollup (
+            hour        TEXT NOT NULL,   -- UTC 'YYYY-MM-DDTHH'
+            service_id  TEXT NOT NULL,   -- '' when the response names no service
+            respondents INTEGER NOT NULL,
+            s1 INTEGER NOT NULL, s2 INTEGER NOT NULL, s3 INTEGER NOT NULL, s4 INTEGER NOT NULL,
+            s5 INTEGER NOT NULL, s6 INTEGER NOT NULL, s7 INTEGER NOT NULL, s8 INTEGER NOT NULL,
+            s9 INTEGER NOT NULL, c1 INTEGER NOT NULL, c2 INTEGER NOT NULL, c3 INTEGER NOT NULL,
+            c4 INTEGER NOT NULL, c5 INTEGER NOT NULL, c6 INTEGER NOT NULL, c7 INTEGER NOT NULL,
+            c8 INTEGER NOT NULL, c9 INTEGER NOT NULL,
+            PRIMARY KEY (hour, service_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE profile_rollup (
+            hour        TEXT NOT NULL,
+            question    TEXT NOT NULL,
+            answer      TEXT NOT NULL,
+            respondents INTEGER NOT NULL,
+            PRIMARY KEY (hour, question, answer)
+        ) WITHOUT ROWID;
+        INSERT INTO response_rollup
+            SELECT substr(submitted_at, 1, 13), COALESCE(service_id, ''), COUNT(*),
+                   COALESCE(SUM(u1), 0), COALESCE(SUM(u2), 0), COALESCE(SUM(u3), 0),
+                   COALESCE(SUM(u4), 0), COALESCE(SUM(u5), 0), COALESCE(SUM(u6), 0),
+                   COALESCE(SUM(u7), 0), COALESCE(SUM(u8), 0), COALESCE(SUM(u9), 0), COUNT(u1),
+                   COUNT(u2), COUNT(u3), COUNT(u4), COUNT(u5), COUNT(u6), COUNT(u7), COUNT(u8),
+                   COUNT(u9)
+            FROM survey_responses GROUP BY 1, 2;
+        INSERT INTO profile_rollup
+            SELECT substr(r.submitted_at, 1, 13), p.key, CAST(p.value AS TEXT), COUNT(*)
+            FROM survey_responses AS r, json_each(r.profile) AS p GROUP BY 1, 2, 3;
+        CREATE TRIGGER survey_responses_roll_up AFTER INSERT ON survey_responses BEGIN
+            INSERT INTO response_rollup VALUES (
+                substr(NEW.submitted_at, 1, 13), COALESCE(NEW.service_id, ''), 1,
+                COALESCE(NEW.u1, 0), COALESCE(NEW.u2, 0), COALESCE(NEW.u3, 0), COALESCE(NEW.u4,
+                0), COALESCE(NEW.u5, 0), COALESCE(NEW.u6, 0), COALESCE(NEW.u7, 0),
+                COALESCE(NEW.u8, 0), COALESCE(NEW.u9, 0), NEW.u1 IS NOT NULL, NEW.u2 IS NOT
+                NULL, NEW.u3 IS NOT NULL, NEW.u4 IS NOT NULL, NEW.u5 IS NOT NULL, NEW.u6 IS NOT
+                NULL, NEW.u7 IS NOT NULL, NEW.u8 IS NOT NULL, NEW.u9 IS NOT NULL
+            )
+            ON CONFLICT (hour, service_id) DO UPDATE SET
+                respondents = respondents + 1,
+                s1 = s1 + excluded.s1, s2 = s2 + excluded.s2, s3 = s3 + excluded.s3, s4 = s4 +
+                excluded.s4, s5 = s5 + excluded.s5, s6 = s6 + excluded.s6, s7 = s7 +
+                excluded.s7, s8 = s8 + excluded.s8, s9 = s9 + excluded.s9, c1 = c1 +
+                excluded.c1, c2 = c2 + excluded.c2, c3 = c3 + excluded.c3, c4 = c4 +
+                excluded.c4, c5 = c5 + excluded.c5, c6 = c6 + excluded.c6, c7 = c7 +
+                excluded.c7, c8 = c8 + excluded.c8, c9 = c9 + excluded.c9;
+            INSERT INTO profile_rollup
+                SELECT substr(NEW.submitted_at, 1, 13), key, CAST(value AS TEXT), 1
+                FROM json_each(NEW.profile) WHERE true
+            ON CONFLICT (hour, question, answer) DO UPDATE SET respondents = respondents + 1;
+        END;
+        CREATE TRIGGER survey_responses_roll_down AFTER DELETE ON survey_responses BEGIN
+            UPDATE response_rollup SET
+                respondents = respondents - 1,
+                s1 = s1 - COALESCE(OLD.u1, 0), s2 = s2 - COALESCE(OLD.u2, 0), s3 = s3 -
+                COALESCE(OLD.u3, 0), s4 = s4 - COALESCE(OLD.u4, 0), s5 = s5 - COALESCE(OLD.u5,
+                0), s6 = s6 - COALESCE(OLD.u6, 0), s7 = s7 - COALESCE(OLD.u7, 0), s8 = s8 -
+                COALESCE(OLD.u8, 0), s9 = s9 - COALESCE(OLD.u9, 0), c1 = c1 - (OLD.u1 IS NOT
+                NULL), c2 = c2 - (OLD.u2 IS NOT NULL), c3 = c3 - (OLD.u3 IS NOT NULL), c4 = c4 -
+                (OLD.u4 IS NOT NULL), c5 = c5 - (OLD.u5 IS NOT NULL), c6 = c6 - (OLD.u6 IS NOT
+                NULL), c7 = c7 - (OLD.u7 IS NOT NULL), c8 = c8 - (OLD.u8 IS NOT NULL), c9 = c9 -
+                (OLD.u9 IS NOT NULL)
+            WHERE hour = substr(OLD.submitted_at, 1, 13)
+              AND service_id = COALESCE(OLD.service_id, '');
+            UPDATE profile_rollup SET respondents = respondents - 1
+            WHERE hour = substr(OLD.submitted_at, 1, 13)
+              AND (question, answer) IN (
+                  SELECT key, CAST(value AS TEXT) FROM json_each(OLD.profile)
+              );
+        END;
+        CREATE TRIGGER survey_responses_append_only BEFORE UPDATE ON survey_responses BEGIN
+            SELECT RAISE(ABORT, 'a stored response is never changed');
+        END;
+        CREATE INDEX survey_responses_suggestions
+            ON survey_responses (submitted_at) WHERE suggestion IS NOT NULL;
+        """,
+    ),
 )

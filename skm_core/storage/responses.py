@@ -7,7 +7,7 @@ from datetime import datetime
 
 from skm_core.ikm import Tally
 from skm_core.responses import SurveyResponse
-from skm_core.storage.database import Params, Reader, Transaction, format_utc, parse_utc
+from skm_core.storage.database import Params, Reader, Row, Transaction, format_utc, parse_utc
 
 _INSERT = (
     "INSERT INTO survey_responses (submitted_at, service_id, channel, respondent_key, ticket_id,"
@@ -45,21 +45,39 @@ async def insert_responses(tx: Transaction, responses: Iterable[SurveyResponse])
     return len(rows)
 
 
+_ROLLUP_COLUMNS = ", ".join(
+    [f"COALESCE(SUM(s{i}), 0)" for i in range(1, 10)]
+    + [f"COALESCE(SUM(c{i}), 0)" for i in range(1, 10)]
+)
+
+
+def _on_the_hour(moment: datetime | None) -> bool:
+    return moment is None or (moment.minute, moment.second, moment.microsecond) == (0, 0, 0)
+
+
+def _hour(moment: datetime) -> str:
+    return format_utc(moment)[:13]
+
+
 def _where(
-    start: datetime | None, end: datetime | None, service_id: str | None
+    start: datetime | None, end: datetime | None, service_id: str | None, rollup: bool
 ) -> tuple[str, Params]:
+    """The filter of a tally, on the responses or on their hourly roll-up."""
     clauses: list[str] = []
     params: list[object] = []
-    if start is not None:
-        clauses.append("submitted_at >= ?")
-        params.append(format_utc(start))
-    if end is not None:
-        clauses.append("submitted_at < ?")
-        params.append(format_utc(end))
+    column = "hour" if rollup else "submitted_at"
+    for moment, operator in ((start, ">="), (end, "<")):
+        if moment is not None:
+            clauses.append(f"{column} {operator} ?")
+            params.append(_hour(moment) if rollup else format_utc(moment))
     if service_id is not None:
         clauses.append("service_id = ?")
         params.append(service_id)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _tally(row: Row) -> Tally:
+    return Tally(int(row[0]), tuple(int(v) for v in row[1:10]), tuple(int(v) for v in row[10:19]))
 
 
 async def tally_responses(
@@ -68,14 +86,19 @@ async def tally_responses(
     end: datetime | None = None,
     service_id: str | None = None,
 ) -> Tally:
-    """Sums and counts per unsur of the responses in [start, end), optionally of one service."""
-    where, params = _where(start, end, service_id)
-    row = await db.fetch_one(
-        f"SELECT COUNT(*), {_TALLY_COLUMNS} FROM survey_responses{where}", params
-    )
-    if row is None:
-        return Tally.empty()
-    return Tally(int(row[0]), tuple(int(v) for v in row[1:10]), tuple(int(v) for v in row[10:19]))
+    """Sums and counts per unsur of the responses in [start, end), optionally of one service.
+
+    Bounds on the hour (every local midnight in Indonesia) are read from the hourly roll-up,
+    so the cost follows the number of hours, not of responses.
+    """
+    if _on_the_hour(start) and _on_the_hour(end):
+        where, params = _where(start, end, service_id, rollup=True)
+        sql = f"SELECT COALESCE(SUM(respondents), 0), {_ROLLUP_COLUMNS} FROM response_rollup"
+    else:
+        where, params = _where(start, end, service_id, rollup=False)
+        sql = f"SELECT COUNT(*), {_TALLY_COLUMNS} FROM survey_responses"
+    row = await db.fetch_one(sql + where, params)
+    return _tally(row) if row is not None else Tally.empty()
 
 
 async def finished_by_respondent(
@@ -93,18 +116,21 @@ async def finished_by_respondent(
 
 async def tally_by_service(db: Reader, start: datetime, end: datetime) -> dict[str | None, Tally]:
     """Tallies of [start, end) per service id (None: responses that name no service)."""
-    where, params = _where(start, end, None)
+    if _on_the_hour(start) and _on_the_hour(end):
+        where, params = _where(start, end, None, rollup=True)
+        rows = await db.fetch_all(
+            f"SELECT service_id, SUM(respondents), {_ROLLUP_COLUMNS} FROM response_rollup"
+            f"{where} GROUP BY service_id",
+            params,
+        )
+        return {(row[0] or None): _tally(row[1:]) for row in rows}
+    where, params = _where(start, end, None, rollup=False)
     rows = await db.fetch_all(
         f"SELECT service_id, COUNT(*), {_TALLY_COLUMNS} FROM survey_responses{where}"
         " GROUP BY service_id",
         params,
     )
-    return {
-        row[0]: Tally(
-            int(row[1]), tuple(int(v) for v in row[2:11]), tuple(int(v) for v in row[11:20])
-        )
-        for row in rows
-    }
+    return {row[0]: _tally(row[1:]) for row in rows}
 
 
 async def latest_suggestions(
@@ -120,16 +146,45 @@ async def latest_suggestions(
     return [(parse_utc(r[0]), r[1], str(r[2])) for r in rows]
 
 
-async def profile_tally(
-    db: Reader, start: datetime, end: datetime, question_id: str
-) -> dict[str, int]:
-    """How many respondents gave each answer to a profile question ('' for no answer)."""
-    rows = await db.fetch_all(
-        "SELECT COALESCE(CAST(json_extract(profile, ?) AS TEXT), ''), COUNT(*)"
-        " FROM survey_responses WHERE submitted_at >= ? AND submitted_at < ? GROUP BY 1",
-        (f"$.{question_id}", format_utc(start), format_utc(end)),
-    )
-    return {str(value): int(count) for value, count in rows}
+async def profile_tallies(
+    db: Reader,
+    start: datetime,
+    end: datetime,
+    question_ids: Iterable[str],
+    respondents: int | None = None,
+) -> dict[str, dict[str, int]]:
+    """Per profile question, how many respondents gave each answer ('' for no answer).
+
+    `respondents`, the period's count when the caller has it, saves counting them again.
+    """
+    wanted = list(question_ids)
+    counts: dict[str, dict[str, int]] = {q: {} for q in wanted}
+    if _on_the_hour(start) and _on_the_hour(end):
+        where, params = _where(start, end, None, rollup=True)
+        rows = await db.fetch_all(
+            f"SELECT question, answer, SUM(respondents) FROM profile_rollup{where}"
+            " GROUP BY question, answer",
+            params,
+        )
+        for question, answer, number in rows:
+            if question in counts and number:
+                counts[question][str(answer)] = int(number)
+    else:
+        where, params = _where(start, end, None, rollup=False)
+        sql = f"SELECT profile, COUNT(*) FROM survey_responses{where} GROUP BY profile"
+        for text, number in await db.fetch_all(sql, params):
+            for question, value in json.loads(text).items():
+                if question in counts:
+                    answer = str(value)
+                    counts[question][answer] = counts[question].get(answer, 0) + int(number)
+    total = respondents
+    if total is None:
+        total = (await tally_responses(db, start, end)).respondents
+    for answers in counts.values():
+        unanswered = total - sum(answers.values())
+        if unanswered:
+            answers[""] = unanswered
+    return counts
 
 
 @dataclass(frozen=True)

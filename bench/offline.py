@@ -1,11 +1,10 @@
 """The real Telegram application and a bare one, both on an offline bot, fed update by update."""
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from time import perf_counter
 from typing import Any
-from unittest import mock
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -52,16 +51,6 @@ class PassThroughLimiter(BaseRateLimiter[None]):
         return await callback(*args, **kwargs)
 
 
-@contextlib.contextmanager
-def limiter(shipped: bool) -> Iterator[None]:
-    """Build with the shipped AIORateLimiter, or with none: build_application has no option."""
-    if shipped:
-        yield
-        return
-    with mock.patch("bot.telegram_app.AIORateLimiter", return_value=PassThroughLimiter()):
-        yield
-
-
 @contextlib.asynccontextmanager
 async def skm_application(
     data_dir: Path, content: Content, api: TrackingBotApi, shipped_limiter: bool = False
@@ -70,15 +59,14 @@ async def skm_application(
     settings = Settings(telegram_bot_token=TOKEN, skm_data_dir=data_dir, _env_file=None)
     runtime = await open_runtime(settings, content)
     try:
-        with limiter(shipped_limiter):
-            application, channel = build_application(
-                settings,
-                content,
-                runtime.engine,
-                runtime.pseudonyms,
-                request=FakeRequest(api),
-                with_updater=False,
-            )
+        application, channel = build_application(
+            settings,
+            content,
+            runtime.engine,
+            runtime.pseudonyms,
+            request=FakeRequest(api),
+            rate_limiter=None if shipped_limiter else PassThroughLimiter(),
+        )
         await application.initialize()
         await channel.open(application)
         try:

@@ -8,11 +8,12 @@ Telegram runs, otherwise on a scheduler of the same kind (APScheduler 3).
 import asyncio
 import logging
 import signal
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, suppress
 from typing import Any
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram.error import NetworkError, TimedOut
 
 from bot.runtime import Runtime, open_runtime
 from bot.scheduling import Flush, schedule_jobs
@@ -24,6 +25,8 @@ from bot.whatsapp.graph import GraphClient
 from skm_core.content import Content
 
 log = logging.getLogger(__name__)
+POLL_TIMEOUT_SECONDS = 30
+POLL_BACKOFF_SECONDS = 1.0
 
 
 async def _stop_signal() -> None:
@@ -38,7 +41,7 @@ async def _start_telegram(runtime: Runtime, stack: AsyncExitStack) -> tuple[Any,
     settings = runtime.settings
     webhook = bool(settings.telegram_webhook_url)
     application, channel = build_application(
-        settings, runtime.content, runtime.engine, runtime.pseudonyms, with_updater=not webhook
+        settings, runtime.content, runtime.engine, runtime.pseudonyms
     )
     await application.initialize()
     stack.push_async_callback(application.shutdown)
@@ -52,10 +55,44 @@ async def _start_telegram(runtime: Runtime, stack: AsyncExitStack) -> tuple[Any,
             secret_token=secret.get_secret_value() if secret else None,
             allowed_updates=ALLOWED_UPDATES,
         )
-    elif application.updater is not None:
-        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-        stack.push_async_callback(application.updater.stop)
+    else:
+        await application.bot.delete_webhook()
+        polling = asyncio.create_task(poll(application))
+        stack.push_async_callback(_cancel, polling)
     return application, channel
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+
+
+async def poll(application: Any) -> None:
+    """Long polling that confirms an update to Telegram only once it has been processed.
+
+    PTB's own Updater confirms a batch as soon as it is fetched, so a crash loses whatever of
+    the batch was not yet handled; here the offset moves past an update only after it is
+    processed (its effect committed), and a crash means a redelivery, which the engine
+    recognises by the update id.
+    """
+    offset: int | None = None
+    failures = 0
+    while True:
+        try:
+            updates = await application.bot.get_updates(
+                offset=offset, timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES
+            )
+        except (TimedOut, NetworkError) as exc:
+            failures += 1
+            wait = min(POLL_BACKOFF_SECONDS * 2 ** min(failures, 6), 60.0)
+            log.warning("polling Telegram failed (%s); trying again in %.0f s", exc, wait)
+            await asyncio.sleep(wait)
+            continue
+        failures = 0
+        for update in updates:
+            await application.process_update(update)
+            offset = update.update_id + 1
 
 
 def _start_whatsapp(runtime: Runtime, stack: AsyncExitStack) -> WhatsAppChannel:

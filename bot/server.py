@@ -71,7 +71,8 @@ def build_web_app(
             update = Update.de_json(await request.json(), telegram.bot)
         except ValueError:
             return PlainTextResponse("invalid JSON", status_code=400)
-        await telegram.update_queue.put(update)
+        # Processed before answering: Telegram sends the update again if the bot dies first.
+        await telegram.process_update(update)
         return PlainTextResponse("ok")
 
     routes = [

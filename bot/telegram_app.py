@@ -26,6 +26,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -244,7 +245,7 @@ def build_application(
     engine: Engine,
     pseudonyms: Pseudonymizer,
     request: BaseRequest | None = None,
-    with_updater: bool = True,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> tuple[Application[Any, Any, Any, Any, Any, Any], TelegramChannel]:
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -255,13 +256,12 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
         .defaults(Defaults(tzinfo=settings.timezone))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    if not with_updater:
-        builder = builder.updater(None)
-    application = builder.build()
+    # No Updater: bot/run.py polls itself, confirming updates only once they are processed.
+    application = builder.updater(None).build()
     channel.application = application
     menu = content.texts.command_menu
     known = [*menu.citizen, *menu.petugas, *menu.pejabat, *menu.admin, "menu", "daftar"]

@@ -86,7 +86,6 @@ async def telegram(tmp_path: Path, content: Content) -> AsyncIterator[TelegramBo
         runtime.engine,
         runtime.pseudonyms,
         request=FakeRequest(api),
-        with_updater=False,
     )
     await application.initialize()
     await channel.open(application)

@@ -60,6 +60,7 @@ class WhatsAppChannel:
         self.pseudonyms = pseudonyms
         self.graph = graph
         self._tasks: set[asyncio.Task[None]] = set()
+        engine.windowed_channels.add(CHANNEL)
         word = content.texts.whatsapp.start_word
         self._start = re.compile(rf"^\s*{re.escape(word)}\s+([A-Za-z0-9_-]{{8,64}})\s*$", re.I)
         if settings.whatsapp_business_number:

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from fractions import Fraction
 
 from pydantic import BaseModel
 
@@ -18,6 +19,7 @@ from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.messages import Option
 from skm_core.conversation.typed import typed_option, whole_number
 from skm_core.conversation.view import View, paged
+from skm_core.ikm import round_half_up
 from skm_core.responses import SurveyResponse
 
 PREFIX = "sv:"
@@ -133,8 +135,12 @@ class SurveyFlow:
     def expired(self, draft: SurveyDraft, now: datetime) -> bool:
         return now - draft.started_at > self.policy.expiry
 
-    def expiry_hours(self) -> int:
-        return int(self.policy.expiry.total_seconds() // 3600)
+    def expiry_hours(self) -> str:
+        """The expiry in hours as people read it: '24', or '0,5' for half an hour."""
+        hours = Fraction(int(self.policy.expiry.total_seconds()), 3600)
+        if hours.denominator == 1:
+            return str(hours.numerator)
+        return str(round_half_up(hours, 1)).replace(".", ",")
 
     # --- showing a step ----------------------------------------------------------------
 

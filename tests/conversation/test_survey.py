@@ -156,6 +156,14 @@ async def test_an_unfinished_survey_expires(chat, clock):
     assert "Apakah Bapak/Ibu bersedia" in chat.text
 
 
+async def test_an_expiry_under_an_hour_is_said_in_hours(db, content, clock):
+    chat = Chat(Engine(db, content, SurveyPolicy(expiry=timedelta(minutes=30)), clock=clock))
+    await chat.type("survei")
+    clock.advance(hours=1)
+    await chat.type("ya")
+    assert "0,5 jam" in chat.text
+
+
 async def test_expiry_is_configurable(db, content, clock):
     chat = Chat(Engine(db, content, SurveyPolicy(expiry=timedelta(hours=2)), clock=clock))
     await chat.type("survei")

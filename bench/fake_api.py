@@ -5,14 +5,13 @@ last message of one chat in constant time, so this subclass keeps them per chat.
 """
 
 import sys
-import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from http.server import ThreadingHTTPServer
 from typing import Any
 
 from tests.fakes.bot_api import FakeBotApi, _Handler
+from tests.fakes.loopback import serve
 
 MESSAGE_METHODS = frozenset({"sendMessage", "editMessageText", "sendPhoto", "sendDocument"})
 
@@ -101,15 +100,6 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-@contextmanager
-def serve_quietly(api: FakeBotApi) -> Iterator[str]:
+def serve_quietly(api: FakeBotApi) -> AbstractContextManager[str]:
     """`serve_bot_api`, without a traceback for every connection a killed process drops."""
-    handler = type("Handler", (_Handler,), {"api": api})
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/bot"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve(type("Handler", (_Handler,), {"api": api}), "/bot", _QuietServer)

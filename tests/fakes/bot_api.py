@@ -7,18 +7,18 @@ real `skm run` process. Nothing here ever reaches Telegram.
 
 import itertools
 import json
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
 from telegram.request import BaseRequest, RequestData
+
+from tests.fakes.loopback import Watched, serve
 
 BOT_ID = 7000001
 BOT_USERNAME = "SkmSangasangaTestBot"
@@ -32,15 +32,15 @@ class Call:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
-class FakeBotApi:
+class FakeBotApi(Watched):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.webhook_url = ""
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
-        self._lock = threading.Condition()
 
     # --- what tests do -----------------------------------------------------------------
 
@@ -92,7 +92,7 @@ class FakeBotApi:
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             self.updates.append(update)
-            self._lock.notify_all()
+            self.changed()
         return update
 
     def fail(self, method: str, status: int, body: dict[str, Any]) -> None:
@@ -127,15 +127,6 @@ class FakeBotApi:
                 return [(b["text"], b["callback_data"]) for row in rows for b in row]
         return []
 
-    def wait_for(self, predicate: Any, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while not predicate():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError("the bot did not do what was expected in time")
-                self._lock.wait(remaining)
-
     # --- what the bot calls ----------------------------------------------------------------
 
     def handle(
@@ -146,7 +137,7 @@ class FakeBotApi:
             if queued:
                 status, body = queued.pop(0)
                 self.calls.append(Call(f"!{method}", params, files))
-                self._lock.notify_all()
+                self.changed()
                 return status, body
             if method == "getUpdates":
                 result: Any = self._get_updates(params)
@@ -154,7 +145,7 @@ class FakeBotApi:
                 result = self._answer(method, params)
                 call = Call(method, {**params, "_result": result}, files)
                 self.calls.append(call)
-                self._lock.notify_all()
+                self.changed()
         return 200, {"ok": True, "result": result}
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -315,16 +306,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-@contextmanager
-def serve_bot_api(api: FakeBotApi) -> Iterator[str]:
+def serve_bot_api(api: FakeBotApi) -> AbstractContextManager[str]:
     """Serve the fake on 127.0.0.1; yields the base URL to give as TELEGRAM_API_BASE_URL."""
-    handler = type("Handler", (_Handler,), {"api": api})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/bot"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve(type("Handler", (_Handler,), {"api": api}), "/bot")

@@ -2,27 +2,27 @@
 
 import itertools
 import json
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.loopback import Watched, serve
 
 PHONE_NUMBER_ID = "1122334455667"
 ACCESS_TOKEN = "EAAtest-access-token"
 
 
-class FakeGraphApi:
+class FakeGraphApi(Watched):
     def __init__(self) -> None:
+        super().__init__()
         self.messages: list[dict[str, Any]] = []
         self.media: list[tuple[str, bytes]] = []
         self.failures: list[tuple[int, dict[str, Any]]] = []
         self.unauthorised = 0
         self._ids = itertools.count(1)
-        self._lock = threading.Condition()
 
     def fail_next(self, status: int, code: int, message: str = "error") -> None:
         self.failures.append((status, {"error": {"code": code, "message": message}}))
@@ -30,15 +30,6 @@ class FakeGraphApi:
     def to(self, wa_id: str) -> list[dict[str, Any]]:
         with self._lock:
             return [m for m in self.messages if m.get("to") == wa_id]
-
-    def wait_for(self, predicate: Any, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while not predicate():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError("the bot did not send what was expected in time")
-                self._lock.wait(remaining)
 
     def answer(self, path: str, headers: Any, body: bytes) -> tuple[int, dict[str, Any]]:
         with self._lock:
@@ -49,7 +40,7 @@ class FakeGraphApi:
                 return self.failures.pop(0)
             if path.endswith(f"/{PHONE_NUMBER_ID}/messages"):
                 self.messages.append(json.loads(body))
-                self._lock.notify_all()
+                self.changed()
                 return 200, {
                     "messaging_product": "whatsapp",
                     "messages": [{"id": f"wamid.out.{next(self._ids)}"}],
@@ -61,7 +52,7 @@ class FakeGraphApi:
                 for part in message.iter_parts():
                     if part.get_filename():
                         self.media.append((part.get_filename(), part.get_payload(decode=True)))
-                self._lock.notify_all()
+                self.changed()
                 return 200, {"id": f"media-{next(self._ids)}"}
             return 404, {"error": {"code": 100, "message": f"unknown path {path}"}}
 
@@ -84,12 +75,5 @@ def serve_graph_api(api: FakeGraphApi) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(data)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v23.0"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(Handler, "/v23.0") as url:
+        yield url

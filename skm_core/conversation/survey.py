@@ -20,6 +20,7 @@ from skm_core.conversation.messages import Option
 from skm_core.conversation.typed import typed_option, whole_number
 from skm_core.conversation.view import View, paged
 from skm_core.ikm import round_half_up
+from skm_core.ikm_report import id_number
 from skm_core.responses import SurveyResponse
 
 PREFIX = "sv:"
@@ -140,7 +141,7 @@ class SurveyFlow:
         hours = Fraction(int(self.policy.expiry.total_seconds()), 3600)
         if hours.denominator == 1:
             return str(hours.numerator)
-        return str(round_half_up(hours, 1)).replace(".", ",")
+        return id_number(round_half_up(hours, 1))
 
     # --- showing a step ----------------------------------------------------------------
 

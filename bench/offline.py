@@ -20,11 +20,11 @@ from telegram.ext import (
 
 from bench.citizens import Action
 from bench.fake_api import TrackingBotApi, button_data
-from bot.runtime import open_runtime
 from bot.settings import Settings
-from bot.telegram_app import TelegramChannel, build_application
+from bot.telegram_app import TelegramChannel
 from skm_core.content import Content
 from tests.fakes.bot_api import TOKEN, FakeRequest
+from tests.fakes.offline_bot import offline_bot
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 Update_ = dict[str, Any]
@@ -57,24 +57,9 @@ async def skm_application(
 ) -> AsyncIterator[tuple[AnyApplication, TelegramChannel]]:
     """The bot's own Application and channel, opened as `skm run` opens them, minus polling."""
     settings = Settings(telegram_bot_token=TOKEN, skm_data_dir=data_dir, _env_file=None)
-    runtime = await open_runtime(settings, content)
-    try:
-        application, channel = build_application(
-            settings,
-            content,
-            runtime.engine,
-            runtime.pseudonyms,
-            request=FakeRequest(api),
-            rate_limiter=None if shipped_limiter else PassThroughLimiter(),
-        )
-        await application.initialize()
-        await channel.open(application)
-        try:
-            yield application, channel
-        finally:
-            await application.shutdown()
-    finally:
-        await runtime.close()
+    limiter = None if shipped_limiter else PassThroughLimiter()
+    async with offline_bot(settings, content, api, limiter) as (application, channel, _):
+        yield application, channel
 
 
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,16 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.runtime import open_runtime
 from bot.settings import Settings
-from bot.telegram_app import build_application
 from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Reply
 from skm_core.conversation.channels import profile_for
 from skm_core.conversation.engine import Engine
 from skm_core.storage import Database
 from skm_core.tickets import POSTER_PAYLOAD
-from tests.fakes.bot_api import TOKEN, FakeBotApi, FakeRequest
+from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.fakes.offline_bot import offline_bot
 
 CITIZEN = 7301
 THANKS = "Terima kasih, penilaian"
@@ -78,22 +77,9 @@ class TelegramBot:
 @pytest.fixture
 async def telegram(tmp_path: Path, content: Content) -> AsyncIterator[TelegramBot]:
     settings = Settings(telegram_bot_token=TOKEN, skm_data_dir=tmp_path / "data", _env_file=None)
-    runtime = await open_runtime(settings, content)
     api = FakeBotApi()
-    application, channel = build_application(
-        settings,
-        content,
-        runtime.engine,
-        runtime.pseudonyms,
-        request=FakeRequest(api),
-    )
-    await application.initialize()
-    await channel.open(application)
-    try:
+    async with offline_bot(settings, content, api) as (application, _, runtime):
         yield TelegramBot(api, application, runtime.db)
-    finally:
-        await application.shutdown()
-        await runtime.close()
 
 
 async def stored_rows(db: Database) -> int:

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
-from bot.telegram_app import TelegramChannel, build_application
+from bot.telegram_app import TelegramChannel
 from skm_core.content import Content
-from tests.fakes.bot_api import BOT_USERNAME, TOKEN, FakeBotApi, FakeRequest
+from tests.fakes.bot_api import BOT_USERNAME, TOKEN, FakeBotApi
+from tests.fakes.offline_bot import offline_bot
 
 CITIZEN = 501
 ADMIN = 900
@@ -44,37 +44,20 @@ class Bot:
         return [label for label, _ in self.api.buttons(user)]
 
 
-async def start_bot(
-    tmp_path: Path, content: Content, api: FakeBotApi
-) -> tuple[Any, TelegramChannel, Runtime]:
-    settings = Settings(
+def settings_for(tmp_path: Path) -> Settings:
+    return Settings(
         telegram_bot_token=TOKEN,
         skm_data_dir=tmp_path / "data",
         skm_admin_telegram_ids=str(ADMIN),
         _env_file=None,
     )
-    runtime = await open_runtime(settings, content)
-    application, channel = build_application(
-        settings, content, runtime.engine, runtime.pseudonyms, request=FakeRequest(api)
-    )
-    await application.initialize()
-    await channel.open(application)
-    return application, channel, runtime
-
-
-async def stop_bot(application: Any, runtime: Runtime) -> None:
-    await application.shutdown()
-    await runtime.close()
 
 
 @pytest.fixture
 async def bot(tmp_path: Path, content: Content) -> AsyncIterator[Bot]:
     api = FakeBotApi()
-    application, channel, runtime = await start_bot(tmp_path, content, api)
-    try:
+    async with offline_bot(settings_for(tmp_path), content, api) as (application, channel, _):
         yield Bot(api, application, channel)
-    finally:
-        await stop_bot(application, runtime)
 
 
 async def test_command_menus_are_set_in_indonesian_and_scoped(bot):
@@ -218,19 +201,15 @@ async def test_a_citizen_gets_nothing_from_tiket(bot):
 
 async def test_resume_after_the_application_is_restarted(tmp_path, content):
     api = FakeBotApi()
-    application, channel, runtime = await start_bot(tmp_path, content, api)
-    first = Bot(api, application, channel)
-    await first.type("/survei")
-    await first.press("Ya")
-    await first.press("SKTM")
-    await stop_bot(application, runtime)
-    application, channel, runtime = await start_bot(tmp_path, content, api)
-    again = Bot(api, application, channel)
-    try:
+    async with offline_bot(settings_for(tmp_path), content, api) as (application, channel, _):
+        first = Bot(api, application, channel)
+        await first.type("/survei")
+        await first.press("Ya")
+        await first.press("SKTM")
+    async with offline_bot(settings_for(tmp_path), content, api) as (application, channel, _):
+        again = Bot(api, application, channel)
         await again.press("Laki-laki")  # the button of the question asked before the restart
         assert "Berapa usia" in again.last_text()
-    finally:
-        await stop_bot(application, runtime)
 
 
 async def test_an_error_is_logged_and_the_person_told(bot, caplog):

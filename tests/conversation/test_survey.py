@@ -156,20 +156,19 @@ async def test_an_unfinished_survey_expires(chat, clock):
     assert "Apakah Bapak/Ibu bersedia" in chat.text
 
 
-async def test_an_expiry_under_an_hour_is_said_in_hours(db, content, clock):
-    chat = Chat(Engine(db, content, SurveyPolicy(expiry=timedelta(minutes=30)), clock=clock))
+@pytest.mark.parametrize(
+    ("expiry", "later", "said"),
+    [
+        (timedelta(hours=2), timedelta(hours=3), "2 jam"),
+        (timedelta(minutes=30), timedelta(hours=1), "0,5 jam"),
+    ],
+)
+async def test_expiry_is_configurable(db, content, clock, expiry, later, said):
+    chat = Chat(Engine(db, content, SurveyPolicy(expiry=expiry), clock=clock))
     await chat.type("survei")
-    clock.advance(hours=1)
+    clock.advance(seconds=later.total_seconds())
     await chat.type("ya")
-    assert "0,5 jam" in chat.text
-
-
-async def test_expiry_is_configurable(db, content, clock):
-    chat = Chat(Engine(db, content, SurveyPolicy(expiry=timedelta(hours=2)), clock=clock))
-    await chat.type("survei")
-    clock.advance(hours=3)
-    await chat.type("ya")
-    assert "2 jam" in chat.text
+    assert f"batas waktu {said}" in chat.text
 
 
 @pytest.mark.parametrize("typed", ["7", "0", "bagus", "😀", "x" * 10_000])

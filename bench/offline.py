@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from time import perf_counter
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -97,7 +98,7 @@ async def bare_application(
     engine from the cost of answering buttons and sending keyboards.
     """
     reply = _reply_as_the_bot if as_the_bot else _reply
-    timezone = Settings(_env_file=None).timezone
+    timezone = ZoneInfo("Asia/Makassar")  # as the real bot's Defaults for the shipped unit
     application = (
         ApplicationBuilder()
         .token(TOKEN)

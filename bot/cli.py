@@ -84,7 +84,9 @@ def cmd_ikm(args: argparse.Namespace, settings: Settings) -> int:
             ids = ", ".join(s.id for s in content.services)
             print(f"--layanan: unknown service {args.layanan!r}; known: {ids}", file=sys.stderr)
             return EXIT_INPUT
-        tally = asyncio.run(_db_tally(settings, args.date_from, args.date_to, args.layanan))
+        tally = asyncio.run(
+            _db_tally(settings, content, args.date_from, args.date_to, args.layanan)
+        )
         source = _scope(args)
         if tally.respondents == 0:
             print(content.texts.cli.no_data.format(scope=source), file=sys.stderr)
@@ -117,9 +119,13 @@ def _scope(args: argparse.Namespace) -> str:
 
 
 async def _db_tally(
-    settings: Settings, first: date | None, last: date | None, service_id: str | None
+    settings: Settings,
+    content: Content,
+    first: date | None,
+    last: date | None,
+    service_id: str | None,
 ) -> Tally:
-    start, end = utc_bounds(first, last, settings.timezone)
+    start, end = utc_bounds(first, last, settings.zone(content))
     async with await Database.open(settings.database_path) as db:
         return await tally_responses(db, start, end, service_id)
 
@@ -133,7 +139,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         rows = read_answer_file(path)
         responses = responses_from_rows(
-            path, rows, content, settings.timezone, default_day=args.tanggal, batch=batch
+            path, rows, content, settings.zone(content), default_day=args.tanggal, batch=batch
         )
     except FileProblem as problem:
         print(problem.describe(content.texts.cli.errors), file=sys.stderr)
@@ -265,7 +271,7 @@ async def _report(settings: Settings, content: Content, period: Period, kind: st
     from skm_core.reports.pdf import summary_pdf
     from skm_core.reports.xlsx import summary_xlsx
 
-    tz = settings.timezone
+    tz = settings.zone(content)
     async with await Database.open(settings.database_path) as db:
         start, end = period.utc_bounds(tz)
         if kind == "csv":

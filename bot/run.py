@@ -126,14 +126,14 @@ async def serve(settings: Settings, content: Content) -> None:
         if application is not None and application.job_queue is not None:
             scheduler = application.job_queue.scheduler
         else:
-            scheduler = AsyncIOScheduler(timezone=settings.timezone)
+            scheduler = AsyncIOScheduler(timezone=runtime.engine.timezone)
             scheduler.start()
             stack.callback(scheduler.shutdown, wait=False)
         schedule_jobs(
             scheduler,
             runtime.engine,
             flushes,
-            settings.timezone,
+            runtime.engine.timezone,
             settings.skm_outbox_interval_seconds,
         )
         queued = await runtime.engine.catch_up_reports()

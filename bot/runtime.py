@@ -47,6 +47,7 @@ async def open_runtime(settings: Settings, content: Content) -> Runtime:
         settings.survey_policy(),
         admin_keys=frozenset(admins),
         ticket_validity=settings.ticket_validity,
+        timezone=settings.zone(content),
     )
     await engine.register_admins(admins)
     await engine.forget_old_events()

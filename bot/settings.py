@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from skm_core.content import shipped_content_dir
+from skm_core.content import Content, shipped_content_dir
 from skm_core.conversation.survey import SurveyPolicy
 
 DATABASE_FILE = "skm.sqlite3"
@@ -43,7 +43,8 @@ class Settings(BaseSettings):
     skm_http_port: int = Field(default=8080, ge=1, le=65535)
     skm_data_dir: Path = Path("data")
     skm_content_dir: Path | None = None
-    skm_timezone: str = "Asia/Makassar"
+    skm_timezone: str | None = None
+    """Overrides the unit's timezone from content/unit.yaml (Asia/Makassar for Sangasanga)."""
     skm_admin_telegram_ids: str = Field(default="", description="comma-separated user ids")
     skm_survey_expiry_hours: float = Field(default=24, gt=0)
     skm_accept_unticketed: bool = True
@@ -53,8 +54,9 @@ class Settings(BaseSettings):
 
     @field_validator("skm_timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            ZoneInfo(value)
         return value
 
     @field_validator("skm_admin_telegram_ids")
@@ -127,6 +129,6 @@ class Settings(BaseSettings):
             daily_limit_per_service=self.skm_daily_limit_per_service,
         )
 
-    @property
-    def timezone(self) -> ZoneInfo:
-        return ZoneInfo(self.skm_timezone)
+    def zone(self, content: Content) -> ZoneInfo:
+        """The unit's timezone: periods, schedules and times shown are in it."""
+        return ZoneInfo(self.skm_timezone or content.unit.timezone)

@@ -255,7 +255,7 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
-        .defaults(Defaults(tzinfo=settings.timezone))
+        .defaults(Defaults(tzinfo=engine.timezone))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
     )
     if request is not None:

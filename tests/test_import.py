@@ -113,3 +113,16 @@ def test_import_from_xlsx_with_date_cells(skm_env, tmp_path, capsys):
     code, _, err = run(capsys, "import", str(path))
     assert code == 0, err
     assert ikm_json(capsys, "--db", "--from", "2024-07-01", "--layanan", "kk")["ikm"] == 75.0
+
+
+def test_the_units_timezone_comes_from_content_and_can_be_overridden(
+    skm_env, tmp_path, capsys, monkeypatch
+):
+    path = write(tmp_path, [HEADER, "2024-06-01 00:30;kk;L;34;SMA;wirausaha;4;4;4;4;4;4;4;4;4;"])
+    run(capsys, "import", str(path))  # half past midnight WITA, 16:30 UTC the day before
+    assert (
+        ikm_json(capsys, "--db", "--from", "2024-06-01", "--to", "2024-06-01")["respondents"] == 1
+    )
+    monkeypatch.setenv("SKM_TIMEZONE", "Asia/Jakarta")  # in WIB it is still 31 May
+    code, _, _ = run(capsys, "ikm", "--db", "--from", "2024-06-01", "--to", "2024-06-01")
+    assert code == 1

@@ -49,11 +49,12 @@ class Engine:
         clock: Clock = utc_now,
         admin_keys: frozenset[tuple[str, str]] = frozenset(),
         ticket_validity: timedelta = timedelta(days=7),
+        timezone: ZoneInfo | None = None,
     ) -> None:
         self.db = db
         self.content = content
         self.clock = clock
-        self.timezone = ZoneInfo(content.unit.timezone)
+        self.timezone = timezone or ZoneInfo(content.unit.timezone)
         self.admin_keys = admin_keys
         """(channel, user key) of the admins named in the settings."""
         self.windowed_channels: set[str] = set()

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from skm_core.conversation import Event, EventKind, Reply
 from skm_core.conversation.engine import Engine
+from skm_core.delivery import RetryLater
 
 CHANNEL = "terminal"
 
@@ -34,7 +35,8 @@ class TerminalChat:
         self.interactive = stdin.isatty()
 
     def _event(self, kind: EventKind, value: str = "") -> Event:
-        return Event(CHANNEL, self.user_key, uuid.uuid4().hex, kind, value)
+        # The terminal has no chat id: the person is reached by their key, in this terminal.
+        return Event(CHANNEL, self.user_key, uuid.uuid4().hex, kind, value, self.user_key)
 
     def _line_event(self, text: str) -> Event:
         # "/start TOKEN" opens a ticket's survey, as a deep link does on a chat app.
@@ -46,8 +48,19 @@ class TerminalChat:
     async def _say(self, event: Event) -> None:
         replies = await self.engine.handle(event)
         if replies:
-            self.stdout.write(render(replies) + "\n\n")
-            self.stdout.flush()
+            self._print(replies)
+        await self.engine.flush_outbox(CHANNEL, self._deliver_queued)
+
+    def _print(self, replies: list[Reply]) -> None:
+        self.stdout.write(render(replies) + "\n\n")
+        self.stdout.flush()
+
+    async def _deliver_queued(self, address: str, replies: list[Reply]) -> None:
+        """Messages for this person (an official's answer to their complaint) are printed
+        here; those for someone else chatting on the same database wait for their turn."""
+        if address != self.user_key:
+            raise RetryLater("for another person at a terminal", after_seconds=5)
+        self._print(replies)
 
     async def run(self) -> None:
         await self._say(self._event(EventKind.START))

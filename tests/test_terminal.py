@@ -91,3 +91,35 @@ def test_qr_needs_a_username_or_a_number(tmp_path):
     done = skm("qr", "--out", str(tmp_path), stdin="", data=tmp_path)
     assert done.returncode == 2
     assert "--username" in done.stderr
+
+
+def test_an_answer_to_a_complaint_reaches_the_terminal(tmp_path):
+    import asyncio
+
+    skm(
+        "chat",
+        "--as",
+        "sari",
+        stdin="kontak & pengaduan\nkirim pengaduan\nAntrean lama sekali.\n",
+        data=tmp_path,
+    )
+
+    async def answer() -> None:
+        from skm_core.content import load_content, shipped_content_dir
+        from skm_core.conversation import Event, EventKind
+        from skm_core.conversation.engine import Engine
+        from skm_core.storage import Database
+
+        async with await Database.open(tmp_path / "skm.sqlite3") as db:
+            engine = Engine(
+                db, load_content(shipped_content_dir()), admin_keys=frozenset({("t", "a")})
+            )
+            await engine.handle(
+                Event("t", "a", "e1", EventKind.TEXT, "/jawab 1 Mohon maaf, kami tambah petugas.")
+            )
+
+    asyncio.run(answer())
+    done = skm("chat", "--as", "sari", stdin="menu\n", data=tmp_path)
+    assert "Mohon maaf, kami tambah petugas." in done.stdout
+    again = skm("chat", "--as", "sari", stdin="menu\n", data=tmp_path)
+    assert "Mohon maaf, kami tambah petugas." not in again.stdout

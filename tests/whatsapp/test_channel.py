@@ -214,3 +214,17 @@ async def test_rate_limits_and_server_errors_are_retried_and_sent_once(phone):
     sent = phone.api.to(OFFICIAL)[before:]
     assert [m["type"] for m in sent] == ["text", "image", "interactive"]
     phone.channel.is_open = async_open  # type: ignore[method-assign]
+
+
+async def test_an_official_exports_the_reports_as_documents(phone):
+    await phone.type("/ekspor bulan ini", wa_id=OFFICIAL)
+    documents = [m for m in phone.api.to(OFFICIAL) if m["type"] == "document"]
+    assert [d["document"]["filename"].rsplit(".", 1)[1] for d in documents] == [
+        "xlsx",
+        "csv",
+        "pdf",
+    ]
+    uploaded = {name: data for name, data in phone.api.media}
+    pdf = next(data for name, data in uploaded.items() if name.endswith(".pdf"))
+    assert pdf.startswith(b"%PDF")
+    assert CITIZEN.encode() not in b"".join(uploaded.values())

@@ -25,7 +25,7 @@ from skm_core.storage.conversations import (
     forget_events_before,
     save_state,
 )
-from skm_core.storage.database import Database, Transaction
+from skm_core.storage.database import Database, Reader, Transaction
 from skm_core.storage.officials import add_official, officials_with_role, roles_of
 from skm_core.storage.outbox import enqueue, record_inbound
 from skm_core.storage.responses import finished_by_respondent, insert_response
@@ -84,7 +84,7 @@ class Engine:
             served = None
             # Only an officials' command needs the person's roles: most events skip the query.
             if self.desk.wants(event):
-                roles = await self._roles(tx, event)
+                roles = await self.roles_of(event.channel, event.user_key, tx)
                 if self.desk.serves(event, roles):
                     served = await self.desk.handle(tx, event, ctx, roles)
             if served is None:
@@ -118,8 +118,11 @@ class Engine:
             await enqueue(tx, official.channel, official.address, [Reply(forward)], ctx.now)
         return Reply(t.chat.complaint_received.format(kind=t.chat.complaint_kinds[kind], id=number))
 
-    async def roles_of(self, channel: str, user_key: str) -> frozenset[str]:
-        roles = await roles_of(self.db, channel, user_key)
+    async def roles_of(
+        self, channel: str, user_key: str, reader: Reader | None = None
+    ) -> frozenset[str]:
+        """A person's roles: those given by invitation, and admin for those in the settings."""
+        roles = await roles_of(reader or self.db, channel, user_key)
         return roles | ({"admin"} if (channel, user_key) in self.admin_keys else set())
 
     async def register_admins(self, addresses: dict[tuple[str, str], str]) -> None:
@@ -168,10 +171,6 @@ class Engine:
         """Trim the ledger of processed events; redeliveries come within hours, not days."""
         async with self.db.transaction() as tx:
             return await forget_events_before(tx, self.clock() - keep)
-
-    async def _roles(self, tx: Transaction, event: Event) -> frozenset[str]:
-        roles = await roles_of(tx, event.channel, event.user_key)
-        return roles | ({"admin"} if (event.channel, event.user_key) in self.admin_keys else set())
 
     async def _context(
         self, tx: Transaction, event: Event, now: datetime, state: DialogState

@@ -27,6 +27,7 @@ from skm_core.conversation.screens import (
     page_of,
 )
 from skm_core.conversation.state import DialogState, Screen, Section
+from skm_core.conversation.survey import BACK as SURVEY_BACK
 from skm_core.conversation.survey import (
     CANCEL,
     CHANGE,
@@ -47,6 +48,7 @@ from skm_core.conversation.survey import (
 from skm_core.conversation.survey import (
     PREFIX as SURVEY_OPTION_PREFIX,
 )
+from skm_core.conversation.survey import option_id as survey_option_id
 from skm_core.conversation.text_split import split_text
 from skm_core.conversation.typed import normalise, typed_number, typed_option, whole_number
 from skm_core.conversation.view import View
@@ -155,7 +157,7 @@ class Dialogue:
 
     def _back_option(self, state: DialogState) -> str:
         if state.screen is Screen.SURVEY and state.survey is not None:
-            return f"sv:{state.survey.nonce}:back"
+            return survey_option_id(state.survey, SURVEY_BACK)
         return BACK
 
     def _start(self, state: DialogState, ctx: StepContext, payload: str = "") -> Outcome:

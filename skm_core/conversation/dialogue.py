@@ -27,8 +27,8 @@ from skm_core.conversation.screens import (
     page_of,
 )
 from skm_core.conversation.state import DialogState, Screen, Section
-from skm_core.conversation.survey import BACK as SURVEY_BACK
 from skm_core.conversation.survey import (
+    ANSWER,
     CANCEL,
     CHANGE,
     CONSENT,
@@ -45,6 +45,7 @@ from skm_core.conversation.survey import (
     SurveyFlow,
     SurveyPolicy,
 )
+from skm_core.conversation.survey import BACK as SURVEY_BACK
 from skm_core.conversation.survey import (
     PREFIX as SURVEY_OPTION_PREFIX,
 )
@@ -302,7 +303,7 @@ class Dialogue:
         if self.survey.expired(draft, ctx.now):
             return self._expired(ctx)
         if draft.step == CONSENT and yes_no is not None:
-            return self._survey_apply(draft, Answered("answer", yes_no), raw, ctx)
+            return self._survey_apply(draft, Answered(ANSWER, yes_no), raw, ctx)
         view = self.survey.view(draft, ctx.profile)
         answered = self.survey.interpret_text(draft, text, view)
         if answered is None:
@@ -330,7 +331,7 @@ class Dialogue:
         action = answered.action
         if action == CANCEL:
             return self._leave_survey(t.cancelled, ctx)
-        if action == "back":
+        if action == SURVEY_BACK:
             previous = flow.previous_step(draft)
             if previous is None:
                 return self._leave_survey("", ctx)

@@ -39,6 +39,8 @@ SEND = "send"
 EDIT = "edit"
 SKIP = "skip"
 RESTART = "restart"
+ANSWER = "answer"
+"""Not an action: the person answered the current step."""
 
 
 class SurveyDraft(BaseModel):
@@ -85,7 +87,7 @@ class StepContext:
 class Answered:
     """What a person's input meant for the current survey step."""
 
-    action: str  # an answer ("answer") or one of the actions above
+    action: str  # ANSWER, or one of the actions above
     value: str = ""
 
 
@@ -295,7 +297,7 @@ class SurveyFlow:
             return Answered(CHANGE) if draft.step == REVIEW else None
         if step != draft.step:
             return None
-        return Answered("answer", value)
+        return Answered(ANSWER, value)
 
     def interpret_text(self, draft: SurveyDraft, text: str, view: View) -> Answered | None:
         """Typed input: an option's number or words, an age, or a suggestion."""
@@ -303,12 +305,12 @@ class SurveyFlow:
         bare = text.strip(" .)")
         score = whole_number(bare, max_digits=1)
         if step in UNSUR_CODES and score is not None and 1 <= score <= 4:
-            return Answered("answer", bare)
+            return Answered(ANSWER, bare)
         question = self._profile.get(step)
         if question is not None and question.kind == "number":
             written = whole_number(bare, signed=True)
             chosen = typed_option(view.options, text) if written is None else None
-            return self.interpret_option(draft, chosen.id) if chosen else Answered("answer", bare)
+            return self.interpret_option(draft, chosen.id) if chosen else Answered(ANSWER, bare)
         chosen = typed_option(view.options, text)
         if chosen is not None:
             return self.interpret_option(draft, chosen.id)
@@ -316,9 +318,9 @@ class SurveyFlow:
             labels = self.content.survey.unsur_by_code(step).answers
             for score, label in enumerate(labels, start=1):
                 if label.casefold() == text:
-                    return Answered("answer", str(score))
+                    return Answered(ANSWER, str(score))
         if step == SUGGESTION and text:
-            return Answered("answer", text)
+            return Answered(ANSWER, text)
         return None
 
     # --- applying input ----------------------------------------------------------------

@@ -29,17 +29,22 @@ async def start_survey(chat: Chat) -> None:
     await chat.choose("SKTM")
 
 
-async def fill_to_review(chat: Chat, service_label: str | None = "SKTM") -> None:
-    await chat.type("survei")
-    await chat.choose("Ya, saya bersedia")
-    if service_label:
-        await chat.choose(service_label)
+async def answer_profile_and_unsur(chat: Chat) -> None:
+    """From the first profile question to the suggestion."""
     await chat.choose("Perempuan")
     await chat.type("41")
     await chat.choose("S1/D4")
     await chat.choose("PNS")
     for answer in UNSUR_ANSWERS:
         await chat.type(answer)
+
+
+async def fill_to_review(chat: Chat, service_label: str | None = "SKTM") -> None:
+    await chat.type("survei")
+    await chat.choose("Ya, saya bersedia")
+    if service_label:
+        await chat.choose(service_label)
+    await answer_profile_and_unsur(chat)
     await chat.type("Ruang tunggu perlu kipas angin")
     assert "Mohon periksa kembali" in chat.text
 
@@ -90,12 +95,7 @@ async def test_back_then_change_an_answer_from_the_review(chat, db):
     await chat.choose("Laki-laki")
     await chat.choose("Kembali")
     assert "Jenis kelamin Bapak/Ibu?" in chat.text
-    await chat.choose("Perempuan")
-    await chat.type("41")
-    await chat.choose("S1/D4")
-    await chat.choose("PNS")
-    for answer in UNSUR_ANSWERS:
-        await chat.type(answer)
+    await answer_profile_and_unsur(chat)
     await chat.choose("Lewati")
     await chat.choose("Ubah jawaban")
     await chat.choose("8. U3")
@@ -276,12 +276,7 @@ async def test_a_ticket_starts_the_survey_with_the_service_filled_in(chat, db, c
 
 
 async def fill_after_service(chat: Chat) -> None:
-    await chat.choose("Perempuan")
-    await chat.type("41")
-    await chat.choose("S1/D4")
-    await chat.choose("PNS")
-    for answer in UNSUR_ANSWERS:
-        await chat.type(answer)
+    await answer_profile_and_unsur(chat)
     await chat.choose("Lewati")
 
 

@@ -1,15 +1,11 @@
 """The printed report: its wording (from the document it is laid out from) and the PDF itself."""
 
 import re
-from datetime import datetime
 
 from skm_core.reports.chart import summary_chart_png
 from skm_core.reports.document import Paragraph, Picture, Table, report_document
 from skm_core.reports.pdf import summary_pdf
-from skm_core.responses import SurveyResponse
-from skm_core.storage.responses import insert_responses
-from skm_core.summary import build_summary
-from tests.reports.sample_data import NOW, PERIOD, SECRET_KEY_PREFIX, WITA
+from tests.reports.sample_data import SECRET_KEY_PREFIX
 
 
 def table_titled(document, words: str) -> Table:
@@ -148,15 +144,10 @@ async def test_a_period_without_responses_still_gets_a_report(empty_summary, con
     assert pdf.startswith(b"%PDF-")
 
 
-async def test_responses_with_an_unsur_nobody_answered_explain_the_missing_ikm(db, content):
-    lone = SurveyResponse(
-        submitted_at=datetime(2026, 11, 3, 9, 0, tzinfo=WITA),
-        channel="telegram",
-        answers=(4, 4, 4, 4, 4, 4, 4, None, 4),
-    )
-    async with db.transaction() as tx:
-        await insert_responses(tx, [lone])
-    summary = await build_summary(db, content, PERIOD, NOW, WITA)
+async def test_responses_with_an_unsur_nobody_answered_explain_the_missing_ikm(
+    content, summary_without_ikm
+):
+    summary = summary_without_ikm
     assert summary.respondents == 1
     assert summary.result is None
     text = report_document(summary, content, None).text()

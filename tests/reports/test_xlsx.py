@@ -12,10 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from skm_core.content.models import UNSUR_CODES
 from skm_core.ikm import Tally, compute_ikm
 from skm_core.reports.xlsx import summary_xlsx
-from skm_core.responses import SurveyResponse
-from skm_core.storage.responses import answer_records, insert_responses
-from skm_core.summary import build_summary
-from tests.reports.sample_data import NOW, PERIOD, SECRET_KEY_PREFIX, WITA
+from skm_core.storage.responses import answer_records
+from tests.reports.sample_data import PERIOD, SECRET_KEY_PREFIX, WITA
 
 
 def open_workbook(data: bytes) -> Workbook:
@@ -196,15 +194,10 @@ async def test_a_period_without_responses_says_so_on_every_sheet(empty_summary, 
     assert texts.xlsx.ikm not in values
 
 
-async def test_responses_with_an_unsur_nobody_answered_have_no_ikm(db, content):
-    lone = SurveyResponse(
-        submitted_at=datetime(2026, 11, 3, 9, 0, tzinfo=WITA),
-        channel="telegram",
-        answers=(4, 4, 4, 4, 4, 4, 4, None, 4),
-    )
-    async with db.transaction() as tx:
-        await insert_responses(tx, [lone])
-    summary = await build_summary(db, content, PERIOD, NOW, WITA)
+async def test_responses_with_an_unsur_nobody_answered_have_no_ikm(
+    db, content, summary_without_ikm
+):
+    summary = summary_without_ikm
     records = await answer_records(db, *PERIOD.utc_bounds(WITA))
     workbook = open_workbook(summary_xlsx(summary, records, content))
     sheet = workbook[content.report.xlsx.sheet_ikm]

@@ -6,6 +6,7 @@ tests can drive it; the prompt is shown only to a person at a terminal.
 
 import asyncio
 import uuid
+from itertools import count
 from typing import TextIO
 
 from skm_core.conversation import Event, EventKind, Reply
@@ -16,12 +17,17 @@ CHANNEL = "terminal"
 
 
 def render(replies: list[Reply]) -> str:
+    """Replies as lines; answers are numbered, navigation ("Kembali") is typed as a word."""
     blocks: list[str] = []
     for reply in replies:
         lines = [reply.text]
         if reply.attachment is not None:
             lines.append(f"[{reply.attachment.kind}: {reply.attachment.filename}]")
-        lines += [f"  {n}. {option.label}" for n, option in enumerate(reply.options, start=1)]
+        numbers = count(1)
+        lines += [
+            f"  · {option.label}" if option.navigation else f"  {next(numbers)}. {option.label}"
+            for option in reply.options
+        ]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

@@ -79,7 +79,7 @@ def test_unknown_service_filter_is_refused(skm_env, capsys):
         ("2024-05-02;paspor;L;34;SMA;wirausaha;4;4;3;4;4;4;4;4;4;", 'layanan "paspor"'),
         ("2024-05-02;kk;X;34;SMA;wirausaha;4;4;3;4;4;4;4;4;4;", "kolom jenis_kelamin"),
         ("2024-05-02;kk;L;tiga;SMA;wirausaha;4;4;3;4;4;4;4;4;4;", "kolom usia"),
-        ("2024-05-02;kk;L;34;SMA;petani;4;4;3;4;4;4;4;4;4;", "kolom pekerjaan"),
+        ("2024-05-02;kk;L;34;SMA;pilot;4;4;3;4;4;4;4;4;4;", "kolom pekerjaan"),
     ],
 )
 def test_a_bad_row_imports_nothing(skm_env, tmp_path, capsys, bad_row, expected):

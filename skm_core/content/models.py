@@ -128,11 +128,25 @@ class Unsur(Strict):
     question: NonEmpty
     answers: list[NonEmpty] = Field(min_length=4, max_length=4)
     """Labels of the answers scored 1, 2, 3 and 4, worst first."""
+    aliases: dict[int, list[NonEmpty]] = Field(default_factory=dict)
+    """Per score, other words people type for that answer ("lambat", "gratis")."""
+
+    @field_validator("aliases")
+    @classmethod
+    def _scores_only(cls, value: dict[int, list[str]]) -> dict[int, list[str]]:
+        wrong = [score for score in value if not 1 <= score <= 4]
+        if wrong:
+            raise ValueError(f"aliases are keyed by the scores 1..4, not {wrong}")
+        return value
 
 
 class ProfileOption(Strict):
     id: Identifier
     label: NonEmpty
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    """Other words people type for this answer ("sma", "cewek", "tani")."""
+    specify: NonEmpty | None = None
+    """For "Lainnya (sebutkan)": the question asking for the free text."""
 
 
 class ProfileQuestion(Strict):
@@ -170,6 +184,9 @@ class Survey(Strict):
     regulation: NonEmpty
     unsur: list[Unsur]
     profile: list[ProfileQuestion] = Field(min_length=1)
+    negations: list[NonEmpty] = Field(default_factory=list)
+    """Words that turn an answer around ("tidak", "kurang", Banjar "kada"): a typed reply with
+    one is never read as a choice without one."""
 
     @field_validator("unsur")
     @classmethod
@@ -367,7 +384,13 @@ class SurveyTexts(Strict):
     opt_decline: Text
     declined: Text
     service_question: Text
+    service_offered: Text
     service_fixed: Text
+    ambiguous: Text
+    or_word: Text
+    scale_hint: Text
+    choose_number: Text
+    specified_answer: Text
     progress: Text
     answer_label: Text
     invalid_choice: Text

@@ -33,13 +33,16 @@ from skm_core.conversation.survey import (
     CHANGE,
     CONSENT,
     EDIT,
+    OFFER,
     PAGE,
     REVIEW,
     SEND,
     SERVICE,
     SKIP,
+    SPECIFY,
     SUGGESTION,
     Answered,
+    Refused,
     StepContext,
     SurveyDraft,
     SurveyFlow,
@@ -78,7 +81,7 @@ class Dialogue:
         self.content = content
         self.search = search
         self.screens = Screens(content)
-        self.survey = SurveyFlow(content, policy or SurveyPolicy())
+        self.survey = SurveyFlow(content, policy or SurveyPolicy(), search)
         self._commands: dict[str, str] = {
             word.casefold(): command for command, words in content.texts.commands for word in words
         }
@@ -117,7 +120,7 @@ class Dialogue:
         number = typed_number(text)
         if number is not None and view.options:
             lead = self.content.texts.chat.invalid_number.format(
-                number=number, count=len(view.options)
+                number=number, count=len([o for o in view.options if not o.navigation])
             )
             return self._show(state, ctx.profile, lead=lead)
         return self._ask(state, text, ctx)
@@ -305,17 +308,18 @@ class Dialogue:
         if draft.step == CONSENT and yes_no is not None:
             return self._survey_apply(draft, Answered(ANSWER, yes_no), raw, ctx)
         view = self.survey.view(draft, ctx.profile)
-        answered = self.survey.interpret_text(draft, text, view)
+        answered = self.survey.interpret_text(draft, text, raw, view)
+        if isinstance(answered, Refused):
+            return self._show_survey(draft, ctx.profile, lead=answered.lead)
         if answered is None:
             found = self.search.search(text)
-            if found.confident and found.best is not None:
+            if found.confident and found.best is not None and draft.step != SERVICE:
                 # A question in the middle of the survey: answered, and the draft kept.
                 page = DialogState(
                     screen=Screen.SERVICE, service_id=found.best.service.id, survey=draft
                 )
                 return self._show(page, ctx.profile, lead=self.content.texts.survey.kept)
-            lead = self.content.texts.survey.invalid_choice
-            return self._show_survey(draft, ctx.profile, lead=lead)
+            return self._show_survey(draft, ctx.profile, lead=self.survey.invalid_lead(draft))
         return self._survey_apply(draft, answered, raw, ctx)
 
     def _survey_apply(
@@ -335,18 +339,27 @@ class Dialogue:
             previous = flow.previous_step(draft)
             if previous is None:
                 return self._leave_survey("", ctx)
-            draft.step, draft.page = previous, 0
+            draft.go_to(previous)
             return self._show_survey(draft, ctx.profile)
         if action == PAGE:
             draft.page = whole_number(answered.value, max_digits=3) or 0
             return self._show_survey(draft, ctx.profile)
         if action == CHANGE:
-            draft.step, draft.page = CHANGE, 0
+            draft.go_to(CHANGE)
             return self._show_survey(draft, ctx.profile)
+        if action == OFFER:
+            draft.offered, draft.page = answered.value.split(","), 0
+            return self._show_survey(draft, ctx.profile)
+        if action == SPECIFY:
+            refusal = flow.specify(draft, answered.value)
+            if refusal is not None:
+                return self._show_survey(draft, ctx.profile, lead=refusal)
+            return self._advance(draft, ctx)
         if action == EDIT:
             if draft.step != CHANGE or answered.value not in flow.questions(draft):
                 return self._show_survey(draft, ctx.profile, lead=t.stale_answer)
-            draft.step, draft.page, draft.reviewing = answered.value, 0, True
+            draft.go_to(answered.value)
+            draft.reviewing = True
             return self._show_survey(draft, ctx.profile)
         if action == SEND:
             return self._send(draft, ctx)
@@ -363,6 +376,8 @@ class Dialogue:
         refusal = flow.accept(draft, answered.value, raw if draft.step == SUGGESTION else "")
         if refusal is not None:
             return self._show_survey(draft, ctx.profile, lead=refusal)
+        if draft.specifying:
+            return self._show_survey(draft, ctx.profile)
         if (
             draft.step == SERVICE
             and not draft.ticket_id
@@ -374,7 +389,7 @@ class Dialogue:
         return self._advance(draft, ctx)
 
     def _advance(self, draft: SurveyDraft, ctx: StepContext) -> Outcome:
-        draft.step, draft.page = self.survey.next_step(draft), 0
+        draft.go_to(self.survey.next_step(draft))
         if draft.step == REVIEW:
             draft.reviewing = True
         return self._show_survey(draft, ctx.profile)

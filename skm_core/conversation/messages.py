@@ -36,6 +36,9 @@ class Option:
     id: str
     """Short and stable, at most 64 bytes (it travels as Telegram callback data)."""
     label: str
+    navigation: bool = False
+    """Leaves the question instead of answering it ("Kembali", "Batal", a page): never chosen
+    by a typed number, and shown without one where options are numbered."""
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,16 @@ from fractions import Fraction
 from pydantic import BaseModel
 
 from skm_core.content.loader import Content
-from skm_core.content.models import UNSUR_CODES, ProfileQuestion
+from skm_core.content.models import UNSUR_CODES, ProfileOption, ProfileQuestion
 from skm_core.conversation.channels import ChannelProfile
+from skm_core.conversation.choices import Choice, ChoiceReader, Reading
 from skm_core.conversation.messages import Option
-from skm_core.conversation.typed import typed_option, whole_number
+from skm_core.conversation.typed import typed_age, typed_number, typed_option, whole_number
 from skm_core.conversation.view import View, paged
 from skm_core.ikm import round_half_up
 from skm_core.ikm_report import id_number
 from skm_core.responses import SurveyResponse
+from skm_core.search import ServiceSearch
 
 PREFIX = "sv:"
 CONSENT = "consent"
@@ -30,6 +32,9 @@ SUGGESTION = "suggestion"
 REVIEW = "review"
 CHANGE = "change"
 MAX_SUGGESTION_CHARS = 1000
+MAX_SPECIFIED_CHARS = 100
+SPECIFIED_SUFFIX = "_lainnya"
+"""The profile key of a "Lainnya (sebutkan)" answer's free text: ``pekerjaan_lainnya``."""
 
 # Actions that are not answers to a step.
 BACK = "back"
@@ -39,6 +44,11 @@ SEND = "send"
 EDIT = "edit"
 SKIP = "skip"
 RESTART = "restart"
+MAX_OFFERED = 5
+OFFER = "offer"
+"""The service question's closest matches, offered as its options (value: ids, comma-joined)."""
+SPECIFY = "specify"
+"""The free text of a "Lainnya (sebutkan)" answer."""
 ANSWER = "answer"
 """Not an action: the person answered the current step."""
 
@@ -55,6 +65,13 @@ class SurveyDraft(BaseModel):
     suggestion: str | None = None
     reviewing: bool = False
     page: int = 0
+    offered: list[str] = []
+    """Service ids the search offered for a service typed in words."""
+    specifying: bool = False
+    """"Lainnya (sebutkan)" was chosen: the question now waits for the free text."""
+
+    def go_to(self, step: str) -> None:
+        self.step, self.page, self.offered, self.specifying = step, 0, [], False
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,13 @@ class Answered:
     value: str = ""
 
 
+@dataclass(frozen=True)
+class Refused:
+    """Typed input that answers nothing yet: the question is asked again after this lead."""
+
+    lead: str
+
+
 def option_id(draft: SurveyDraft, step: str, value: str = "") -> str:
     return f"{PREFIX}{draft.nonce}:{step}:{value}" if value else f"{PREFIX}{draft.nonce}:{step}"
 
@@ -106,11 +130,15 @@ def parse_option(option: str) -> tuple[str, str, str] | None:
 
 
 class SurveyFlow:
-    def __init__(self, content: Content, policy: SurveyPolicy) -> None:
+    def __init__(
+        self, content: Content, policy: SurveyPolicy, search: ServiceSearch | None = None
+    ) -> None:
         self.content = content
         self.policy = policy
+        self.search = search
         self.t = content.texts.survey
         self._profile = {q.id: q for q in content.survey.profile}
+        self.reader = ChoiceReader(content.survey.negations)
 
     # --- the draft's steps ----------------------------------------------------------------
 
@@ -166,25 +194,19 @@ class SurveyFlow:
         if draft.service_fixed and step == self.questions(draft)[0]:
             lines.insert(0, self.t.service_fixed.format(service=self._service_name(draft)))
         answers: list[Option] = []
+        answers: list[Option] = []
         if step == SERVICE:
-            lines.append(self.t.service_question)
-            answers = self._paged(
-                draft,
-                profile,
-                [
-                    Option(option_id(draft, SERVICE, s.id), s.short_name)
-                    for s in self.content.services
-                ],
-            )
+            lines.append(self.t.service_offered if draft.offered else self.t.service_question)
+            answers = self._paged(draft, profile, self._answer_options(draft))
+        elif draft.specifying:
+            lines.append(self._specify_option(step).specify or "")
         elif step in self._profile:
-            question = self._profile[step]
-            lines.append(question.prompt)
-            answers = [Option(option_id(draft, step, o.id), o.label) for o in question.options]
+            lines.append(self._profile[step].prompt)
+            answers = self._paged(draft, profile, self._answer_options(draft))
         elif step in UNSUR_CODES:
-            unsur = self.content.survey.unsur_by_code(step)
-            lines.append(unsur.question)
+            lines.append(self.content.survey.unsur_by_code(step).question)
             answers = [
-                Option(option_id(draft, step, str(score)), self.answer_label(step, score))
+                Option(option_id(draft, step, str(score)), self.answer_label(step, score, profile))
                 for score in range(1, 5)
             ]
         elif step == SUGGESTION:
@@ -192,14 +214,41 @@ class SurveyFlow:
             answers = [Option(option_id(draft, SKIP), self.t.opt_skip)]
         return View("\n\n".join(lines), (*answers, *self._navigation(draft)))
 
-    def answer_label(self, code: str, score: int) -> str:
+    def _choices(self, draft: SurveyDraft) -> list[Choice]:
+        """The current question's answers, in the order their numbers count."""
+        step = draft.step
+        if step == SERVICE:
+            services = [self.content.service(i) for i in draft.offered] or self.content.services
+            return [Choice(s.id, s.short_name, (s.name,)) for s in services if s is not None]
+        if step in UNSUR_CODES:
+            unsur = self.content.survey.unsur_by_code(step)
+            return [
+                Choice(str(score), label, tuple(unsur.aliases.get(score, ())))
+                for score, label in enumerate(unsur.answers, start=1)
+            ]
+        question = self._profile.get(step)
+        if question is None:
+            return []
+        return [Choice(o.id, o.label, tuple(o.aliases)) for o in question.options]
+
+    def _answer_options(self, draft: SurveyDraft) -> list[Option]:
+        return [Option(option_id(draft, draft.step, c.value), c.label) for c in self._choices(draft)]
+
+    def _specify_option(self, step: str) -> ProfileOption:
+        question = self._profile[step]
+        return next(o for o in question.options if o.specify)
+
+    def answer_label(self, code: str, score: int, profile: ChannelProfile | None = None) -> str:
+        """An unsur answer's words, after its score where the channel does not number them."""
         label = self.content.survey.unsur_by_code(code).answers[score - 1]
+        if profile is not None and profile.numbered:
+            return label
         return self.t.answer_label.format(score=score, label=label)
 
     def _navigation(self, draft: SurveyDraft) -> tuple[Option, ...]:
         return (
-            Option(option_id(draft, BACK), self.t.opt_back),
-            Option(option_id(draft, CANCEL), self.t.opt_cancel),
+            Option(option_id(draft, BACK), self.t.opt_back, navigation=True),
+            Option(option_id(draft, CANCEL), self.t.opt_cancel, navigation=True),
         )
 
     def _progress(self, draft: SurveyDraft) -> str:
@@ -230,18 +279,21 @@ class SurveyFlow:
         if step == SERVICE:
             return self._service_name(draft)
         if step in self._profile:
-            return self._profile_answer(self._profile[step], draft.profile.get(step))
+            return self._profile_answer(draft, self._profile[step])
         if step in UNSUR_CODES:
             score = draft.answers.get(step)
             return self.answer_label(step, score) if score else "-"
         return draft.suggestion or self.t.no_suggestion
 
-    @staticmethod
-    def _profile_answer(question: ProfileQuestion, value: str | int | None) -> str:
+    def _profile_answer(self, draft: SurveyDraft, question: ProfileQuestion) -> str:
+        value = draft.profile.get(question.id)
         if value is None:
             return "-"
         for option in question.options:
             if option.id == value:
+                specified = draft.profile.get(question.id + SPECIFIED_SUFFIX)
+                if option.specify and specified:
+                    return self.t.specified_answer.format(specified=specified)
                 return option.label
         return str(value)
 
@@ -269,14 +321,19 @@ class SurveyFlow:
         options = (
             Option(option_id(draft, SEND), self.t.opt_send),
             Option(option_id(draft, CHANGE), self.t.opt_change),
-            Option(option_id(draft, CANCEL), self.t.opt_cancel),
+            Option(option_id(draft, CANCEL), self.t.opt_cancel, navigation=True),
         )
         return View("\n".join(lines), options)
 
     def _change(self, draft: SurveyDraft, profile: ChannelProfile) -> View:
+        # Where the channel numbers options itself, the label would carry a second number.
         items = [
-            Option(option_id(draft, EDIT, step), f"{number}. {self._step_label(step)}")
+            Option(
+                option_id(draft, EDIT, step),
+                label if profile.numbered else f"{number}. {label}",
+            )
             for number, step in enumerate(self.questions(draft), start=1)
+            for label in [self._step_label(step)]
         ]
         options = self._paged(draft, profile, items)
         return View(self.t.change_prompt, (*options, *self._navigation(draft)))
@@ -293,35 +350,87 @@ class SurveyFlow:
             return Answered(step)
         if step in (PAGE, EDIT):
             return Answered(step, value)
+
         if step == CHANGE:
             return Answered(CHANGE) if draft.step == REVIEW else None
         if step != draft.step:
             return None
         return Answered(ANSWER, value)
 
-    def interpret_text(self, draft: SurveyDraft, text: str, view: View) -> Answered | None:
-        """Typed input: an option's number or words, an age, or a suggestion."""
+    def interpret_text(
+        self, draft: SurveyDraft, text: str, raw: str, view: View
+    ) -> Answered | Refused | None:
+        """Typed input: an answer, a reason to ask again, or None when it answers nothing
+        (then it may be a question or a complaint, for the dialogue to take elsewhere)."""
         step = draft.step
-        bare = text.strip(" .)")
-        score = whole_number(bare, max_digits=1)
-        if step in UNSUR_CODES and score is not None and 1 <= score <= 4:
-            return Answered(ANSWER, bare)
+        if draft.specifying:
+            return Answered(SPECIFY, raw.strip()) if raw.strip() else None
+        if step == SUGGESTION:
+            return Answered(ANSWER, text) if text else None
         question = self._profile.get(step)
         if question is not None and question.kind == "number":
-            written = whole_number(bare, signed=True)
-            chosen = typed_option(view.options, text) if written is None else None
-            return self.interpret_option(draft, chosen.id) if chosen else Answered(ANSWER, bare)
+            age = typed_age(text)
+            return None if age is None else Answered(ANSWER, str(age))
+        if step == SERVICE or step in UNSUR_CODES or question is not None:
+            return self._typed_answer(draft, text, raw)
         chosen = typed_option(view.options, text)
-        if chosen is not None:
-            return self.interpret_option(draft, chosen.id)
-        if step in UNSUR_CODES:
-            labels = self.content.survey.unsur_by_code(step).answers
-            for score, label in enumerate(labels, start=1):
-                if label.casefold() == text:
-                    return Answered(ANSWER, str(score))
-        if step == SUGGESTION and text:
-            return Answered(ANSWER, text)
+        return self.interpret_option(draft, chosen.id) if chosen is not None else None
+
+    def _typed_answer(self, draft: SurveyDraft, text: str, raw: str) -> Answered | Refused | None:
+        choices = self._choices(draft)
+        number = typed_number(text)
+        if number is not None:
+            # At a question that takes numbers, a number is an answer or nothing: never
+            # "Kembali" or "Batal", which are words and buttons.
+            if 1 <= number <= len(choices):
+                return Answered(ANSWER, choices[number - 1].value)
+            return Refused(self._number_hint(draft, number, choices))
+        reading = self.reader.read(text, choices, by_word=draft.step in self._profile)
+        if draft.step == SERVICE and reading.chosen is None and not reading.candidates:
+            return self._service_in_words(text)
+        return self._reading(draft, reading, raw)
+
+    def _reading(self, draft: SurveyDraft, reading: Reading, raw: str) -> Answered | Refused | None:
+        if reading.chosen is not None:
+            return Answered(ANSWER, reading.chosen.value)
+        if reading.candidates:
+            names = f" {self.t.or_word} ".join(
+                [", ".join(c.label for c in reading.candidates[:-1]), reading.candidates[-1].label]
+            )
+            return Refused(self.t.ambiguous.format(text=raw.strip(), choices=names))
+        question = self._profile.get(draft.step)
+        if question is not None and any(o.specify for o in question.options):
+            if not self._is_service_question(raw):
+                # Anything else typed here is the person's own word for their occupation.
+                return Answered(SPECIFY, raw.strip())
         return None
+
+    def _service_in_words(self, text: str) -> Answered | None:
+        if self.search is None:
+            return None
+        found = self.search.search(text)
+        if found.confident and found.best is not None:
+            return Answered(ANSWER, found.best.service.id)
+        if found.matches:
+            return Answered(OFFER, ",".join(m.service.id for m in found.matches[:MAX_OFFERED]))
+        return None
+
+    def _is_service_question(self, text: str) -> bool:
+        return self.search is not None and self.search.search(text).confident
+
+    def _number_hint(self, draft: SurveyDraft, number: int, choices: list[Choice]) -> str:
+        if draft.step in UNSUR_CODES:
+            scale = ", ".join(f"{c.value} = {c.label}" for c in choices)
+            return self.t.scale_hint.format(number=number, scale=scale)
+        return self.t.choose_number.format(number=number, count=len(choices))
+
+    def invalid_lead(self, draft: SurveyDraft) -> str:
+        """Why typed input was not taken, in the terms of the question on screen."""
+        question = self._profile.get(draft.step)
+        if question is not None and question.kind == "number" and not draft.specifying:
+            low, high = question.number_range()
+            return self.t.invalid_number.format(min=low, max=high)
+        return self.t.invalid_choice
 
     # --- applying input ----------------------------------------------------------------
 
@@ -358,9 +467,13 @@ class SurveyFlow:
                     return self.t.invalid_number.format(min=low, max=high)
                 draft.profile[step] = number
                 return None
-            if value not in {o.id for o in question.options}:
+            chosen = next((o for o in question.options if o.id == value), None)
+            if chosen is None:
                 return self.t.invalid_choice
             draft.profile[step] = value
+            draft.profile.pop(step + SPECIFIED_SUFFIX, None)
+            # "Lainnya (sebutkan)" stays on the question until the free text is typed.
+            draft.specifying = chosen.specify is not None
             return None
         if step in UNSUR_CODES:
             if value not in {"1", "2", "3", "4"}:
@@ -383,6 +496,17 @@ class SurveyFlow:
             profile=dict(draft.profile),
             suggestion=draft.suggestion,
         )
+
+    def specify(self, draft: SurveyDraft, text: str) -> str | None:
+        """Store the free text of "Lainnya (sebutkan)"; returns a refusal, if any."""
+        question = self._profile.get(draft.step)
+        cleaned = " ".join(text.split())[:MAX_SPECIFIED_CHARS]
+        if question is None or not cleaned or not any(o.specify for o in question.options):
+            return self.t.invalid_choice
+        draft.profile[question.id] = self._specify_option(question.id).id
+        draft.profile[question.id + SPECIFIED_SUFFIX] = cleaned
+        draft.specifying = False
+        return None
 
     def complete(self, draft: SurveyDraft) -> bool:
         return (

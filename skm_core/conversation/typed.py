@@ -30,11 +30,31 @@ def typed_number(text: str) -> int | None:
 
 
 def typed_option(options: tuple[Option, ...], text: str) -> Option | None:
-    """The option whose number (1-based) or words were typed; `text` is already normalised."""
+    """The option whose number (1-based) or words were typed; `text` is already normalised.
+
+    Numbers count only the options that answer (navigation has none), as they are shown."""
     number = typed_number(text)
     if number is not None:
-        return options[number - 1] if 1 <= number <= len(options) else None
+        numbered = [o for o in options if not o.navigation]
+        return numbered[number - 1] if 1 <= number <= len(numbered) else None
     for option in options:
         if normalise(option.label) == text:
             return option
     return None
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+MAX_AGE_WORDS = 3
+
+
+def typed_age(text: str) -> int | None:
+    """An age as people type it: "41", "41 tahun", "umur 41thn". One number, a few words
+    around it and nothing else; "3 atau 4" or a sentence is not an age."""
+    numbers = _DIGITS.findall(text)
+    if len(numbers) != 1 or len(numbers[0]) > 3:
+        return None
+    rest = _DIGITS.sub(" ", text)
+    if re.search(r"[^\w\s.,]", rest) or len(_LETTERS.findall(rest)) > MAX_AGE_WORDS:
+        return None
+    return int(numbers[0])

@@ -56,7 +56,7 @@ def paged(
     start, end = slices[page]
     options = list(items[start:end])
     if page > 0:
-        options.append(Option(page_id(page - 1), labels[0]))
+        options.append(Option(page_id(page - 1), labels[0], navigation=True))
     if page < len(slices) - 1:
-        options.append(Option(page_id(page + 1), labels[1]))
+        options.append(Option(page_id(page + 1), labels[1], navigation=True))
     return Page(options, page, len(slices))

@@ -71,11 +71,20 @@ async def test_happy_path_stores_one_response(chat, db):
     assert list(row[7:]) == [int(a) for a in UNSUR_ANSWERS]
 
 
-async def test_answer_labels_begin_with_their_score_worst_first(chat):
+async def test_answer_labels_begin_with_their_score_worst_first(engine):
+    chat = Chat(engine, channel="telegram")
     await fill_to_review(chat)
     await chat.choose("Ubah jawaban")
     await chat.choose("9. U4")
     assert chat.labels[:4] == ["1 · Sangat mahal", "2 · Cukup mahal", "3 · Murah", "4 · Gratis"]
+
+
+async def test_where_options_are_numbered_labels_carry_no_second_number(chat):
+    await fill_to_review(chat)
+    await chat.choose("Ubah jawaban")
+    assert chat.labels[0] == "Layanan"
+    await chat.choose("U4")
+    assert chat.labels[:4] == ["Sangat mahal", "Cukup mahal", "Murah", "Gratis"]
 
 
 async def test_typed_words_of_an_answer_work(chat, db):
@@ -98,7 +107,7 @@ async def test_back_then_change_an_answer_from_the_review(chat, db):
     await answer_profile_and_unsur(chat)
     await chat.choose("Lewati")
     await chat.choose("Ubah jawaban")
-    await chat.choose("8. U3")
+    await chat.choose("U3")
     await chat.type("1")
     assert "Mohon periksa kembali" in chat.text  # straight back to the review
     assert "U3 Waktu Penyelesaian: 1 · Tidak cepat" in chat.text
@@ -171,16 +180,30 @@ async def test_expiry_is_configurable(db, content, clock, expiry, later, said):
     assert f"batas waktu {said}" in chat.text
 
 
-@pytest.mark.parametrize("typed", ["7", "0", "bagus", "😀", "x" * 10_000])
+@pytest.mark.parametrize("typed", ["bagus", "😀", "x" * 10_000])
 async def test_a_bad_typed_answer_asks_again_with_a_hint(chat, typed):
     await start_survey(chat)
     await chat.choose("Perempuan")
     await chat.type("41")
     await chat.choose("SMP")
-    await chat.choose("Lainnya")
+    await chat.choose("PNS")
     await chat.type(typed)
     assert "belum kami kenali" in chat.text
     assert "Pertanyaan 6 dari 15" in chat.text
+
+
+@pytest.mark.parametrize("typed", ["7", "0", "5.", "6)"])
+async def test_a_number_that_is_no_score_is_asked_again_with_the_scale(chat, db, typed):
+    await start_survey(chat)
+    await chat.choose("Perempuan")
+    await chat.type("41")
+    await chat.choose("SMP")
+    await chat.choose("PNS")
+    await chat.type(typed)
+    assert "angka 1 sampai 4: 1 = Tidak sesuai, 2 = Kurang sesuai" in chat.text
+    assert "Pertanyaan 6 dari 15" in chat.text  # still U1: neither answered nor left
+    await chat.type("3")
+    assert "Pertanyaan 7 dari 15" in chat.text
 
 
 @pytest.mark.parametrize("age", ["5", "150", "empat puluh", "-3"])

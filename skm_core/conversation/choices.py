@@ -86,9 +86,7 @@ class ChoiceReader:
             return Reading()
 
         def fits(name: str) -> bool:
-            return self._agrees(typed, name) and (
-                name.startswith(typed) or typed in name.split()
-            )
+            return self._agrees(typed, name) and (name.startswith(typed) or typed in name.split())
 
         return self._verdict([c for c in choices if any(fits(n) for n in c.names())], choices)
 

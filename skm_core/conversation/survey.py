@@ -194,7 +194,6 @@ class SurveyFlow:
         if draft.service_fixed and step == self.questions(draft)[0]:
             lines.insert(0, self.t.service_fixed.format(service=self._service_name(draft)))
         answers: list[Option] = []
-        answers: list[Option] = []
         if step == SERVICE:
             lines.append(self.t.service_offered if draft.offered else self.t.service_question)
             answers = self._paged(draft, profile, self._answer_options(draft))
@@ -232,7 +231,8 @@ class SurveyFlow:
         return [Choice(o.id, o.label, tuple(o.aliases)) for o in question.options]
 
     def _answer_options(self, draft: SurveyDraft) -> list[Option]:
-        return [Option(option_id(draft, draft.step, c.value), c.label) for c in self._choices(draft)]
+        step = draft.step
+        return [Option(option_id(draft, step, c.value), c.label) for c in self._choices(draft)]
 
     def _specify_option(self, step: str) -> ProfileOption:
         question = self._profile[step]
@@ -399,10 +399,10 @@ class SurveyFlow:
             )
             return Refused(self.t.ambiguous.format(text=raw.strip(), choices=names))
         question = self._profile.get(draft.step)
-        if question is not None and any(o.specify for o in question.options):
-            if not self._is_service_question(raw):
-                # Anything else typed here is the person's own word for their occupation.
-                return Answered(SPECIFY, raw.strip())
+        free = question is not None and any(o.specify for o in question.options)
+        if free and not self._is_service_question(raw):
+            # Anything else typed here is the person's own word for their occupation.
+            return Answered(SPECIFY, raw.strip())
         return None
 
     def _service_in_words(self, text: str) -> Answered | None:

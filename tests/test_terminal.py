@@ -123,3 +123,32 @@ def test_an_answer_to_a_complaint_reaches_the_terminal(tmp_path):
     assert "Mohon maaf, kami tambah petugas." in done.stdout
     again = skm("chat", "--as", "sari", stdin="menu\n", data=tmp_path)
     assert "Mohon maaf, kami tambah petugas." not in again.stdout
+
+
+def test_answers_are_numbered_once_and_navigation_is_a_word():
+    from bot.terminal import render
+    from skm_core.conversation import Option, Reply
+
+    reply = Reply(
+        "U1?",
+        (
+            Option("a", "Tidak sesuai"),
+            Option("b", "Kurang sesuai"),
+            Option("back", "Kembali", navigation=True),
+        ),
+    )
+    assert render([reply]).splitlines()[1:] == [
+        "  1. Tidak sesuai",
+        "  2. Kurang sesuai",
+        "  · Kembali",
+    ]
+
+
+def test_a_number_beyond_the_answers_is_asked_again_not_taken_as_back(tmp_path):
+    lines = ["survei", "ya", "ktp", "pr", "41 tahun", "sma", "tani", "7"]
+    done = skm("chat", "--as", "ani", stdin="\n".join(lines) + "\n", data=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1. 1 ·" not in done.stdout
+    assert "  1. Tidak sesuai" in done.stdout
+    last = done.stdout.rsplit("Angka 7 tidak ada pada pilihan", 1)
+    assert len(last) == 2 and "Pertanyaan 6 dari 15" in last[1]

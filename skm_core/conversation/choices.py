@@ -63,6 +63,10 @@ class ChoiceReader:
             return self._by_word(typed, choices)
         return Reading()
 
+    def read_exact(self, text: str, choices: Sequence[Choice]) -> Reading:
+        """Only a whole label or alias: for choices that a search reads better (services)."""
+        return self._exact(key(text), choices)
+
     def _negates(self, text: str) -> bool:
         return any(word in self._negations for word in text.split())
 
@@ -117,9 +121,13 @@ class ChoiceReader:
             return Reading()
         found: list[Choice] = []
         for word in typed.split():
-            found += [c for c in choices if word in c.names() or word in _words_of(c)]
+            found += [c for c in choices if word in _words_of(c)]
         return self._verdict(found, choices)
 
 
 def _words_of(choice: Choice) -> set[str]:
-    return {w for name in choice.names() for w in name.split() if len(w) >= MIN_PREFIX}
+    """The label's words and the one-word aliases: a word taken from a longer alias
+    ("tamat" of "tidak tamat sd") does not name the choice on its own."""
+    label, *aliases = choice.names()
+    single = {a for a in aliases if " " not in a}
+    return {w for w in label.split() if len(w) >= MIN_PREFIX} | single

@@ -385,9 +385,12 @@ class SurveyFlow:
             if 1 <= number <= len(choices):
                 return Answered(ANSWER, choices[number - 1].value)
             return Refused(self._number_hint(draft, number, choices))
-        reading = self.reader.read(text, choices, by_word=draft.step in self._profile)
-        if draft.step == SERVICE and reading.chosen is None and not reading.candidates:
-            return self._service_in_words(text)
+        if draft.step == SERVICE:
+            reading = self.reader.read_exact(text, choices)
+            if reading.chosen is None:
+                return self._service_in_words(text)
+        else:
+            reading = self.reader.read(text, choices, by_word=draft.step in self._profile)
         return self._reading(draft, reading, raw)
 
     def _reading(self, draft: SurveyDraft, reading: Reading, raw: str) -> Answered | Refused | None:

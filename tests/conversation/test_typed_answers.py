@@ -1,0 +1,102 @@
+"""Typed answers in the survey, through the engine: words, abbreviations, numbers and ages."""
+
+import json
+
+from tests.conversation.chat import Chat
+
+
+async def consent(chat: Chat) -> None:
+    await chat.type("survei")
+    await chat.choose("Ya")
+
+
+async def profile_row(db) -> dict[str, object]:
+    [(profile,)] = await db.fetch_all("SELECT profile FROM survey_responses")
+    return json.loads(profile)
+
+
+async def test_a_service_typed_in_words_answers_the_service_question(chat):
+    await consent(chat)
+    await chat.type("ktp")
+    assert "Pertanyaan 2 dari 15" in chat.text
+    assert "Jenis kelamin" in chat.text
+
+
+async def test_an_uncertain_service_offers_the_closest_as_options(chat):
+    await consent(chat)
+    await chat.type("surat keterangan")
+    assert "Layanan mana yang Bapak/Ibu maksud?" in chat.text
+    offered = [label for label in chat.labels if label not in ("Kembali", "Batal")]
+    assert 1 < len(offered) <= 5
+    await chat.type("1")
+    assert "Jenis kelamin" in chat.text
+
+
+async def test_abbreviations_and_ages_with_words_are_answers(chat):
+    await consent(chat)
+    await chat.type("ktp")
+    await chat.type("pr")
+    await chat.type("41 tahun")
+    await chat.type("sma")
+    assert "Apa pekerjaan utama" in chat.text
+
+
+async def test_an_ambiguous_reply_is_asked_back_with_the_candidates(chat):
+    await consent(chat)
+    await chat.type("ktp")
+    await chat.type("laki")
+    await chat.type("30")
+    await chat.type("sederajat")
+    assert "SD/Sederajat, SMP/Sederajat atau SMA/Sederajat" in chat.text
+    assert "Apa pendidikan terakhir" in chat.text
+
+
+async def test_a_number_beyond_the_answers_is_never_back(chat):
+    await consent(chat)
+    await chat.type("ktp")
+    await chat.type("3")  # two answers, then "Kembali" and "Batal"
+    assert "Nomor 3 tidak ada pada pilihan" in chat.text
+    assert "Jenis kelamin" in chat.text
+
+
+async def test_other_occupation_is_stored_as_lainnya_with_the_words(chat, db):
+    await consent(chat)
+    await chat.type("ktp")
+    await chat.type("laki")
+    await chat.type("30")
+    await chat.type("smk")
+    await chat.choose("Lainnya")
+    assert "Sebutkan pekerjaan" in chat.text
+    await chat.type("Sopir  angkot")
+    for _ in range(9):
+        await chat.type("4")
+    await chat.choose("Lewati")
+    assert "Pekerjaan: Lainnya: Sopir angkot" in chat.text
+    await chat.choose("Kirim")
+    profile = await profile_row(db)
+    assert profile["pekerjaan"] == "lainnya"
+    assert profile["pekerjaan_lainnya"] == "Sopir angkot"
+
+
+async def test_an_occupation_not_in_the_list_is_taken_in_the_persons_words(chat):
+    await consent(chat)
+    await chat.type("ktp")
+    await chat.type("laki")
+    await chat.type("30")
+    await chat.type("smk")
+    await chat.type("guru honorer")
+    assert "Pertanyaan 6 dari 15" in chat.text
+
+
+async def test_choosing_a_listed_occupation_after_lainnya_forgets_the_words(chat):
+    await consent(chat)
+    await chat.type("ktp")
+    await chat.type("laki")
+    await chat.type("30")
+    await chat.type("smk")
+    await chat.type("guru honorer")
+    await chat.type("kembali")
+    await chat.type("tani")
+    assert "Pertanyaan 6 dari 15" in chat.text
+    draft = (await chat.engine.db.fetch_all("SELECT state FROM conversations"))[0][0]
+    assert "guru honorer" not in draft

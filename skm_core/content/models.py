@@ -89,6 +89,8 @@ class Unit(Strict):
     timezone: NonEmpty
     opening_hours: list[OpeningHours] = Field(min_length=1)
     complaint_channels: list[ComplaintChannel] = Field(min_length=1)
+    complaint_answer_days: int = Field(ge=1, le=60)
+    """Working days within which a complaint gets an answer, as the receipt promises."""
     service_standard_decree: NonEmpty
     paten_flow: list[FlowStep] = Field(default_factory=list)
     confirmed_by_unit: bool = False
@@ -246,7 +248,21 @@ class Service(Strict):
 # --- free-text search -----------------------------------------------------------------------
 
 
+class ComplaintWords(Strict):
+    names: list[NonEmpty] = Field(min_length=1)
+    """Words that name a complaint ("pengaduan", "komplain"): the complaint form opens."""
+    bare_names: list[NonEmpty] = Field(default_factory=list)
+    """Words that name a complaint only when nothing else is said: "lapor" alone is a
+    complaint, "pindah datang lapor ke mana" a question about a service."""
+    signals: list[NonEmpty] = Field(default_factory=list)
+    """A bad experience told in words ("judes", "dimintai uang"); each word of a phrase must
+    appear, in order. The typed text becomes the complaint's draft."""
+    filler: list[NonEmpty] = Field(default_factory=list)
+    """Words around a complaint's name that say nothing more ("mau", "saya")."""
+
+
 class SearchSettings(Strict):
+    complaints: ComplaintWords
     filler: list[NonEmpty]
     """Words that carry no meaning for finding a service (syarat, gimana, mau, bikin, ...)."""
     word_similarity_floor: float = Field(ge=0, le=1)
@@ -375,6 +391,11 @@ class ChatTexts(Strict):
     complaint_prompt: Text
     question_prompt: Text
     complaint_received: Text
+    question_received: Text
+    complaint_confirm: Text
+    opt_send_complaint: Text
+    opt_edit_complaint: Text
+    complaint_edit_prompt: Text
     complaint_kinds: Annotated[Words, _keys(*COMPLAINT_KINDS)]
 
 

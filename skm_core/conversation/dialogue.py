@@ -10,17 +10,20 @@ from dataclasses import dataclass, field
 from skm_core.content.loader import Content
 from skm_core.content.models import COMPLAINT_KINDS
 from skm_core.conversation.channels import ChannelProfile
+from skm_core.conversation.complaint_words import ComplaintDetector
 from skm_core.conversation.messages import Event, EventKind, Option, Reply
 from skm_core.conversation.screens import (
     BACK,
     COMPLAINT_PREFIX,
     CONTACTS,
+    EDIT_COMPLAINT,
     FLOW,
     HELP,
     INFO,
     MENU,
     PAGE_PREFIX,
     SECTION_PREFIX,
+    SEND_COMPLAINT,
     SERVICE_PREFIX,
     SURVEY,
     Screens,
@@ -81,6 +84,7 @@ class Dialogue:
         self.content = content
         self.search = search
         self.screens = Screens(content)
+        self.complaints = ComplaintDetector(content.search.complaints)
         self.survey = SurveyFlow(content, policy or SurveyPolicy(), search)
         self._commands: dict[str, str] = {
             word.casefold(): command for command, words in content.texts.commands for word in words
@@ -112,11 +116,15 @@ class Dialogue:
         if state.screen is Screen.SURVEY and state.survey is not None:
             return self._survey_text(state, state.survey, text, raw, command, ctx)
         if state.screen is Screen.COMPLAINT and state.complaint_kind and text:
+            if state.complaint_kind == "complaint":
+                return self._complaint_form(state, raw, ctx, as_typed=True)
             return self._complain(state, state.complaint_kind, raw, ctx)
         view = self.screens.render(state, ctx.profile)
         option = typed_option(view.options, text)
         if option is not None:
             return self._choose(state, option.id, ctx)
+        if self.complaints.is_complaint(text):
+            return self._complaint_form(state, raw, ctx)
         number = typed_number(text)
         if number is not None and view.options:
             lead = self.content.texts.chat.invalid_number.format(
@@ -184,6 +192,8 @@ class Dialogue:
     # --- options -----------------------------------------------------------------------
 
     def _choose(self, state: DialogState, option_id: str, ctx: StepContext) -> Outcome:
+        if option_id in (SEND_COMPLAINT, EDIT_COMPLAINT):
+            return self._complaint_option(state, option_id, ctx)
         if option_id == SURVEY:
             return self._open_survey(state, ctx)
         if option_id.startswith(SURVEY_OPTION_PREFIX):
@@ -194,6 +204,32 @@ class Dialogue:
             return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
         target.survey = state.survey
         return self._show(target, ctx.profile)
+
+    def _complaint_form(
+        self, state: DialogState, raw: str, ctx: StepContext, as_typed: bool = False
+    ) -> Outcome:
+        """The complaint form, with what was typed as the draft to confirm or change."""
+        text = raw.strip() if as_typed else self.complaints.draft(raw)
+        form = DialogState(
+            screen=Screen.COMPLAINT,
+            complaint_kind="complaint",
+            complaint_draft=text[:MAX_COMPLAINT_CHARS] or None,
+            survey=state.survey,
+        )
+        return self._show(form, ctx.profile)
+
+    def _complaint_option(self, state: DialogState, option_id: str, ctx: StepContext) -> Outcome:
+        draft = state.complaint_draft if state.screen is Screen.COMPLAINT else None
+        if draft is None:
+            lead = self.content.texts.chat.stale_option
+            return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
+        if option_id == SEND_COMPLAINT:
+            return self._complain(state, "complaint", draft, ctx)
+        form = DialogState(screen=Screen.COMPLAINT, complaint_kind="complaint", survey=state.survey)
+        lead = self.content.texts.chat.complaint_edit_prompt
+        return Outcome(
+            form, self.replies(View(lead, self.screens.complaint(None).options), ctx.profile)
+        )
 
     def _complain(self, state: DialogState, kind: str, raw: str, ctx: StepContext) -> Outcome:
         outcome = self._show(DialogState(survey=state.survey), ctx.profile)
@@ -313,6 +349,8 @@ class Dialogue:
             return self._show_survey(draft, ctx.profile, lead=answered.lead)
         if answered is None:
             found = self.search.search(text)
+            if self.complaints.is_complaint(text):
+                return self._complaint_form(state, raw, ctx)
             if found.confident and found.best is not None and draft.step != SERVICE:
                 # A question in the middle of the survey: answered, and the draft kept.
                 page = DialogState(

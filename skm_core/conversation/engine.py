@@ -116,7 +116,10 @@ class Engine:
         )
         for official in await officials_with_role(tx, ("pejabat", "admin")):
             await enqueue(tx, official.channel, official.address, [Reply(forward)], ctx.now)
-        return Reply(t.chat.complaint_received.format(kind=t.chat.complaint_kinds[kind], id=number))
+        if kind == "complaint":
+            days = self.content.unit.complaint_answer_days
+            return Reply(t.chat.complaint_received.format(id=number, days=days))
+        return Reply(t.chat.question_received.format(id=number))
 
     async def roles_of(
         self, channel: str, user_key: str, reader: Reader | None = None

@@ -22,6 +22,8 @@ PAGE_PREFIX = "page:"
 SERVICE_PREFIX = "svc:"
 SECTION_PREFIX = "sec:"
 COMPLAINT_PREFIX = "cmp:"
+SEND_COMPLAINT = "cmpd:send"
+EDIT_COMPLAINT = "cmpd:edit"
 
 
 def page_of(content: Content, service_id: str | None, profile: ChannelProfile) -> int:
@@ -183,8 +185,15 @@ class Screens:
         )
         return View("\n".join(lines), options)
 
-    def complaint(self, kind: str | None) -> View:
+    def complaint(self, kind: str | None, draft: str | None = None) -> View:
         t = self.t
+        if kind == "complaint" and draft:
+            options = (
+                Option(SEND_COMPLAINT, t.opt_send_complaint),
+                Option(EDIT_COMPLAINT, t.opt_edit_complaint),
+                Option(MENU, t.opt_menu),
+            )
+            return View(t.complaint_confirm.format(text=draft), options)
         prompt = t.complaint_prompt if kind == "complaint" else t.question_prompt
         return View(prompt, (Option(MENU, t.opt_menu),))
 
@@ -222,5 +231,5 @@ class Screens:
         if state.screen is Screen.SEARCH:
             return self.search_results(state.matches, bool(state.matches))
         if state.screen is Screen.COMPLAINT:
-            return self.complaint(state.complaint_kind)
+            return self.complaint(state.complaint_kind, state.complaint_draft)
         return self.menu()

@@ -38,6 +38,8 @@ class DialogState(BaseModel):
     """Service ids offered by the last uncertain search."""
     complaint_kind: str | None = None
     """On the complaint screen: whether a complaint or a question is being written."""
+    complaint_draft: str | None = None
+    """A complaint as typed, shown back to be sent or changed."""
     survey: SurveyDraft | None = None
     """An unfinished survey; it stays while the person looks at other screens."""
 

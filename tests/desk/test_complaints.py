@@ -14,6 +14,8 @@ async def test_complaint_is_stored_forwarded_answered_and_the_address_forgotten(
     await citizen.choose("Kirim pengaduan")
     assert "Silakan tulis pengaduan" in citizen.text
     await citizen.type("Antrean loket PATEN lama sekali pada hari Senin.")
+    assert "Kirim pengaduan ini" in citizen.text
+    await citizen.choose("Kirim")
     assert "nomor #1" in citizen.text
     assert "Silakan pilih menu" in citizen.text
     forwards = await due_messages(db, "telegram", clock.now)

@@ -178,7 +178,7 @@ def cmd_cari(args: argparse.Namespace, settings: Settings) -> int:
     content = _load(settings)
     if content is None:
         return EXIT_CONFIG
-    result = ServiceSearch(content.services, content.search).search(args.query)
+    result = ServiceSearch(content.services, content.search, content.referrals).search(args.query)
     if args.json:
         found = [
             {"id": m.service.id, "name": m.service.name, "score": m.score} for m in result.matches

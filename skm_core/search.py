@@ -3,7 +3,9 @@
 Each service is described by phrases (its names and the names people use) and keywords (single
 words that point to it). A phrase matches by how much of it the question covers, word by word
 and forgiving typos (RapidFuzz's normalised Indel similarity), weighted by how rare each word is
-among all services, so that "surat" counts for little and "waris" for much. Words glued together
+among all services, so that "surat" counts for little and "waris" for much. What the unit does
+not serve (akta kelahiran, paspor) is indexed the same way, and answers as a referral when it
+fits better than any service. Words glued together
 ("kartukeluarga", "e-ktp") are also compared in their joined form. Filler ("syarat", "gimana",
 "mau bikin") is dropped first. A keyword alone can never score as high as a whole phrase.
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from skm_core.content.models import SearchSettings, Service
+from skm_core.content.models import Referral, SearchSettings, Service
 
 _WORD = re.compile(r"[0-9a-z]+")
 _SHORT_WORD = 3  # words this short (kk, ak1, ktp) must match exactly: one typo is another word
@@ -39,6 +41,8 @@ class SearchResult:
     matches: tuple[Match, ...]
     """Every service with a score of at least the suggestion floor, best first."""
     confident: bool
+    referral: Referral | None = None
+    """Set when the question is about something the unit does not serve."""
 
     @property
     def best(self) -> Match | None:
@@ -54,8 +58,14 @@ class _Phrase:
 
 
 class ServiceSearch:
-    def __init__(self, services: Sequence[Service], settings: SearchSettings) -> None:
+    def __init__(
+        self,
+        services: Sequence[Service],
+        settings: SearchSettings,
+        referrals: Sequence[Referral] = (),
+    ) -> None:
         self._services = tuple(services)
+        self._referrals = tuple(referrals)
         self._settings = settings
         self._filler = frozenset(w for phrase in settings.filler for w in words(phrase))
         self._phrases: list[_Phrase] = []
@@ -64,6 +74,12 @@ class ServiceSearch:
             for phrase in [*names, *service.aliases]:
                 self._add(index, words(phrase), 100.0)
             for keyword in service.keywords:
+                self._add(index, words(keyword), settings.keyword_ceiling)
+        for number, referral in enumerate(self._referrals):
+            index = len(self._services) + number
+            for phrase in [referral.name, *referral.aliases]:
+                self._add(index, words(phrase), 100.0)
+            for keyword in referral.keywords:
                 self._add(index, words(keyword), settings.keyword_ceiling)
         self._weights = self._word_weights()
 
@@ -75,10 +91,10 @@ class ServiceSearch:
     def _word_weights(self) -> dict[str, float]:
         # How many services use a word: a word shared by many says little about which one is meant.
         users: Counter[str] = Counter()
-        for index in range(len(self._services)):
+        total = len(self._services) + len(self._referrals)
+        for index in range(total):
             vocabulary = {t for p in self._phrases if p.service_index == index for t in p.tokens}
             users.update(vocabulary)
-        total = len(self._services)
         return {w: math.log(1 + total / n) for w, n in users.items()}
 
     def _query_terms(self, query: str) -> list[str]:
@@ -117,18 +133,32 @@ class ServiceSearch:
     def search(self, query: str) -> SearchResult:
         query = query[: self._settings.max_query_chars]
         terms = self._query_terms(query)
-        scores = [0.0] * len(self._services)
+        scores = [0.0] * (len(self._services) + len(self._referrals))
         if terms:
             for phrase in self._phrases:
                 score = self._phrase_score(phrase, terms)
                 if score > scores[phrase.service_index]:
                     scores[phrase.service_index] = score
         ranked = sorted(
-            (Match(self._services[i], round(s, 1)) for i, s in enumerate(scores)),
+            (
+                Match(service, round(s, 1))
+                for service, s in zip(self._services, scores, strict=False)
+            ),
             key=lambda m: (-m.score, m.service.order),
         )
         kept = tuple(m for m in ranked if m.score >= self._settings.suggest_floor)
         confident = bool(kept) and kept[0].score >= self._settings.confident_floor
         if confident and len(kept) > 1:
             confident = kept[0].score - kept[1].score >= self._settings.confident_margin
-        return SearchResult(query, kept, confident)
+        return SearchResult(query, kept, confident, self._referral(scores, kept))
+
+    def _referral(self, scores: list[float], services: tuple[Match, ...]) -> Referral | None:
+        referral_scores = scores[len(self._services) :]
+        if not referral_scores:
+            return None
+        best = max(range(len(referral_scores)), key=lambda i: referral_scores[i])
+        score = round(referral_scores[best], 1)
+        beaten = services[0].score if services else 0.0
+        if score >= self._settings.confident_floor and score > beaten:
+            return self._referrals[best]
+        return None

@@ -30,18 +30,25 @@ class Evaluation:
 
 def evaluate() -> Evaluation:
     content = load_content(shipped_content_dir())
-    search = ServiceSearch(content.services, content.search)
+    search = ServiceSearch(content.services, content.search, content.referrals)
     cases = yaml.safe_load(EVAL_FILE.read_text(encoding="utf-8"))
     correct = confident_wrong = 0
     misses: list[tuple[str, str, str]] = []
     for case in cases:
         result = search.search(case["query"])
         got = result.best.service.id if result.best else "-"
+        if result.referral is not None:
+            # A referral is shown instead of the service: for these cases, a miss.
+            got = f"rujukan:{result.referral.id}"
         if got == case["expected"]:
             correct += 1
         else:
             misses.append((case["query"], case["expected"], got))
-            if result.confident:
+            # A referral that offers the expected service beside it still leads there.
+            leads_there = (
+                result.referral is not None and result.referral.related_service == case["expected"]
+            )
+            if result.confident or (result.referral is not None and not leads_there):
                 confident_wrong += 1
     return Evaluation(len(cases), correct, confident_wrong, misses)
 

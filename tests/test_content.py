@@ -119,3 +119,18 @@ def test_content_check_command(skm_env, content_copy, capsys):
 def test_content_check_of_a_missing_folder(skm_env, tmp_path, capsys):
     assert main(["content", "check", str(tmp_path / "nowhere")]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_referral_to_an_unknown_service_names_file_and_field(content_copy):
+    referrals = content_copy / "rujukan.yaml"
+    referrals.write_text(
+        referrals.read_text(encoding="utf-8").replace(
+            "related_service: kematian", "related_service: akta"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert "rujukan.yaml [referrals.akta-kematian.related_service]: no service 'akta'" in str(
+        err.value
+    )

@@ -11,7 +11,7 @@ from tests.evaluate_search import REQUIRED_ACCURACY, evaluate
 
 @pytest.fixture(scope="module")
 def search(content):
-    return ServiceSearch(content.services, content.search)
+    return ServiceSearch(content.services, content.search, content.referrals)
 
 
 def test_evaluation_set_covers_every_service_and_passes(content):

@@ -8,7 +8,15 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from skm_core.content.models import SearchSettings, Service, Survey, Texts, Unit
+from skm_core.content.models import (
+    Referral,
+    Referrals,
+    SearchSettings,
+    Service,
+    Survey,
+    Texts,
+    Unit,
+)
 from skm_core.content.report_texts import ReportTexts
 
 M = TypeVar("M", bound=BaseModel)
@@ -18,6 +26,7 @@ SURVEY_FILE = "survey.yaml"
 TEXTS_FILE = "texts.yaml"
 SEARCH_FILE = "search.yaml"
 REPORT_FILE = "report.yaml"
+REFERRALS_FILE = "rujukan.yaml"
 SERVICES_DIR = "layanan"
 
 
@@ -51,12 +60,16 @@ class Content:
     search: SearchSettings
     report: ReportTexts
     services: tuple[Service, ...]
+    referrals: tuple[Referral, ...] = ()
 
     def service(self, service_id: str) -> Service | None:
         for s in self.services:
             if s.id == service_id:
                 return s
         return None
+
+    def referral(self, referral_id: str) -> Referral | None:
+        return next((r for r in self.referrals if r.id == referral_id), None)
 
     def unconfirmed_services(self) -> list[Service]:
         return [s for s in self.services if not s.confirmed_by_unit]
@@ -145,6 +158,17 @@ def load_content(directory: Path) -> Content:
     search = _validate(SearchSettings, directory / SEARCH_FILE, issues)
     report = _validate(ReportTexts, directory / REPORT_FILE, issues)
     services = _load_services(directory, issues)
+    referrals = _validate(Referrals, directory / REFERRALS_FILE, issues)
+    known = {s.id for s in services}
+    for referral in referrals.referrals if referrals else []:
+        if referral.related_service and referral.related_service not in known:
+            issues.append(
+                ContentIssue(
+                    directory / REFERRALS_FILE,
+                    f"referrals.{referral.id}.related_service",
+                    f"no service {referral.related_service!r}",
+                )
+            )
     if (
         issues
         or unit is None
@@ -152,6 +176,16 @@ def load_content(directory: Path) -> Content:
         or texts is None
         or search is None
         or report is None
+        or referrals is None
     ):
         raise ContentError(issues)
-    return Content(directory, unit, survey, texts, search, report, tuple(services))
+    return Content(
+        directory,
+        unit,
+        survey,
+        texts,
+        search,
+        report,
+        tuple(services),
+        tuple(referrals.referrals),
+    )

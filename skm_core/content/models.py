@@ -245,6 +245,34 @@ class Service(Strict):
     sources: list[NonEmpty] = Field(default_factory=list)
 
 
+class Referral(Strict):
+    """Something people ask for that the unit does not serve, and where it is served."""
+
+    id: Identifier
+    name: NonEmpty
+    aliases: list[NonEmpty] = Field(min_length=1)
+    """Names people use: each matches as a whole phrase, as a service's aliases do."""
+    keywords: list[NonEmpty] = Field(default_factory=list)
+    where: NonEmpty
+    note: NonEmpty | None = None
+    related_service: Identifier | None = None
+    """A service of the unit that belongs with it (akta kematian: the legalisation of the
+    surat keterangan kematian), offered beside the referral."""
+    sources: list[NonEmpty] = Field(default_factory=list)
+
+
+class Referrals(Strict):
+    referrals: list[Referral]
+
+    @field_validator("referrals")
+    @classmethod
+    def _unique_ids(cls, value: list[Referral]) -> list[Referral]:
+        ids = [r.id for r in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"referral ids repeat: {ids}")
+        return value
+
+
 # --- free-text search -----------------------------------------------------------------------
 
 
@@ -380,6 +408,8 @@ class ChatTexts(Strict):
     channel_line: Text
     help: Text
     search_unsure: Text
+    referral: Text
+    referral_where: Text
     search_none: Text
     stale_option: Text
     cancelled: Text

@@ -286,6 +286,11 @@ class Dialogue:
 
     def _ask(self, state: DialogState, text: str, ctx: StepContext) -> Outcome:
         result = self.search.search(text)
+        if result.referral is not None:
+            where = DialogState(
+                screen=Screen.REFERRAL, referral_id=result.referral.id, survey=state.survey
+            )
+            return self._show(where, ctx.profile)
         if result.confident and result.best is not None:
             found = DialogState(
                 screen=Screen.SERVICE, service_id=result.best.service.id, survey=state.survey

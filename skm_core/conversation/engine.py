@@ -59,7 +59,7 @@ class Engine:
         """(channel, user key) of the admins named in the settings."""
         self.windowed_channels: set[str] = set()
         """Channels that may write to a person only for a while after they wrote (WhatsApp)."""
-        search = ServiceSearch(content.services, content.search)
+        search = ServiceSearch(content.services, content.search, content.referrals)
         self.dialogue = Dialogue(content, search, policy)
         self.desk = OfficialDesk(db, content, search, self.timezone, ticket_validity)
 

@@ -5,7 +5,7 @@ an old message still leads somewhere sensible instead of depending on where the 
 """
 
 from skm_core.content.loader import Content
-from skm_core.content.models import Service
+from skm_core.content.models import Referral, Service
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.messages import Option
 from skm_core.conversation.state import DialogState, Screen, Section
@@ -214,6 +214,21 @@ class Screens:
         ]
         return View(t.search_unsure if found else t.search_none, tuple(options))
 
+    def referral(self, referral: Referral) -> View:
+        t = self.t
+        parts = [
+            t.referral.format(name=referral.name, unit=self.content.unit.name),
+            t.referral_where.format(where=referral.where),
+        ]
+        if referral.note:
+            parts.append(referral.note)
+        options = []
+        related = self.content.service(referral.related_service or "")
+        if related is not None:
+            options.append(Option(f"{SERVICE_PREFIX}{related.id}", related.short_name))
+        options += [Option(INFO, t.opt_services), Option(MENU, t.opt_menu)]
+        return View("\n\n".join(parts), tuple(options))
+
     def render(self, state: DialogState, profile: ChannelProfile) -> View:
         """The screen the person is on, as it is shown to them."""
         if state.screen is Screen.SERVICES:
@@ -230,6 +245,10 @@ class Screens:
             return self.help()
         if state.screen is Screen.SEARCH:
             return self.search_results(state.matches, bool(state.matches))
+        if state.screen is Screen.REFERRAL:
+            referral = self.content.referral(state.referral_id or "")
+            if referral is not None:
+                return self.referral(referral)
         if state.screen is Screen.COMPLAINT:
             return self.complaint(state.complaint_kind, state.complaint_draft)
         return self.menu()

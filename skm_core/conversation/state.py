@@ -17,6 +17,7 @@ class Screen(StrEnum):
     SEARCH = "search"
     SURVEY = "survey"
     COMPLAINT = "complaint"
+    REFERRAL = "referral"
 
 
 class Section(StrEnum):
@@ -38,6 +39,8 @@ class DialogState(BaseModel):
     """Service ids offered by the last uncertain search."""
     complaint_kind: str | None = None
     """On the complaint screen: whether a complaint or a question is being written."""
+    referral_id: str | None = None
+    """On the referral screen: what the unit does not serve that was asked for."""
     complaint_draft: str | None = None
     """A complaint as typed, shown back to be sent or changed."""
     survey: SurveyDraft | None = None

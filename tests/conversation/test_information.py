@@ -44,7 +44,7 @@ async def test_requirements_of_a_service_by_menu(chat):
 
 @pytest.mark.parametrize("channel", sorted(PROFILES))
 def test_every_service_is_within_three_steps_of_the_menu(content: Content, channel: str):
-    dialogue = Dialogue(content, ServiceSearch(content.services, content.search))
+    dialogue = Dialogue(content, ServiceSearch(content.services, content.search, content.referrals))
     ctx = StepContext(now=Clock().now, profile=PROFILES[channel], channel=channel)
     reached: dict[str, int] = {}
     queue = deque([(DialogState(), 0)])

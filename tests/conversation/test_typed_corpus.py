@@ -50,7 +50,7 @@ def read_as(dialogue: Dialogue, step: str, text: str) -> object:
 
 @pytest.fixture(scope="module")
 def dialogue(content: Content) -> Dialogue:
-    return Dialogue(content, ServiceSearch(content.services, content.search))
+    return Dialogue(content, ServiceSearch(content.services, content.search, content.referrals))
 
 
 def test_the_corpus_is_large_and_covers_every_kind_of_question():

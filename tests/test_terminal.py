@@ -100,7 +100,7 @@ def test_an_answer_to_a_complaint_reaches_the_terminal(tmp_path):
         "chat",
         "--as",
         "sari",
-        stdin="kontak & pengaduan\nkirim pengaduan\nAntrean lama sekali.\n",
+        stdin="kontak & pengaduan\nkirim pengaduan\nAntrean lama sekali.\nkirim\n",
         data=tmp_path,
     )
 

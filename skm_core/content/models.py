@@ -222,6 +222,13 @@ class Survey(Strict):
 # --- the services (Standar Pelayanan) ------------------------------------------------------
 
 
+class RequirementCase(Strict):
+    """The requirements that apply in one case of a service (KK for a new family, lost KK)."""
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    requirements: list[NonEmpty] = Field(min_length=1)
+
+
 class Service(Strict):
     id: Identifier
     order: int = Field(ge=1)
@@ -233,7 +240,10 @@ class Service(Strict):
     keywords: list[NonEmpty] = Field(default_factory=list)
     """Single words that point to the service on their own, with less weight than a name."""
     summary: NonEmpty
-    requirements: list[NonEmpty] = Field(min_length=1)
+    requirements: list[NonEmpty] = Field(default_factory=list)
+    """What every applicant brings; with `cases`, what every case shares (may be empty)."""
+    cases: list[RequirementCase] = Field(default_factory=list, max_length=8)
+    """Requirements that differ by the applicant's case, each shown on its own screen."""
     procedure: list[NonEmpty] = Field(min_length=1)
     duration: NonEmpty
     cost: NonEmpty
@@ -243,6 +253,12 @@ class Service(Strict):
     notes: list[NonEmpty] = Field(default_factory=list)
     confirmed_by_unit: bool
     sources: list[NonEmpty] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some_requirement(self) -> "Service":
+        if not self.requirements and not self.cases:
+            raise ValueError("a service needs requirements, cases with requirements, or both")
+        return self
 
 
 class Referral(Strict):
@@ -395,6 +411,8 @@ class ChatTexts(Strict):
     opt_legal_notes: Text
     no_legal_notes: Text
     unconfirmed: Text
+    cases_prompt: Text
+    case_title: Text
     hours_line: Text
     flow_title: Text
     flow_step: Text

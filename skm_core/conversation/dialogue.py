@@ -14,6 +14,7 @@ from skm_core.conversation.complaint_words import ComplaintDetector
 from skm_core.conversation.messages import Event, EventKind, Option, Reply
 from skm_core.conversation.screens import (
     BACK,
+    CASE_PREFIX,
     COMPLAINT_PREFIX,
     CONTACTS,
     EDIT_COMPLAINT,
@@ -116,6 +117,12 @@ class Dialogue:
         if state.screen is Screen.SURVEY and state.survey is not None:
             return self._survey_text(state, state.survey, text, raw, command, ctx)
         if state.screen is Screen.COMPLAINT and state.complaint_kind and text:
+            if state.complaint_draft:
+                # "kirim", "ubah" or their numbers act on the draft; other text replaces it.
+                shown = self.screens.render(state, ctx.profile)
+                option = typed_option(shown.options, text)
+                if option is not None:
+                    return self._choose(state, option.id, ctx)
             if state.complaint_kind == "complaint":
                 return self._complaint_form(state, raw, ctx, as_typed=True)
             return self._complain(state, state.complaint_kind, raw, ctx)
@@ -123,7 +130,8 @@ class Dialogue:
         option = typed_option(view.options, text)
         if option is not None:
             return self._choose(state, option.id, ctx)
-        if self.complaints.is_complaint(text):
+        # An unknown slash command is answered as text, but never taken for a complaint.
+        if not text.startswith("/") and self.complaints.is_complaint(text):
             return self._complaint_form(state, raw, ctx)
         number = typed_number(text)
         if number is not None and view.options:
@@ -265,6 +273,13 @@ class Dialogue:
             if self.content.service(service_id) is None:
                 return None
             return DialogState(screen=Screen.SERVICE, service_id=service_id)
+        if option_id.startswith(CASE_PREFIX):
+            service_id, _, case = option_id.removeprefix(CASE_PREFIX).partition(":")
+            found = self.content.service(service_id)
+            number = whole_number(case, max_digits=2)
+            if found is None or number is None or number >= len(found.cases):
+                return None
+            return DialogState(screen=Screen.SERVICE, service_id=service_id, case=number)
         if option_id.startswith(SECTION_PREFIX):
             service_id, _, section = option_id.removeprefix(SECTION_PREFIX).partition(":")
             if self.content.service(service_id) is None or section not in set(Section):
@@ -276,7 +291,7 @@ class Dialogue:
 
     def _parent(self, state: DialogState, profile: ChannelProfile) -> DialogState:
         if state.screen is Screen.SERVICE:
-            if state.section is not Section.REQUIREMENTS:
+            if state.section is not Section.REQUIREMENTS or state.case is not None:
                 return DialogState(screen=Screen.SERVICE, service_id=state.service_id)
             page = page_of(self.content, state.service_id, profile)
             return DialogState(screen=Screen.SERVICES, page=page)

@@ -22,6 +22,7 @@ PAGE_PREFIX = "page:"
 SERVICE_PREFIX = "svc:"
 SECTION_PREFIX = "sec:"
 COMPLAINT_PREFIX = "cmp:"
+CASE_PREFIX = "case:"
 SEND_COMPLAINT = "cmpd:send"
 EDIT_COMPLAINT = "cmpd:edit"
 
@@ -72,8 +73,23 @@ class Screens:
             text += "\n" + self.t.services_page.format(page=shown.number + 1, pages=shown.count)
         return View(text, (*shown.options, Option(MENU, self.t.opt_menu)))
 
-    def service(self, service: Service, section: Section) -> View:
+    def caveat(self) -> str:
+        """One short line where a screen shows what the unit has not confirmed."""
+        return self.t.unconfirmed.format(phone=self.content.unit.phone)
+
+    def _unconfirmed(self, *fields: str) -> bool:
+        return any(f in self.content.unit.unconfirmed_fields for f in fields)
+
+    def service(
+        self,
+        service: Service,
+        section: Section,
+        case: int | None = None,
+        max_options: int | None = None,
+    ) -> View:
         t = self.t
+        if section is Section.REQUIREMENTS and case is not None and 0 <= case < len(service.cases):
+            return self._case(service, case)
         body = {
             Section.REQUIREMENTS: self._requirements,
             Section.PROCEDURE: self._procedure,
@@ -85,8 +101,9 @@ class Screens:
         if section is Section.REQUIREMENTS:
             parts.append(service.summary)
         parts.append(body)
-        if not service.confirmed_by_unit:
-            parts.append(t.unconfirmed.format(unit=self.content.unit.short_name))
+        hours_shown = section is Section.WHERE and self._unconfirmed("opening_hours")
+        if not service.confirmed_by_unit or hours_shown:
+            parts.append(self.caveat())
         labels = {
             Section.REQUIREMENTS: t.opt_requirements,
             Section.PROCEDURE: t.opt_procedure,
@@ -94,18 +111,48 @@ class Screens:
             Section.WHERE: t.opt_where,
             Section.LEGAL_NOTES: t.opt_legal_notes,
         }
-        options = [
+        cases = []
+        if section is Section.REQUIREMENTS:
+            cases = [
+                Option(f"{CASE_PREFIX}{service.id}:{number}", case.title)
+                for number, case in enumerate(service.cases)
+            ]
+        sections = [
             Option(f"{SECTION_PREFIX}{service.id}:{other.value}", label)
             for other, label in labels.items()
             if other is not section
         ]
-        options += [Option(BACK, t.opt_back), Option(MENU, t.opt_menu)]
+        if max_options is not None:
+            # The cases come first; the other sections stay reachable from any section.
+            sections = sections[: max(max_options - len(cases) - 2, 0)]
+        options = [*cases, *sections, Option(BACK, t.opt_back), Option(MENU, t.opt_menu)]
         return View("\n\n".join(parts), tuple(options))
 
     def _requirements(self, service: Service) -> str:
-        lines = [f"{self.t.section_requirements}:"]
-        lines += [f"{n}. {item}" for n, item in enumerate(service.requirements, start=1)]
+        lines: list[str] = []
+        if service.requirements:
+            lines.append(f"{self.t.section_requirements}:")
+            lines += [f"{n}. {item}" for n, item in enumerate(service.requirements, start=1)]
+        if service.cases:
+            lines += ["", self.t.cases_prompt] if lines else [self.t.cases_prompt]
         return "\n".join(lines)
+
+    def _case(self, service: Service, number: int) -> View:
+        t = self.t
+        case = service.cases[number]
+        items = [*service.requirements, *case.requirements]
+        lines = [t.case_title.format(case=case.title)]
+        lines += [f"{n}. {item}" for n, item in enumerate(items, start=1)]
+        parts = [service.name.upper(), "\n".join(lines)]
+        if not service.confirmed_by_unit:
+            parts.append(self.caveat())
+        options = [
+            Option(f"{CASE_PREFIX}{service.id}:{other}", c.title)
+            for other, c in enumerate(service.cases)
+            if other != number
+        ]
+        options += [Option(BACK, t.opt_back), Option(MENU, t.opt_menu)]
+        return View("\n\n".join(parts), tuple(options))
 
     def _procedure(self, service: Service) -> str:
         lines = [f"{self.t.section_procedure}:"]
@@ -178,6 +225,8 @@ class Screens:
             + (f"\n  {c.note}" if c.note else "")
             for c in unit.complaint_channels
         ]
+        if self._unconfirmed("opening_hours", "complaint_channels"):
+            lines += ["", self.caveat()]
         options = (
             Option(f"{COMPLAINT_PREFIX}complaint", t.opt_complaint),
             Option(f"{COMPLAINT_PREFIX}question", t.opt_question),
@@ -236,7 +285,7 @@ class Screens:
         if state.screen is Screen.SERVICE and state.service_id:
             service = self.content.service(state.service_id)
             if service is not None:
-                return self.service(service, state.section)
+                return self.service(service, state.section, state.case, profile.max_options)
         if state.screen is Screen.FLOW:
             return self.flow()
         if state.screen is Screen.CONTACTS:

@@ -35,6 +35,8 @@ class DialogState(BaseModel):
     page: int = 0
     service_id: str | None = None
     section: Section = Section.REQUIREMENTS
+    case: int | None = None
+    """On a service's requirements: the applicant's case shown (KK hilang, keluarga baru)."""
     matches: list[str] = []
     """Service ids offered by the last uncertain search."""
     complaint_kind: str | None = None

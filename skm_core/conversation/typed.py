@@ -37,8 +37,10 @@ def typed_option(options: tuple[Option, ...], text: str) -> Option | None:
     if number is not None:
         numbered = [o for o in options if not o.navigation]
         return numbered[number - 1] if 1 <= number <= len(numbered) else None
+    # A full stop or an exclamation mark after the word changes nothing ("Kirim.").
+    bare = text.strip(" .!?")
     for option in options:
-        if normalise(option.label) == text:
+        if normalise(option.label).strip(" .!?") == bare:
             return option
     return None
 

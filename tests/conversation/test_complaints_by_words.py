@@ -81,3 +81,10 @@ async def test_a_stale_send_button_sends_nothing(chat: Chat, db):
     await chat.press(send)
     assert len(await complaints(db)) == 1
     assert "tidak berlaku" in chat.text
+
+
+@pytest.mark.parametrize("typed", ["kirim", "1", "Kirim."])
+async def test_the_draft_is_sent_by_typing_the_options_word_or_number(chat, db, typed):
+    await chat.type("petugasnya judes")
+    await chat.type(typed)
+    assert await complaints(db) == [("complaint", "petugasnya judes")]

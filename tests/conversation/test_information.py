@@ -38,7 +38,9 @@ async def test_requirements_of_a_service_by_menu(chat):
     assert "LEGALISASI SURAT KETERANGAN TIDAK MAMPU" in chat.text
     assert "Persyaratan:" in chat.text
     assert "1. SKTM asli" in chat.text
-    assert "masih dalam verifikasi" in chat.text  # the content is not yet confirmed by the unit
+    assert (
+        "belum dikonfirmasi kantor; mohon pastikan ke (0541) 671505" in chat.text
+    )  # the content is not yet confirmed by the unit
     assert "Kembali" in chat.labels and "Menu utama" in chat.labels
 
 
@@ -84,7 +86,7 @@ async def test_whatsapp_pages_the_list_within_ten_options(engine):
 
 async def test_long_texts_are_split_to_fit_the_channel(engine):
     chat = Chat(engine, channel="whatsapp")
-    await chat.type("syarat bikin kk")
+    await chat.press("sec:ktp-el:legal")
     assert len(chat.last) >= 2
     assert all(len(reply.text) <= PROFILES["whatsapp"].max_text for reply in chat.last)
     assert chat.last[-1].options and not chat.last[0].options

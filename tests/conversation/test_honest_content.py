@@ -1,4 +1,4 @@
-"""Content people can trust: the decree's names, the law's requirements, caveats where unconfirmed."""
+"""Content people can trust: decree names, lawful requirements, caveats where unconfirmed."""
 
 import pytest
 

@@ -19,6 +19,7 @@ from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
 from skm_core.answer_files import FileProblem, read_answer_file
 from skm_core.content import Content, ContentError, load_content
+from skm_core.content.confirmation import to_confirm
 from skm_core.conversation.engine import Engine
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm_report import ikm_json, ikm_text
@@ -171,7 +172,27 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
             profile=len(content.survey.profile),
         )
     )
+    if args.unconfirmed:
+        print(_to_confirm_text(content))
     return EXIT_OK
+
+
+def _to_confirm_text(content: Content) -> str:
+    t = content.texts.cli
+    items = to_confirm(content)
+    if not items:
+        return t.to_confirm_none
+    lines = [t.to_confirm_title.format(count=len(items))]
+    lines += [
+        t.to_confirm_line.format(
+            file=item.file,
+            title=item.title,
+            reason=t.to_confirm_reasons[item.reason],
+            fields=", ".join(item.fields),
+        )
+        for item in items
+    ]
+    return "\n".join(lines)
 
 
 def cmd_cari(args: argparse.Namespace, settings: Settings) -> int:
@@ -357,6 +378,11 @@ def build_parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate every content file")
     check.add_argument("directory", nargs="?", help="content folder (default: the configured one)")
+    check.add_argument(
+        "--unconfirmed",
+        action="store_true",
+        help="also list every field the unit has not confirmed or no source supports",
+    )
     check.set_defaults(handler=cmd_content_check)
     return parser
 

@@ -134,3 +134,34 @@ def test_a_referral_to_an_unknown_service_names_file_and_field(content_copy):
     assert "rujukan.yaml [referrals.akta-kematian.related_service]: no service 'akta'" in str(
         err.value
     )
+
+
+def test_unconfirmed_lists_the_units_to_do_per_file(content_copy, capsys):
+    kk = content_copy / "layanan" / "kk.yaml"
+    kk.write_text(
+        kk.read_text(encoding="utf-8").replace(
+            "confirmed_by_unit: false", "confirmed_by_unit: true"
+        ),
+        encoding="utf-8",
+    )
+    assert main(["content", "check", "--unconfirmed", str(content_copy)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "• unit.yaml — Kecamatan Sangasanga\n  belum dikonfirmasi unit: opening_hours,"
+        " complaint_channels, complaint_answer_days"
+    ) in out
+    assert "layanan/kk.yaml" not in out  # confirmed, and sourced beyond the decree
+    assert (
+        "• layanan/ktp-el.yaml — Pelayanan Rekam dan Cetak E-KTP\n  belum dikonfirmasi unit:"
+        " requirements, cases, procedure"
+    ) in out
+    # Sourced by the decree alone: the decree names the service, not what it requires.
+    assert (
+        "layanan/rekom-bantuan.yaml — Pelayanan Rekomendasi Permohonan Bantuan\n  belum ada" in out
+    )
+    assert "rujukan.yaml#domisili" in out
+
+
+def test_without_unconfirmed_the_check_lists_nothing_to_confirm(content_copy, capsys):
+    assert main(["content", "check", str(content_copy)]) == 0
+    assert "perlu dikonfirmasi" not in capsys.readouterr().out

@@ -343,6 +343,10 @@ class CliTexts(Strict):
     import_done: Text
     content_ok: Text
     search_none: Text
+    to_confirm_title: Text
+    to_confirm_line: Text
+    to_confirm_reasons: Annotated[Words, _keys("unconfirmed", "unsourced")]
+    to_confirm_none: Text
     errors: dict[Problem, Text]
 
     @field_validator("errors")

@@ -62,7 +62,7 @@ def measure(work_dir: Path, content: Content, rows: int) -> Import:
     data_dir = base / "data"
     started = perf_counter()
     done = subprocess.run(
-        [str(SKM), "import", str(csv_path)],
+        [str(SKM), "import", "--urutan", "unit", str(csv_path)],
         env=skm_environment(data_dir),
         cwd=base,
         capture_output=True,

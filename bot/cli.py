@@ -23,7 +23,7 @@ from skm_core.content.confirmation import to_confirm
 from skm_core.conversation.engine import Engine
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm_report import ikm_json, ikm_text
-from skm_core.importing import responses_from_rows
+from skm_core.importing import ORDERS, responses_from_rows
 from skm_core.periods import Period, period_between, utc_bounds
 from skm_core.problems import Problem
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
@@ -136,11 +136,20 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if content is None:
         return EXIT_CONFIG
     path = Path(args.file)
+    if args.urutan is None:
+        print(content.texts.cli.order_missing.format(file=path), file=sys.stderr)
+        return EXIT_INPUT
     batch = f"{path.name}@{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
     try:
         rows = read_answer_file(path)
         responses = responses_from_rows(
-            path, rows, content, settings.zone(content), default_day=args.tanggal, batch=batch
+            path,
+            rows,
+            content,
+            settings.zone(content),
+            default_day=args.tanggal,
+            batch=batch,
+            order=args.urutan,
         )
     except FileProblem as problem:
         print(problem.describe(content.texts.cli.errors), file=sys.stderr)
@@ -345,6 +354,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="CSV or XLSX with columns U1..U9 (and tanggal, layanan, ...)")
     imp.add_argument(
         "--tanggal", type=_iso_date, help="survey date for rows without a tanggal column"
+    )
+    imp.add_argument(
+        "--urutan",
+        choices=ORDERS,
+        help="which unsur the file's U8 and U9 hold: template (U8 Sarana, U9 Pengaduan) or"
+        " unit (U8 Pengaduan, U9 Sarana); required, a file is never mapped by a guess",
     )
     imp.set_defaults(handler=cmd_import)
 

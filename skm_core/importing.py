@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from skm_core.answer_files import AnswerRow, Cell, FileProblem
 from skm_core.content.loader import Content
 from skm_core.content.models import ProfileQuestion, Service
+from skm_core.ikm import Answer
 from skm_core.problems import Problem
 from skm_core.responses import SurveyResponse
 
@@ -101,6 +102,21 @@ def _profile_value(
     )
 
 
+ORDERS = ("template", "unit")
+"""How a file numbers the last two unsur: the national template of PermenPANRB 14/2017 has U8
+Sarana dan Prasarana and U9 Penanganan Pengaduan; the unit's own report, as this bot, the other
+way round."""
+
+
+def in_unit_order(answers: tuple[Answer, ...], order: str) -> tuple[Answer, ...]:
+    """A row's U1..U9 as this questionnaire numbers them."""
+    if order not in ORDERS:
+        raise ValueError(f"unknown column order {order!r}; expected one of {ORDERS}")
+    if order == "template":
+        return (*answers[:7], answers[8], answers[7])
+    return answers
+
+
 def responses_from_rows(
     path: Path,
     rows: Sequence[AnswerRow],
@@ -108,8 +124,13 @@ def responses_from_rows(
     tz: ZoneInfo,
     default_day: date | None = None,
     batch: str | None = None,
+    *,
+    order: str,
 ) -> list[SurveyResponse]:
-    """Every row as a response, or a FileProblem for the first cell that is not valid."""
+    """Every row as a response, or a FileProblem for the first cell that is not valid.
+
+    `order` says which unsur the file's U8 and U9 columns hold; it has no default, because a
+    file read in the wrong order swaps two unsur without any error to show for it."""
     services = _service_lookup(content.services)
     example_ids = ", ".join(s.id for s in content.services[:3]) or "-"
     responses: list[SurveyResponse] = []
@@ -164,11 +185,12 @@ def responses_from_rows(
             SurveyResponse(
                 submitted_at=local.replace(tzinfo=tz),
                 channel=IMPORT_CHANNEL,
-                answers=row.answers,
+                answers=in_unit_order(row.answers, order),
                 service_id=service_id,
                 profile=profile,
                 suggestion=suggestion or None,
                 import_batch=batch,
+                questionnaire_version=content.survey.version,
             )
         )
     return responses

@@ -18,6 +18,8 @@ class SurveyResponse:
     profile: Mapping[str, str | int] = field(default_factory=dict)
     suggestion: str | None = None
     import_batch: str | None = None
+    questionnaire_version: str | None = None
+    """The version of the questionnaire the answers were given to (content's survey.yaml)."""
 
     def __post_init__(self) -> None:
         if self.submitted_at.tzinfo is None:

@@ -20,6 +20,7 @@ from skm_core.storage.population import population_figure, tickets_issued
 from skm_core.storage.responses import (
     latest_suggestions,
     profile_tallies,
+    questionnaire_versions,
     tally_by_service,
     tally_responses,
 )
@@ -73,6 +74,8 @@ class Summary:
     plans_of_period: list[FollowUpPlan] = field(default_factory=list)
     open_plans: list[FollowUpPlan] = field(default_factory=list)
     complaints: ComplaintCounts | None = None
+    versions: dict[str | None, int] = field(default_factory=dict)
+    """Responses per questionnaire version (None: stored before versions were recorded)."""
 
     @property
     def min_sample(self) -> int | None:
@@ -169,4 +172,5 @@ async def build_summary(
         plans_of_period=await plans_for_period(db, period.first, period.last),
         open_plans=await open_plans(db),
         complaints=await complaint_counts(db, now),
+        versions=await questionnaire_versions(db, start, end),
     )

@@ -28,6 +28,8 @@ def summary_text(summary: Summary, content: Content) -> str:
             ),
         ]
         head.append(_change(summary, content))
+        if summary.versions:
+            head.append(_versions(summary, content))
         blocks.append("\n".join(head))
         unsur = [t.unsur_title]
         for code in UNSUR_CODES:
@@ -90,6 +92,16 @@ def _change(summary: Summary, content: Content) -> str:
         return t.change_same.format(previous=previous)
     template = t.change_up if change > 0 else t.change_down
     return template.format(change=id_number(shown), previous=previous)
+
+
+def _versions(summary: Summary, content: Content) -> str:
+    """Which questionnaire versions the period's responses answered, and how many each."""
+    t = content.texts.summary
+    items = [
+        t.version_item.format(version=version or t.version_unknown, count=count)
+        for version, count in sorted(summary.versions.items(), key=lambda v: v[0] or "")
+    ]
+    return t.versions_line.format(versions=", ".join(items))
 
 
 def _sample(summary: Summary, content: Content) -> str:

@@ -40,7 +40,7 @@ GOOD = [
 
 def test_import_then_ikm_from_the_database_equals_the_file(skm_env, tmp_path, capsys):
     path = write(tmp_path, GOOD)
-    code, out, err = run(capsys, "import", str(path))
+    code, out, err = run(capsys, "import", "--urutan", "unit", str(path))
     assert (code, err) == (0, "")
     assert "3 respons" in out
     from_db = ikm_json(capsys, "--db")
@@ -50,7 +50,7 @@ def test_import_then_ikm_from_the_database_equals_the_file(skm_env, tmp_path, ca
 
 
 def test_ikm_from_the_database_by_local_period_and_service(skm_env, tmp_path, capsys):
-    run(capsys, "import", str(write(tmp_path, GOOD)))
+    run(capsys, "import", "--urutan", "unit", str(write(tmp_path, GOOD)))
     may = ikm_json(capsys, "--db", "--from", "2024-05-01", "--to", "2024-05-31")
     assert may["respondents"] == 2
     kk = ikm_json(capsys, "--db", "--layanan", "kk")
@@ -59,7 +59,7 @@ def test_ikm_from_the_database_by_local_period_and_service(skm_env, tmp_path, ca
 
 
 def test_an_empty_period_says_so(skm_env, tmp_path, capsys):
-    run(capsys, "import", str(write(tmp_path, GOOD)))
+    run(capsys, "import", "--urutan", "unit", str(write(tmp_path, GOOD)))
     code, out, err = run(capsys, "ikm", "--db", "--from", "2025-01-01", "--json")
     assert (code, out) == (1, "")
     assert "Tidak ada jawaban survei" in err
@@ -84,7 +84,7 @@ def test_unknown_service_filter_is_refused(skm_env, capsys):
 )
 def test_a_bad_row_imports_nothing(skm_env, tmp_path, capsys, bad_row, expected):
     path = write(tmp_path, [GOOD[0], GOOD[1], bad_row])
-    code, out, err = run(capsys, "import", str(path))
+    code, out, err = run(capsys, "import", "--urutan", "unit", str(path))
     assert (code, out) == (2, "")
     assert expected in err
     code, _, _ = run(capsys, "ikm", "--db")
@@ -93,10 +93,10 @@ def test_a_bad_row_imports_nothing(skm_env, tmp_path, capsys, bad_row, expected)
 
 def test_rows_without_a_date_need_the_tanggal_option(skm_env, tmp_path, capsys):
     path = write(tmp_path, ["U1;U2;U3;U4;U5;U6;U7;U8;U9", "4;4;4;4;4;4;4;4;4"])
-    code, _, err = run(capsys, "import", str(path))
+    code, _, err = run(capsys, "import", "--urutan", "unit", str(path))
     assert code == 2
     assert "--tanggal" in err
-    code, _out, _ = run(capsys, "import", str(path), "--tanggal", "2024-02-29")
+    code, _out, _ = run(capsys, "import", "--urutan", "unit", str(path), "--tanggal", "2024-02-29")
     assert code == 0
     assert ikm_json(capsys, "--db", "--from", "2024-02-29", "--to", "2024-02-29")["ikm"] == 100.0
 
@@ -110,7 +110,7 @@ def test_import_from_xlsx_with_date_cells(skm_env, tmp_path, capsys):
     sheet.append([datetime(2024, 7, 1, 9, 30), "Kartu Keluarga", *[3] * 9])
     path = tmp_path / "lama.xlsx"
     book.save(path)
-    code, _, err = run(capsys, "import", str(path))
+    code, _, err = run(capsys, "import", "--urutan", "unit", str(path))
     assert code == 0, err
     assert ikm_json(capsys, "--db", "--from", "2024-07-01", "--layanan", "kk")["ikm"] == 75.0
 
@@ -119,7 +119,9 @@ def test_the_units_timezone_comes_from_content_and_can_be_overridden(
     skm_env, tmp_path, capsys, monkeypatch
 ):
     path = write(tmp_path, [HEADER, "2024-06-01 00:30;kk;L;34;SMA;wirausaha;4;4;4;4;4;4;4;4;4;"])
-    run(capsys, "import", str(path))  # half past midnight WITA, 16:30 UTC the day before
+    run(
+        capsys, "import", "--urutan", "unit", str(path)
+    )  # half past midnight WITA, 16:30 UTC the day before
     assert (
         ikm_json(capsys, "--db", "--from", "2024-06-01", "--to", "2024-06-01")["respondents"] == 1
     )

@@ -4,6 +4,8 @@ The models are strict (unknown keys are refused) so that a misspelt key in a YAM
 reported instead of silently ignored.
 """
 
+import hashlib
+import json
 import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -181,11 +184,33 @@ class ProfileQuestion(Strict):
         return self
 
 
+def wording_fingerprint(unsur: list[Unsur], profile: list[ProfileQuestion]) -> str:
+    """A digest of what respondents read and choose from: questions, answers, options.
+    Aliases and other ways of reading typed replies are not part of it."""
+    wording = {
+        "unsur": [[u.code, u.name, u.question, u.answers] for u in unsur],
+        "profile": [
+            [q.id, q.label, q.prompt, q.kind, q.min, q.max]
+            + [[o.id, o.label, o.specify] for o in q.options]
+            for q in profile
+        ],
+    }
+    canonical = json.dumps(wording, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
 class Survey(Strict):
     title: NonEmpty
     regulation: NonEmpty
     unsur: list[Unsur]
     profile: list[ProfileQuestion] = Field(min_length=1)
+    # Validated after the questions, whose wording they stand for.
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z._-]{1,20}$")]
+    """The questionnaire's version, recorded with every response that answers it."""
+    earlier_versions: dict[str, str] = Field(default_factory=dict)
+    """Versions used before, with their fingerprints: a version never names two wordings."""
+    fingerprint: NonEmpty
+    """The wording and options this version stands for (see `wording_fingerprint`)."""
     negations: list[NonEmpty] = Field(default_factory=list)
     """Words that turn an answer around ("tidak", "kurang", Banjar "kada"): a typed reply with
     one is never read as a choice without one."""
@@ -205,6 +230,33 @@ class Survey(Strict):
         if len(set(ids)) != len(ids):
             raise ValueError(f"profile question ids repeat: {ids}")
         return profile
+
+    def wording_fingerprint(self) -> str:
+        return wording_fingerprint(self.unsur, self.profile)
+
+    @field_validator("earlier_versions")
+    @classmethod
+    def _version_not_reused(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        version = info.data.get("version")
+        if version in value:
+            raise ValueError(f"version {version!r} was used before, for other wording")
+        return value
+
+    @field_validator("fingerprint")
+    @classmethod
+    def _version_matches_wording(cls, value: str, info: ValidationInfo) -> str:
+        unsur, profile = info.data.get("unsur"), info.data.get("profile")
+        if unsur is None or profile is None:
+            return value  # already reported as invalid
+        actual = wording_fingerprint(unsur, profile)
+        if value != actual:
+            version = info.data.get("version")
+            raise ValueError(
+                f"the wording or options are not those of version {version!r}: give the "
+                f"questionnaire a new version, move {version!r}: {value} to earlier_versions, "
+                f"and record fingerprint: {actual}"
+            )
+        return value
 
     def unsur_by_code(self, code: str) -> Unsur:
         for u in self.unsur:
@@ -341,6 +393,7 @@ class CliTexts(Strict):
     legacy_note: Text
     no_data: Text
     import_done: Text
+    order_missing: Text
     content_ok: Text
     search_none: Text
     to_confirm_title: Text
@@ -615,6 +668,9 @@ class SummaryTexts(Strict):
     change_down: Text
     change_same: Text
     no_previous: Text
+    versions_line: Text
+    version_item: Text
+    version_unknown: Text
     unsur_title: Text
     unsur_line: Text
     lowest_title: Text

@@ -498,6 +498,7 @@ class SurveyFlow:
             ticket_id=draft.ticket_id,
             profile=dict(draft.profile),
             suggestion=draft.suggestion,
+            questionnaire_version=self.content.survey.version,
         )
 
     def specify(self, draft: SurveyDraft, text: str) -> str | None:

@@ -14,6 +14,8 @@ from skm_core.importing import DATE_COLUMNS, SERVICE_COLUMNS, SUGGESTION_COLUMNS
 from skm_core.storage.responses import AnswerRecord
 
 DELIMITER = ";"
+VERSION_COLUMN = "versi_kuesioner"
+"""Last, so the columns before it stay where earlier exports had them."""
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 # A cell that starts with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,6 +37,7 @@ def csv_header(content: Content) -> list[str]:
         *(question.id for question in content.survey.profile),
         *UNSUR_CODES,
         SUGGESTION_COLUMNS[0],
+        VERSION_COLUMN,
     ]
 
 
@@ -53,6 +56,7 @@ def csv_row(record: AnswerRecord, content: Content, tz: ZoneInfo) -> list[str]:
         *(_cell(record.profile.get(question.id)) for question in content.survey.profile),
         *(_cell(answer) for answer in record.answers),
         safe_text(record.suggestion) if record.suggestion else "",
+        _cell(record.questionnaire_version),
     ]
 
 

@@ -267,4 +267,12 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             ON survey_responses (submitted_at) WHERE suggestion IS NOT NULL;
         """,
     ),
+    (
+        7,
+        "the questionnaire version each response answered",
+        # Responses stored before have no recorded version: NULL says so, rather than a guess.
+        """
+        ALTER TABLE survey_responses ADD COLUMN questionnaire_version TEXT;
+        """,
+    ),
 )

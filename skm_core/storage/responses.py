@@ -11,8 +11,8 @@ from skm_core.storage.database import Params, Reader, Row, Transaction, format_u
 
 _INSERT = (
     "INSERT INTO survey_responses (submitted_at, service_id, channel, respondent_key, ticket_id,"
-    " ticketed, profile, u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion, import_batch)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ticketed, profile, u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion, import_batch,"
+    " questionnaire_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 _TALLY_COLUMNS = ", ".join(
@@ -32,6 +32,7 @@ def _row(response: SurveyResponse) -> tuple[object, ...]:
         *response.answers,
         response.suggestion,
         response.import_batch,
+        response.questionnaire_version,
     )
 
 
@@ -187,6 +188,20 @@ async def profile_tallies(
     return counts
 
 
+async def questionnaire_versions(
+    db: Reader, start: datetime, end: datetime
+) -> dict[str | None, int]:
+    """How many responses of [start, end) answered each questionnaire version (None: stored
+    before versions were recorded)."""
+    rows = await db.fetch_all(
+        "SELECT questionnaire_version, COUNT(*) FROM survey_responses"
+        " WHERE submitted_at >= ? AND submitted_at < ? GROUP BY questionnaire_version"
+        " ORDER BY questionnaire_version",
+        (format_utc(start), format_utc(end)),
+    )
+    return {version: int(count) for version, count in rows}
+
+
 @dataclass(frozen=True)
 class AnswerRecord:
     """One response as exports show it: never the respondent key, a chat id or a phone number."""
@@ -199,12 +214,14 @@ class AnswerRecord:
     profile: dict[str, str | int]
     answers: tuple[int | None, ...]
     suggestion: str | None
+    questionnaire_version: str | None = None
 
 
 async def answer_records(db: Reader, start: datetime, end: datetime) -> list[AnswerRecord]:
     rows = await db.fetch_all(
         "SELECT submitted_at, service_id, channel, ticketed, profile,"
-        " u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion FROM survey_responses"
+        " u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion, questionnaire_version"
+        " FROM survey_responses"
         " WHERE submitted_at >= ? AND submitted_at < ? ORDER BY submitted_at, id",
         (format_utc(start), format_utc(end)),
     )
@@ -218,6 +235,7 @@ async def answer_records(db: Reader, start: datetime, end: datetime) -> list[Ans
             profile=json.loads(r[4]),
             answers=tuple(r[5:14]),
             suggestion=r[14],
+            questionnaire_version=r[15],
         )
         for n, r in enumerate(rows, start=1)
     ]

@@ -9,7 +9,7 @@ from tests.reports.sample_data import SECRET_KEY_PREFIX, WITA
 
 HEADER = (
     "no;tanggal;layanan;kanal;tiket;jenis_kelamin;usia;pendidikan;pekerjaan;"
-    "U1;U2;U3;U4;U5;U6;U7;U8;U9;saran"
+    "U1;U2;U3;U4;U5;U6;U7;U8;U9;saran;versi_kuesioner"
 )
 
 
@@ -28,13 +28,13 @@ async def test_one_line_per_response_in_local_time_with_option_ids(records, cont
     # Stored 2026-11-02 08:15:07 WITA (00:15 UTC): shown in the unit's time, to the minute.
     assert first == (
         "1;2026-11-02 08:15;kk;whatsapp;ya;l;34;sma;wirausaha;4;4;3;4;4;4;4;4;4;"
-        "Pelayanan cepat dan ramah"
+        "Pelayanan cepat dan ramah;"  # the sample rows record no questionnaire version
     )
 
 
 async def test_missing_values_are_empty_cells(records, content):
     no_service = lines(answers_csv(records, content, WITA))[7]
-    assert no_service == "7;2026-11-20 13:20;;whatsapp;tidak;p;;;;4;4;3;4;4;4;4;4;4;"
+    assert no_service == "7;2026-11-20 13:20;;whatsapp;tidak;p;;;;4;4;3;4;4;4;4;4;4;;"
 
 
 async def test_no_respondent_key_is_exported(records, content):
@@ -50,7 +50,7 @@ async def test_a_suggestion_that_looks_like_a_formula_is_kept_as_text(records, c
 async def test_the_export_imports_back_as_the_same_responses(records, content, tmp_path: Path):
     path = tmp_path / "ekspor.csv"
     path.write_bytes(answers_csv(records, content, WITA))
-    imported = responses_from_rows(path, read_answer_file(path), content, WITA)
+    imported = responses_from_rows(path, read_answer_file(path), content, WITA, order="unit")
     assert len(imported) == len(records)
     for record, response in zip(records, imported, strict=True):
         assert response.submitted_at == record.submitted_at.replace(second=0)

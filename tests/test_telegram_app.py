@@ -184,7 +184,7 @@ async def test_tiket_without_a_service_offers_the_list(bot):
     await bot.type("/tiket", user=ADMIN)
     assert "Pilih layanan" in bot.last_text(ADMIN)
     await bot.press("Kartu Keluarga", user=ADMIN)
-    assert "Tiket survei untuk layanan Pembuatan Kartu Keluarga" in bot.last_text(ADMIN)
+    assert "Tiket survei untuk layanan Kartu Keluarga" in bot.last_text(ADMIN)
 
 
 async def test_a_citizen_gets_nothing_from_tiket(bot):

@@ -442,7 +442,7 @@ class Dialogue:
             and flow.over_daily_limit(draft.service_id, ctx)
         ):
             service = self.content.service(draft.service_id or "")
-            name = service.name if service else ""
+            name = service.short_name if service else ""
             return self._leave_survey(t.already_today.format(service=name), ctx)
         return self._advance(draft, ctx)
 
@@ -458,7 +458,7 @@ class Dialogue:
             return self._show_survey(draft, ctx.profile, lead=t.stale_answer)
         if not draft.ticket_id and self.survey.over_daily_limit(draft.service_id, ctx):
             service = self.content.service(draft.service_id or "")
-            name = service.name if service else ""
+            name = service.short_name if service else ""
             return self._leave_survey(t.already_today.format(service=name), ctx)
         outcome = self._leave_survey(t.thanks.format(unit=self.content.unit.short_name), ctx)
         outcome.submissions.append(self.survey.response(draft, ctx))

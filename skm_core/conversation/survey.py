@@ -192,7 +192,10 @@ class SurveyFlow:
             return self._change(draft, profile)
         lines = [self._progress(draft)]
         if draft.service_fixed and step == self.questions(draft)[0]:
-            lines.insert(0, self.t.service_fixed.format(service=self._service_name(draft)))
+            # The short name: the decree's full names all begin "Pelayanan", after "layanan".
+            service = self.content.service(draft.service_id or "")
+            name = service.short_name if service else "-"
+            lines.insert(0, self.t.service_fixed.format(service=name))
         answers: list[Option] = []
         if step == SERVICE:
             lines.append(self.t.service_offered if draft.offered else self.t.service_question)

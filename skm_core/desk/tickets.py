@@ -82,13 +82,15 @@ class TicketDesk:
         menu = (Option("menu", self.content.texts.chat.opt_menu),)
         links = self._links(token, ctx.channel)
         if not links:
-            text = t.ticket_issued_no_link.format(service=service.name, expires=when, token=token)
+            text = t.ticket_issued_no_link.format(
+                service=service.short_name, expires=when, token=token
+            )
             return [Reply(text, menu)]
         listed = "\n".join(
             t.ticket_link.format(app=t.apps.get(app, app), link=link) for app, link in links
         )
-        text = t.ticket_issued.format(service=service.name, expires=when, links=listed)
-        caption = t.ticket_caption.format(service=service.name)
+        text = t.ticket_issued.format(service=service.short_name, expires=when, links=listed)
+        caption = t.ticket_caption.format(service=service.short_name)
         image = Attachment("image", f"tiket-{service.id}.png", qr_png(links[0][1]), caption)
         return [Reply(text, menu, attachment=image)]
 

@@ -288,7 +288,7 @@ async def test_a_ticket_starts_the_survey_with_the_service_filled_in(chat, db, c
     await chat.start("t0k3n-abc")
     assert "Apakah Bapak/Ibu bersedia" in chat.text
     await chat.choose("Ya")
-    assert "Survei ini untuk layanan: Pelayanan Penerbitan SKPT." in chat.text
+    assert "Survei ini untuk layanan: SKPT (Surat Tanah)." in chat.text
     assert "Pertanyaan 1 dari 14" in chat.text
     await fill_after_service(chat)
     await chat.choose("Kirim")

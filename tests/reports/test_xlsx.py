@@ -106,7 +106,7 @@ async def test_a_response_row_reads_as_people_say_it(workbook, content):
     # A real date cell in the unit's local time (stored 00:15:07 UTC = 08:15:07 WITA).
     assert row[1] == datetime(2026, 11, 2, 8, 15, 7)
     assert row[2:9] == (
-        "Pembuatan Kartu Keluarga",
+        "Pelayanan Pembuatan Kartu Keluarga",
         "WhatsApp",
         "Ya",
         "Laki-laki",
@@ -141,7 +141,7 @@ async def test_profile_counts_and_shares(workbook, content):
 
 async def test_services_with_their_ikm(workbook, summary, content):
     sheet = workbook[content.report.xlsx.sheet_services]
-    kk = row_labelled_by(sheet, 1, "Pembuatan Kartu Keluarga")
+    kk = row_labelled_by(sheet, 1, "Pelayanan Pembuatan Kartu Keluarga")
     line = next(s for s in summary.services if s.service_id == "kk")
     assert kk[2:5] == (3, float(line.ikm), "A")
     assert row_labelled_by(sheet, 1, content.report.unnamed_service)[2] == 1

@@ -11,7 +11,7 @@ from skm_core.content import Content
 
 GENDERS = ("Laki-laki", "Perempuan")
 EDUCATION = ("SD/Sederajat", "SMP/Sederajat", "SMA/Sederajat", "D1–D3", "S1/D4")
-WORK = ("PNS", "Pegawai Swasta", "Wirausaha", "Lainnya")
+WORK = ("PNS", "Pegawai Swasta", "Wirausaha", "Petani/Pekebun")
 QUESTIONS = (
     "syarat bikin kk apa aja",
     "berapa lama bikin ktp",

@@ -95,6 +95,7 @@ def test_citizen_reads_requirements_and_finishes_a_survey(api, tmp_path):
         say(fake, "52")
         press(fake, "SD")
         press(fake, "Lainnya")
+        say(fake, "Sopir angkot")
         for score in ["4", "3", "3", "4", "4", "4", "4", "3", "4"]:
             press(fake, f"{score} ·")
         say(fake, "Antrean sudah tertib, terima kasih")

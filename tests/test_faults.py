@@ -227,6 +227,10 @@ SCRIPT = [
     "SMA/Sederajat",
     "Wirausaha",
     "4 ·",
+    # Where the channel numbers options (the terminal), the labels carry no score.
+    "Gratis",
+    "Dikelola dengan baik",
+    "Sangat",
     "Lewati",
     "Kirim",
 ]

@@ -10,6 +10,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
+from skm_core.content.models import SPECIFIED_SUFFIX
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, compute_ikm
 from skm_core.periods import Period
 from skm_core.sample import krejcie_morgan
@@ -68,7 +69,8 @@ class Summary:
     population_source: str | None  # "entered" | "tickets" | None
     suggestions: list[Suggestion]
     profile: dict[str, dict[str, int]]
-    """Per profile question id, the count of each answer id ('' for not answered)."""
+    """Per profile question id, the count of each answer id ('' for not answered); for a
+    question with "Lainnya (sebutkan)", also ``<id>_lainnya``: the count of each free text."""
     history: list[HistoryPoint]
     """The IKM of this period and the ones before it, oldest first."""
     plans_of_period: list[FollowUpPlan] = field(default_factory=list)
@@ -154,6 +156,10 @@ async def build_summary(
         for at, service_id, text in await latest_suggestions(db, start, end, SUGGESTIONS_SHOWN)
     ]
     questions = [q.id for q in content.survey.profile]
+    # "Lainnya (sebutkan)": the words people gave are tallied beside the option they chose.
+    questions += [
+        q.id + SPECIFIED_SUFFIX for q in content.survey.profile if any(o.specify for o in q.options)
+    ]
     profile = await profile_tallies(db, start, end, questions, tally.respondents)
     return Summary(
         unit_name=content.unit.name,

@@ -165,3 +165,17 @@ def test_unconfirmed_lists_the_units_to_do_per_file(content_copy, capsys):
 def test_without_unconfirmed_the_check_lists_nothing_to_confirm(content_copy, capsys):
     assert main(["content", "check", str(content_copy)]) == 0
     assert "perlu dikonfirmasi" not in capsys.readouterr().out
+
+
+def test_a_word_naming_two_answers_is_refused(content_copy):
+    survey = content_copy / "survey.yaml"
+    survey.write_text(
+        survey.read_text(encoding="utf-8").replace(
+            "aliases: [tentara, abri]", "aliases: [tentara, abri, polisi]"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert "survey.yaml [profile.3]" in str(err.value)
+    assert "'polisi' names two different answers" in str(err.value)

@@ -138,11 +138,21 @@ class Unsur(Strict):
 
     @field_validator("aliases")
     @classmethod
-    def _scores_only(cls, value: dict[int, list[str]]) -> dict[int, list[str]]:
+    def _scores_only(
+        cls, value: dict[int, list[str]], info: ValidationInfo
+    ) -> dict[int, list[str]]:
         wrong = [score for score in value if not 1 <= score <= 4]
         if wrong:
             raise ValueError(f"aliases are keyed by the scores 1..4, not {wrong}")
+        answers = info.data.get("answers") or []
+        _one_answer_per_word(
+            [[label, *value.get(score, [])] for score, label in enumerate(answers, start=1)]
+        )
         return value
+
+
+SPECIFIED_SUFFIX = "_lainnya"
+"""The profile key of a "Lainnya (sebutkan)" answer's free text: ``pekerjaan_lainnya``."""
 
 
 class ProfileOption(Strict):
@@ -152,6 +162,16 @@ class ProfileOption(Strict):
     """Other words people type for this answer ("sma", "cewek", "tani")."""
     specify: NonEmpty | None = None
     """For "Lainnya (sebutkan)": the question asking for the free text."""
+
+
+def _one_answer_per_word(names: list[list[str]]) -> None:
+    """A word typed for one answer must not also name another answer of the same question."""
+    seen: dict[str, int] = {}
+    for index, words in enumerate(names):
+        for word in words:
+            key = " ".join(re.sub(r"[^0-9a-z]+", " ", word.casefold()).split())
+            if seen.setdefault(key, index) != index:
+                raise ValueError(f"{word!r} names two different answers")
 
 
 class ProfileQuestion(Strict):
@@ -176,6 +196,9 @@ class ProfileQuestion(Strict):
             ids = [o.id for o in self.options]
             if len(set(ids)) != len(ids):
                 raise ValueError(f"option ids repeat: {ids}")
+            _one_answer_per_word([[o.label, *o.aliases] for o in self.options])
+            if sum(o.specify is not None for o in self.options) > 1:
+                raise ValueError('at most one option asks to specify ("Lainnya (sebutkan)")')
         else:
             if self.options:
                 raise ValueError("a number question has no options")

@@ -14,7 +14,12 @@ from fractions import Fraction
 from pydantic import BaseModel
 
 from skm_core.content.loader import Content
-from skm_core.content.models import UNSUR_CODES, ProfileOption, ProfileQuestion
+from skm_core.content.models import (
+    SPECIFIED_SUFFIX,
+    UNSUR_CODES,
+    ProfileOption,
+    ProfileQuestion,
+)
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.choices import Choice, ChoiceReader, Reading
 from skm_core.conversation.messages import Option
@@ -33,8 +38,7 @@ REVIEW = "review"
 CHANGE = "change"
 MAX_SUGGESTION_CHARS = 1000
 MAX_SPECIFIED_CHARS = 100
-SPECIFIED_SUFFIX = "_lainnya"
-"""The profile key of a "Lainnya (sebutkan)" answer's free text: ``pekerjaan_lainnya``."""
+
 
 # Actions that are not answers to a step.
 BACK = "back"

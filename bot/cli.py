@@ -215,7 +215,11 @@ def cmd_cari(args: argparse.Namespace, settings: Settings) -> int:
         ]
         print(json.dumps(found, ensure_ascii=False))
         return EXIT_OK
-    if not result.matches:
+    if result.referral is not None:
+        # What the bot answers: the referral, before any service that scored lower.
+        r = result.referral
+        print(content.texts.cli.search_referral.format(id=r.id, name=r.name, where=r.where))
+    if not result.matches and result.referral is None:
         print(content.texts.cli.search_none.format(query=args.query))
         return EXIT_OK
     for match in result.matches:

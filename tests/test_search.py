@@ -82,3 +82,9 @@ def test_cari_json_contract(skm_env, capsys):
 def test_cari_text_when_nothing_matches(skm_env, capsys):
     assert main(["cari", "harga cabai"]) == 0
     assert "Tidak ada layanan yang cocok" in capsys.readouterr().out
+
+
+def test_cari_shows_the_referral_the_bot_would_answer(skm_env, capsys):
+    assert main(["cari", "akta lahir"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("rujukan  akta-kelahiran: Akta Kelahiran — Dinas Kependudukan")

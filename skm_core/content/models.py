@@ -419,6 +419,7 @@ class CliTexts(Strict):
     order_missing: Text
     content_ok: Text
     search_none: Text
+    search_referral: Text
     to_confirm_title: Text
     to_confirm_line: Text
     to_confirm_reasons: Annotated[Words, _keys("unconfirmed", "unsourced")]

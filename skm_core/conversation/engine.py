@@ -118,7 +118,10 @@ class Engine:
             await enqueue(tx, official.channel, official.address, [Reply(forward)], ctx.now)
         if kind == "complaint":
             days = self.content.unit.complaint_answer_days
-            return Reply(t.chat.complaint_received.format(id=number, days=days))
+            receipt = t.chat.complaint_received.format(id=number, days=days)
+            if "complaint_answer_days" in self.content.unit.unconfirmed_fields:
+                receipt += "\n\n" + self.dialogue.screens.caveat()
+            return Reply(receipt)
         return Reply(t.chat.question_received.format(id=number))
 
     async def roles_of(

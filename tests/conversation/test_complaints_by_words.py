@@ -54,6 +54,8 @@ async def test_the_receipt_says_when_and_names_the_national_channel(chat):
     await chat.choose("Kirim")
     assert "paling lambat 5 hari kerja" in chat.text
     assert "SP4N-LAPOR! (lapor.go.id)" in chat.text
+    # The answer time is the unit's to confirm: said once, with the phone to ask.
+    assert chat.text.count("belum dikonfirmasi kantor; mohon pastikan ke (0541) 671505") == 1
 
 
 async def test_moving_to_report_to_a_service_is_not_a_complaint(chat):

@@ -2,6 +2,9 @@
 
 import json
 
+import pytest
+
+from skm_core.conversation.channels import profile_for
 from tests.conversation.chat import Chat
 
 
@@ -100,3 +103,24 @@ async def test_choosing_a_listed_occupation_after_lainnya_forgets_the_words(chat
     assert "Pertanyaan 6 dari 15" in chat.text
     draft = (await chat.engine.db.fetch_all("SELECT state FROM conversations"))[0][0]
     assert "guru honorer" not in draft
+
+
+@pytest.mark.parametrize("channel", ["telegram", "whatsapp", "terminal"])
+async def test_typed_answers_work_the_same_on_every_channel(engine, db, channel):
+    chat = Chat(engine, channel=channel, user=f"warga-{channel}")
+    await consent(chat)
+    for typed in ["ktp", "cewek", "41 thn", "smk"]:
+        await chat.type(typed)
+    assert "Apa pekerjaan utama" in chat.text
+    assert profile_for(channel).max_options is None or len(chat.options) <= 10
+    for typed in ["tani", "sgt sesuai", "gampang", "cepet", "gratis", "sesuai", "paham"]:
+        await chat.type(typed)
+    for typed in ["ramah", "dikelola dengan baik", "bagus", "lewati"]:
+        await chat.type(typed)
+    await chat.type("kirim")
+    profile = await profile_row(db)
+    assert profile == {"jenis_kelamin": "p", "usia": 41, "pendidikan": "sma", "pekerjaan": "petani"}
+    [answers] = await db.fetch_all(
+        "SELECT u1, u2, u3, u4, u5, u6, u7, u8, u9 FROM survey_responses"
+    )
+    assert tuple(answers) == (4, 3, 3, 4, 3, 3, 3, 4, 3)

@@ -8,7 +8,7 @@ current screen, and otherwise a question for the service search.
 from dataclasses import dataclass, field
 
 from skm_core.content.loader import Content
-from skm_core.content.models import COMPLAINT_KINDS
+from skm_core.content.models import COMPLAINT_KINDS, UNSUR_CODES
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.complaint_words import ComplaintDetector
 from skm_core.conversation.messages import Event, EventKind, Option, Reply
@@ -363,6 +363,8 @@ class Dialogue:
             return self._expired(ctx)
         if draft.step == CONSENT and yes_no is not None:
             return self._survey_apply(draft, Answered(ANSWER, yes_no), raw, ctx)
+        if self._complaint_first(draft, text):
+            return self._complaint_form(state, raw, ctx)
         view = self.survey.view(draft, ctx.profile)
         answered = self.survey.interpret_text(draft, text, raw, view)
         if isinstance(answered, Refused):
@@ -379,6 +381,14 @@ class Dialogue:
                 return self._show(page, ctx.profile, lead=self.content.texts.survey.kept)
             return self._show_survey(draft, ctx.profile, lead=self.survey.invalid_lead(draft))
         return self._survey_apply(draft, answered, raw, ctx)
+
+    def _complaint_first(self, draft: SurveyDraft, text: str) -> bool:
+        """A complaint typed where it cannot be an answer: not at an unsur (where "judes" rates
+        U7), the suggestion, or an occupation's own words, but where a search or a free-text
+        occupation would otherwise take it."""
+        if draft.step in UNSUR_CODES or draft.step == SUGGESTION or draft.specifying:
+            return False
+        return not text.startswith("/") and self.complaints.is_complaint(text)
 
     def _survey_apply(
         self, draft: SurveyDraft, answered: Answered, raw: str, ctx: StepContext

@@ -90,3 +90,30 @@ async def test_the_draft_is_sent_by_typing_the_options_word_or_number(chat, db, 
     await chat.type("petugasnya judes")
     await chat.type(typed)
     assert await complaints(db) == [("complaint", "petugasnya judes")]
+
+
+@pytest.mark.parametrize("answers_before", [[], ["laki", "30", "sma"]])
+async def test_a_complaint_at_a_free_text_question_is_not_taken_as_an_answer(
+    chat, db, answers_before
+):
+    # At the service question a search, and at Pekerjaan "Lainnya", would take any words.
+    await chat.type("survei")
+    await chat.choose("Ya")
+    if answers_before:
+        await chat.type("ktp")
+    for typed in answers_before:
+        await chat.type(typed)
+    await chat.type("petugasnya judes sekali")
+    assert "Pengaduan Bapak/Ibu:" in chat.text
+    await chat.choose("Kirim")
+    await chat.type("survei")
+    assert ("Apa pekerjaan utama" if answers_before else "Layanan apa") in chat.text
+
+
+async def test_at_the_behaviour_question_a_complaint_word_is_the_rating(chat, db):
+    await chat.type("survei")
+    await chat.choose("Ya")
+    for typed in ["ktp", "laki", "30", "sma", "tani", "4", "4", "4", "4", "4", "4", "judes"]:
+        await chat.type(typed)
+    assert "Pengaduan Bapak/Ibu" not in chat.text
+    assert "Pertanyaan 13 dari 15" in chat.text

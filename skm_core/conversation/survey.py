@@ -373,6 +373,10 @@ class SurveyFlow:
         if draft.specifying:
             return Answered(SPECIFY, raw.strip()) if raw.strip() else None
         if step == SUGGESTION:
+            # "1" or "lewati" where "1. Lewati" is shown skips; any other text is the suggestion.
+            chosen = typed_option(view.options, text)
+            if chosen is not None:
+                return self.interpret_option(draft, chosen.id)
             return Answered(ANSWER, text) if text else None
         question = self._profile.get(step)
         if question is not None and question.kind == "number":

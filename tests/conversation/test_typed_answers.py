@@ -124,3 +124,12 @@ async def test_typed_answers_work_the_same_on_every_channel(engine, db, channel)
         "SELECT u1, u2, u3, u4, u5, u6, u7, u8, u9 FROM survey_responses"
     )
     assert tuple(answers) == (4, 3, 3, 4, 3, 3, 3, 4, 3)
+
+
+@pytest.mark.parametrize("typed", ["1", "lewati", "Lewati."])
+async def test_the_skip_option_is_typed_by_its_number_or_word(chat, db, typed):
+    await consent(chat)
+    for answer in ["ktp", "laki", "30", "sma", "tani", *["4"] * 9]:
+        await chat.type(answer)
+    await chat.type(typed)
+    assert "Saran: (tidak ada)" in chat.text

@@ -204,8 +204,8 @@ class SurveyFlow:
         if step == SERVICE:
             lines.append(self.t.service_offered if draft.offered else self.t.service_question)
             answers = self._paged(draft, profile, self._answer_options(draft))
-        elif draft.specifying:
-            lines.append(self._specify_option(step).specify or "")
+        elif draft.specifying and (other := self._specify_option(step)) is not None:
+            lines.append(other.specify or "")
         elif step in self._profile:
             lines.append(self._profile[step].prompt)
             answers = self._paged(draft, profile, self._answer_options(draft))
@@ -241,9 +241,12 @@ class SurveyFlow:
         step = draft.step
         return [Option(option_id(draft, step, c.value), c.label) for c in self._choices(draft)]
 
-    def _specify_option(self, step: str) -> ProfileOption:
-        question = self._profile[step]
-        return next(o for o in question.options if o.specify)
+    def _specify_option(self, step: str) -> ProfileOption | None:
+        """The question's "Lainnya (sebutkan)"; None where there is none (or no longer is, in
+        a draft stored before the content changed)."""
+        question = self._profile.get(step)
+        options = question.options if question is not None else []
+        return next((o for o in options if o.specify), None)
 
     def answer_label(self, code: str, score: int, profile: ChannelProfile | None = None) -> str:
         """An unsur answer's words, after its score where the channel does not number them."""
@@ -370,7 +373,7 @@ class SurveyFlow:
         """Typed input: an answer, a reason to ask again, or None when it answers nothing
         (then it may be a question or a complaint, for the dialogue to take elsewhere)."""
         step = draft.step
-        if draft.specifying:
+        if draft.specifying and self._specify_option(step) is not None:
             return Answered(SPECIFY, raw.strip()) if raw.strip() else None
         if step == SUGGESTION:
             # "1" or "lewati" where "1. Lewati" is shown skips; any other text is the suggestion.
@@ -514,12 +517,13 @@ class SurveyFlow:
 
     def specify(self, draft: SurveyDraft, text: str) -> str | None:
         """Store the free text of "Lainnya (sebutkan)"; returns a refusal, if any."""
-        question = self._profile.get(draft.step)
+        other = self._specify_option(draft.step)
         cleaned = " ".join(text.split())[:MAX_SPECIFIED_CHARS]
-        if question is None or not cleaned or not any(o.specify for o in question.options):
+        if other is None or not cleaned:
+            draft.specifying = False
             return self.t.invalid_choice
-        draft.profile[question.id] = self._specify_option(question.id).id
-        draft.profile[question.id + SPECIFIED_SUFFIX] = cleaned
+        draft.profile[draft.step] = other.id
+        draft.profile[draft.step + SPECIFIED_SUFFIX] = cleaned
         draft.specifying = False
         return None
 

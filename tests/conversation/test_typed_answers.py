@@ -1,10 +1,16 @@
 """Typed answers in the survey, through the engine: words, abbreviations, numbers and ages."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
+from skm_core.conversation import Event, EventKind
 from skm_core.conversation.channels import profile_for
+from skm_core.conversation.dialogue import Dialogue
+from skm_core.conversation.state import DialogState, Screen
+from skm_core.conversation.survey import StepContext, SurveyDraft
+from skm_core.search import ServiceSearch
 from tests.conversation.chat import Chat
 
 
@@ -133,3 +139,14 @@ async def test_the_skip_option_is_typed_by_its_number_or_word(chat, db, typed):
         await chat.type(answer)
     await chat.type(typed)
     assert "Saran: (tidak ada)" in chat.text
+
+
+def test_a_stored_draft_waiting_for_words_the_content_no_longer_asks_for(content):
+    now = datetime(2024, 6, 3, tzinfo=UTC)
+    draft = SurveyDraft(nonce="abc123", started_at=now, step="jenis_kelamin", specifying=True)
+    dialogue = Dialogue(content, ServiceSearch(content.services, content.search))
+    ctx = StepContext(now=now, profile=profile_for("telegram"))
+    event = Event("telegram", "w", "e1", EventKind.TEXT, "laki")
+    after = dialogue.step(DialogState(screen=Screen.SURVEY, survey=draft), event, ctx)
+    assert after.state.survey is not None
+    assert after.state.survey.profile == {"jenis_kelamin": "l"}

@@ -14,7 +14,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from bot.settings import Settings
+from pydantic import ValidationError
+
+from bot.settings import Settings, settings_problems
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
 from skm_core.answer_files import FileProblem, read_answer_file
@@ -382,8 +384,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _validate_ikm_args(parser, args)
     try:
         settings = Settings()
-    except ValueError as exc:
-        print(f"invalid settings: {exc}", file=sys.stderr)
+    except ValidationError as exc:
+        for line in settings_problems(exc):
+            print(line, file=sys.stderr)
         return EXIT_CONFIG
     code: int = args.handler(args, settings)
     return code

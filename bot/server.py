@@ -63,8 +63,12 @@ def build_web_app(
     async def telegram_post(request: Request) -> Response:
         expected = _secret(settings.telegram_webhook_secret)
         given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
-        if telegram is None or (
-            expected and not hmac.compare_digest(given.encode(), expected.encode())
+        # No secret configured means no webhook accepted: Settings refuses that configuration,
+        # and the route stays closed should it be built without one.
+        if (
+            telegram is None
+            or not expected
+            or not hmac.compare_digest(given.encode(), expected.encode())
         ):
             return PlainTextResponse("forbidden", status_code=403)
         try:

@@ -3,9 +3,10 @@
 import re
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from skm_core.content import Content, shipped_content_dir
@@ -56,8 +57,15 @@ class Settings(BaseSettings):
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
         if value is not None:
-            ZoneInfo(value)
+            known_zone(value)
         return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Self:
+        # Without a secret anyone who reaches the server could post an update as any user.
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set")
+        return self
 
     @field_validator("skm_admin_telegram_ids")
     @classmethod
@@ -132,3 +140,21 @@ class Settings(BaseSettings):
     def zone(self, content: Content) -> ZoneInfo:
         """The unit's timezone: periods, schedules and times shown are in it."""
         return ZoneInfo(self.skm_timezone or content.unit.timezone)
+
+
+def known_zone(name: str) -> ZoneInfo:
+    """The IANA zone of that name; ValueError (not KeyError) for an unknown or odd name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {name!r}, expected e.g. Asia/Makassar") from None
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """One line per invalid setting, named as it is set in the environment."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        name = "_".join(str(part) for part in problem["loc"]).upper()
+        reason = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(f"invalid setting {name}: {reason}" if name else f"invalid setting {reason}")
+    return lines

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     skm_admin_whatsapp_numbers: str = ""
     skm_http_host: str = "127.0.0.1"
     skm_http_port: int = Field(default=8080, ge=1, le=65535)
+    skm_http_max_connections: int = Field(default=64, ge=1)
+    """Open connections at most; a new one closes the longest idle one."""
+    skm_http_header_timeout_seconds: float = Field(default=10, gt=0)
+    skm_http_body_timeout_seconds: float = Field(default=15, gt=0)
     skm_data_dir: Path = Path("data")
     skm_content_dir: Path | None = None
     skm_timezone: str | None = None

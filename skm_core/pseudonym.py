@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from skm_core.private_files import private_directory
+
 KEY_BYTES = 32
 
 
@@ -20,7 +22,7 @@ def load_or_create_key(path: Path) -> bytes:
         if len(key) < 16:
             raise ValueError(f"{path}: the pseudonym key is too short")
         return key
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(path.parent)
     key = secrets.token_bytes(KEY_BYTES)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:

@@ -4,7 +4,12 @@ audit log of what they did."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from skm_core.storage.database import Reader, Transaction, format_utc, parse_utc
+from skm_core.storage.database import Reader, Transaction, digest, format_utc, parse_utc
+
+
+def code_digest(code: str) -> str:
+    """Invitation codes are kept hashed: whoever reads the database cannot redeem one."""
+    return digest(f"invitation:{code}")
 
 
 @dataclass(frozen=True)
@@ -91,12 +96,13 @@ async def create_invitation(
     await tx.execute(
         "INSERT INTO invitations (code, role, created_at, expires_at, created_by)"
         " VALUES (?, ?, ?, ?, ?)",
-        (code, role, format_utc(now), format_utc(expires), by),
+        (code_digest(code), role, format_utc(now), format_utc(expires), by),
     )
 
 
 async def redeem_invitation(tx: Transaction, code: str, now: datetime, by: str) -> str | None:
     """The role an unused, unexpired invitation grants, marking it used; None otherwise."""
+    code = code_digest(code)
     row = await tx.fetch_one(
         "SELECT role FROM invitations WHERE code = ? AND used_at IS NULL AND expires_at > ?",
         (code, format_utc(now)),

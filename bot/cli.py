@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -16,6 +17,7 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
+from bot.runtime import TELEGRAM, WHATSAPP
 from bot.settings import Settings, settings_problems
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
@@ -31,6 +33,7 @@ from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
+from skm_core.storage.erasure import Erased, erase_person
 from skm_core.storage.responses import answer_records, insert_responses, tally_responses
 from skm_core.summary import build_summary
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
@@ -301,6 +304,60 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _identity(args: argparse.Namespace) -> tuple[str, str]:
+    """(channel, identity as the channel gives it) of the person named on the command line."""
+    if args.telegram is not None:
+        return TELEGRAM, args.telegram
+    if args.whatsapp is not None:
+        return WHATSAPP, args.whatsapp.lstrip("+")
+    return TERMINAL, args.terminal
+
+
+def _telegram_id(text: str) -> str:
+    if not re.fullmatch(r"[0-9]{1,20}", text):
+        raise argparse.ArgumentTypeError(f"not a Telegram user id: {text!r}")
+    return text
+
+
+def _whatsapp_number(text: str) -> str:
+    if not re.fullmatch(r"\+?[1-9][0-9]{5,14}", text):
+        raise argparse.ArgumentTypeError(
+            f"not a number in international form (62812...): {text!r}"
+        )
+    return text
+
+
+async def _erase(settings: Settings, channel: str, identity: str) -> Erased:
+    key = load_or_create_key(settings.pseudonym_key_path)
+    user_key = Pseudonymizer(key).user_key(channel, identity)
+    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+        return await erase_person(tx, channel, user_key, identity)
+
+
+def cmd_erase(args: argparse.Namespace, settings: Settings) -> int:
+    content = _load(settings)
+    if content is None:
+        return EXIT_CONFIG
+    channel, identity = _identity(args)
+    erased = asyncio.run(_erase(settings, channel, identity))
+    words = content.texts.cli
+    who = f"{channel} {identity}"
+    if not erased.anything:
+        print(words.erased_nothing.format(who=who))
+        return EXIT_OK
+    print(
+        words.erased.format(
+            who=who,
+            answers=erased.answers_unlinked,
+            conversations=erased.conversations,
+            complaints=erased.complaints,
+            roles=erased.official_roles,
+            queued=erased.queued_messages,
+        )
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skm", description="SKM Bot: service information and the citizen satisfaction survey."
@@ -354,6 +411,18 @@ def build_parser() -> argparse.ArgumentParser:
     qr.add_argument("--whatsapp-number", help="the WhatsApp business number, e.g. 628123...")
     qr.add_argument("--scale", type=int, default=12, choices=range(4, 41), metavar="4..40")
     qr.set_defaults(handler=cmd_qr)
+
+    erase = commands.add_parser(
+        "hapus-data",
+        help="erase what is kept about one person (their answers stay, unlinked)",
+    )
+    person = erase.add_mutually_exclusive_group(required=True)
+    person.add_argument("--telegram", type=_telegram_id, help="the person's Telegram user id")
+    person.add_argument(
+        "--whatsapp", type=_whatsapp_number, help="the person's WhatsApp number, e.g. 62812..."
+    )
+    person.add_argument("--terminal", help="the name used with `skm chat --as`")
+    erase.set_defaults(handler=cmd_erase)
 
     content = commands.add_parser("content", help="work with the content folder")
     content_commands = content.add_subparsers(dest="content_command", required=True)

@@ -266,6 +266,8 @@ class CliTexts(Strict):
     import_done: Text
     content_ok: Text
     search_none: Text
+    erased: Text
+    erased_nothing: Text
     errors: dict[Problem, Text]
 
     @field_validator("errors")

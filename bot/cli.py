@@ -27,7 +27,14 @@ from skm_core.conversation.engine import Engine
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm_report import ikm_json, ikm_text
 from skm_core.importing import responses_from_rows
-from skm_core.periods import Period, period_between, utc_bounds
+from skm_core.periods import (
+    EARLIEST_DAY,
+    Period,
+    answer_day_in_range,
+    latest_answer_day,
+    period_between,
+    utc_bounds,
+)
 from skm_core.problems import Problem
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.responses import SurveyResponse
@@ -45,9 +52,17 @@ EXIT_INPUT = 2
 
 def _iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+    if day < EARLIEST_DAY:
+        raise argparse.ArgumentTypeError(f"before {EARLIEST_DAY.isoformat()}: {text!r}")
+    return day
+
+
+def _today() -> date:
+    """Today as the command line knows it; the unit's zone is at most a day away."""
+    return datetime.now(UTC).date()
 
 
 def _population(text: str) -> int:
@@ -321,9 +336,7 @@ def _telegram_id(text: str) -> str:
 
 def _whatsapp_number(text: str) -> str:
     if not re.fullmatch(r"\+?[1-9][0-9]{5,14}", text):
-        raise argparse.ArgumentTypeError(
-            f"not a number in international form (62812...): {text!r}"
-        )
+        raise argparse.ArgumentTypeError(f"not a number in international form (62812...): {text!r}")
     return text
 
 
@@ -432,7 +445,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _validate_dates(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Periods begin between 2000 and tomorrow, and answers are dated no later than that."""
+    today = _today()
+    tomorrow = latest_answer_day(today)
+    for option, day in (("--from", "date_from"), ("--tanggal", "tanggal")):
+        given = getattr(args, day, None)
+        if given is not None and not answer_day_in_range(given, today):
+            parser.error(f"{option} {given.isoformat()} is after tomorrow ({tomorrow.isoformat()})")
+    last = getattr(args, "date_to", None)
+    if last is not None and last.year > today.year + 1:
+        parser.error(f"--to {last.isoformat()} is beyond the end of next year")
+
+
 def _validate_ikm_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    _validate_dates(parser, args)
     if args.command == "report" and args.date_from > args.date_to:
         parser.error("--from is after --to")
     if args.command != "ikm":

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from skm_core.answer_files import AnswerRow, Cell, FileProblem
 from skm_core.content.loader import Content
 from skm_core.content.models import ProfileQuestion, Service
+from skm_core.periods import answer_day_in_range, latest_answer_day
 from skm_core.problems import Problem
 from skm_core.responses import SurveyResponse
 
@@ -108,8 +109,10 @@ def responses_from_rows(
     tz: ZoneInfo,
     default_day: date | None = None,
     batch: str | None = None,
+    today: date | None = None,
 ) -> list[SurveyResponse]:
     """Every row as a response, or a FileProblem for the first cell that is not valid."""
+    today = today or datetime.now(tz).date()
     services = _service_lookup(content.services)
     example_ids = ", ".join(s.id for s in content.services[:3]) or "-"
     responses: list[SurveyResponse] = []
@@ -125,6 +128,15 @@ def responses_from_rows(
                     row=row.row,
                     column=date_column,
                     value=_text(row.fields[date_column]),
+                )
+            if not answer_day_in_range(local.date(), today):
+                raise FileProblem(
+                    path,
+                    Problem.DATE_OUT_OF_RANGE,
+                    row=row.row,
+                    column=date_column,
+                    value=_text(row.fields[date_column]),
+                    detail=latest_answer_day(today).isoformat(),
                 )
         elif default_day is not None:
             local = datetime.combine(default_day, _MIDDAY)

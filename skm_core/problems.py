@@ -13,6 +13,7 @@ class Problem(StrEnum):
     NOT_A_SCORE = "not_a_score"
     UNSUPPORTED_FORMAT = "unsupported_format"
     BAD_DATE = "bad_date"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
     NO_DATE = "no_date"
     UNKNOWN_SERVICE = "unknown_service"
     BAD_OPTION = "bad_option"

@@ -421,6 +421,7 @@ class OfficialTexts(Strict):
     remove_usage: Text
     remove_unknown: Text
     period_unknown: Text
+    period_out_of_range: Text
     export_caption: Text
     export_kinds: Annotated[Words, _keys("xlsx", "csv", "pdf")]
     population_usage: Text

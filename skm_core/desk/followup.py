@@ -10,7 +10,7 @@ from skm_core.conversation.messages import Reply
 from skm_core.conversation.typed import whole_number
 from skm_core.dates import period_label, period_words
 from skm_core.desk.call import Call, text_reply
-from skm_core.periods import parse_period
+from skm_core.periods import parse_period, period_in_range
 from skm_core.storage.followup import (
     DONE,
     NOT_DONE,
@@ -88,7 +88,7 @@ class FollowUpDesk:
         period_text, unsur, activity, target, responsible = fields
         today = call.ctx.now.astimezone(self.timezone).date()
         period = parse_period(period_text, today, period_words(self.content.texts))
-        if period is None:
+        if period is None or not period_in_range(period, today):
             return self._invalid("period")
         unsur = unsur.upper()
         if unsur not in UNSUR_CODES:

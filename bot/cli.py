@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
+from bot.lock import AlreadyRunning, data_dir_lock
 from bot.runtime import TELEGRAM, WHATSAPP
 from bot.settings import Settings, settings_problems
 from bot.terminal import CHANNEL as TERMINAL
@@ -36,7 +37,7 @@ from skm_core.periods import (
     utc_bounds,
 )
 from skm_core.problems import Problem
-from skm_core.pseudonym import Pseudonymizer, load_or_create_key
+from skm_core.pseudonym import KeyFileProblem, Pseudonymizer, load_or_create_key
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
@@ -247,7 +248,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     content = _load(settings)
     if content is None:
         return EXIT_CONFIG
-    return run(settings, content)
+    try:
+        with data_dir_lock(settings.skm_data_dir):
+            return run(settings, content)
+    except AlreadyRunning as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
 
 
 def poster_links(args: argparse.Namespace, settings: Settings, word: str) -> dict[str, str]:
@@ -484,7 +490,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in settings_problems(exc):
             print(line, file=sys.stderr)
         return EXIT_CONFIG
-    code: int = args.handler(args, settings)
+    try:
+        code: int = args.handler(args, settings)
+    except KeyFileProblem as exc:
+        print(f"invalid setting SKM_DATA_DIR: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     return code
 
 

@@ -33,7 +33,7 @@ def free_port() -> int:
 class Bot:
     def __init__(self, tmp_path: Path, graph_url: str) -> None:
         self.port = free_port()
-        env = {
+        self.env = env = {
             **{
                 k: v
                 for k, v in os.environ.items()

@@ -65,3 +65,14 @@ def test_two_bad_settings_are_two_lines(skm_env, monkeypatch, capsys):
         "invalid setting SKM_HTTP_PORT",
         "invalid setting SKM_TIMEZONE",
     ]
+
+
+@pytest.mark.parametrize("key", ["not hex at all", "abcd"])
+def test_a_broken_pseudonym_key_is_one_line_and_exit_1(skm_env, capsys, key):
+    skm_env.mkdir()
+    (skm_env / "pseudonym.key").write_text(key, encoding="ascii")
+    assert main(["hapus-data", "--telegram", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("invalid setting SKM_DATA_DIR: ")
+    assert "pseudonym key" in err and err.count("\n") == 1
+    assert (skm_env / "pseudonym.key").read_text(encoding="ascii") == key

@@ -6,6 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from skm_core.answer_files import AnswerRow, Cell, FileProblem
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import ProfileQuestion, Service
 from skm_core.periods import answer_day_in_range, latest_answer_day
@@ -169,6 +170,7 @@ def responses_from_rows(
                 profile[question.id] = value
         suggestion_column = _first_present(SUGGESTION_COLUMNS, row)
         suggestion = _text(row.fields[suggestion_column]) if suggestion_column else ""
+        suggestion = clean_text(suggestion).strip()
         if suggestion[:2] in FORMULA_GUARDS:
             # Exports put an apostrophe before text a spreadsheet would take as a formula.
             suggestion = suggestion[1:]

@@ -7,6 +7,7 @@ current screen, and otherwise a question for the service search.
 
 from dataclasses import dataclass, field
 
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import COMPLAINT_KINDS
 from skm_core.conversation.channels import ChannelProfile
@@ -194,7 +195,7 @@ class Dialogue:
 
     def _complain(self, state: DialogState, kind: str, raw: str, ctx: StepContext) -> Outcome:
         outcome = self._show(DialogState(survey=state.survey), ctx.profile)
-        outcome.complaints.append((kind, raw.strip()[:MAX_COMPLAINT_CHARS]))
+        outcome.complaints.append((kind, clean_text(raw.strip(), MAX_COMPLAINT_CHARS)))
         return outcome
 
     def _target(

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Reply
 from skm_core.conversation.typed import whole_number
@@ -50,7 +51,7 @@ class ComplaintDesk:
         t = self.content.texts.officials
         number, _, answer = call.args.partition(" ")
         complaint_id = whole_number(number.strip("#"))
-        answer = answer.strip()[:MAX_ANSWER_CHARS]
+        answer = clean_text(answer.strip(), MAX_ANSWER_CHARS)
         if complaint_id is None or not answer:
             return self._reply(t.answer_usage)
         number = str(complaint_id)

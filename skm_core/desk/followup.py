@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.conversation.messages import Reply
@@ -82,7 +83,7 @@ class FollowUpDesk:
 
     async def _add(self, call: Call, rest: str) -> list[Reply]:
         t = self.content.texts.officials
-        fields = [f.strip() for f in rest.split(";")]
+        fields = [clean_text(f).strip() for f in rest.split(";")]
         if len(fields) != 5:
             return self._invalid("fields")
         period_text, unsur, activity, target, responsible = fields
@@ -118,7 +119,7 @@ class FollowUpDesk:
 
     async def _realise(self, call: Call, status: str, rest: str) -> list[Reply]:
         t = self.content.texts.officials
-        fields = [f.strip() for f in rest.split(";")]
+        fields = [clean_text(f).strip() for f in rest.split(";")]
         number = whole_number(fields[0].strip("[]#"))
         if number is None:
             return self._invalid("plan")

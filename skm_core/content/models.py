@@ -419,6 +419,8 @@ class OfficialTexts(Strict):
     officials_hint: Text
     removed: Text
     remove_usage: Text
+    remove_last_admin: Text
+    register_locked: Text
     remove_unknown: Text
     period_unknown: Text
     period_out_of_range: Text

@@ -9,6 +9,7 @@ import asyncio
 import getpass
 import json
 import re
+import shutil
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 
 from bot.lock import AlreadyRunning, data_dir_lock
 from bot.runtime import TELEGRAM, WHATSAPP
-from bot.settings import Settings, settings_problems
+from bot.settings import DATABASE_FILE, PSEUDONYM_KEY_FILE, Settings, settings_problems
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
 from skm_core.answer_files import FileProblem, read_answer_file
@@ -36,11 +37,13 @@ from skm_core.periods import (
     period_between,
     utc_bounds,
 )
+from skm_core.private_files import FILE_MODE, private_directory
 from skm_core.problems import Problem
 from skm_core.pseudonym import KeyFileProblem, Pseudonymizer, load_or_create_key
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
+from skm_core.storage.backup import BackupFailed, backup_database
 from skm_core.storage.erasure import Erased, erase_person
 from skm_core.storage.responses import answer_records, insert_responses, tally_responses
 from skm_core.summary import build_summary
@@ -377,6 +380,32 @@ def cmd_erase(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """The database (copied consistently while the bot runs) and the pseudonym key beside it."""
+    target = Path(args.dest)
+    database, key = target / DATABASE_FILE, target / PSEUDONYM_KEY_FILE
+    if database.exists() or key.exists():
+        print(f"{target}: already holds a backup; choose an empty folder", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        private_directory(target)
+        if not settings.pseudonym_key_path.exists():
+            # Without it nobody in the copy could be recognised again.
+            raise BackupFailed(f"no pseudonym key at {settings.pseudonym_key_path}")
+        responses = backup_database(settings.database_path, database)
+        shutil.copyfile(settings.pseudonym_key_path, key)
+        key.chmod(FILE_MODE)
+    except BackupFailed as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except OSError as exc:
+        print(f"backup failed: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"{database} ({responses} responses, integrity ok)")
+    print(key)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skm", description="SKM Bot: service information and the citizen satisfaction survey."
@@ -442,6 +471,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     person.add_argument("--terminal", help="the name used with `skm chat --as`")
     erase.set_defaults(handler=cmd_erase)
+
+    backup = commands.add_parser(
+        "backup", help="copy the database (safely, even while the bot runs) and its key"
+    )
+    backup.add_argument("dest", help="an empty folder to write skm.sqlite3 and pseudonym.key to")
+    backup.set_defaults(handler=cmd_backup)
 
     content = commands.add_parser("content", help="work with the content folder")
     content_commands = content.add_subparsers(dest="content_command", required=True)

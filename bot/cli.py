@@ -7,11 +7,12 @@ data to report, 2 the input given on the command line is wrong.
 import argparse
 import asyncio
 import getpass
+import hashlib
 import json
 import re
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -23,12 +24,13 @@ from bot.runtime import TELEGRAM, WHATSAPP
 from bot.settings import DATABASE_FILE, PSEUDONYM_KEY_FILE, Settings, settings_problems
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
-from skm_core.answer_files import FileProblem, read_answer_file
+from skm_core.answer_files import FileProblem, iter_answer_file
 from skm_core.content import Content, ContentError, load_content
 from skm_core.conversation.engine import Engine
+from skm_core.dates import local_datetime_text
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm_report import ikm_json, ikm_text
-from skm_core.importing import responses_from_rows
+from skm_core.importing import iter_responses
 from skm_core.periods import (
     EARLIEST_DAY,
     Period,
@@ -45,6 +47,7 @@ from skm_core.search import ServiceSearch
 from skm_core.storage import Database
 from skm_core.storage.backup import BackupFailed, backup_database
 from skm_core.storage.erasure import Erased, erase_person
+from skm_core.storage.imports import ImportedFile, find_import, record_import
 from skm_core.storage.responses import answer_records, insert_responses, tally_responses
 from skm_core.summary import build_summary
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
@@ -119,7 +122,8 @@ def cmd_ikm(args: argparse.Namespace, settings: Settings) -> int:
         path = Path(args.file)
         source = str(path)
         try:
-            tally = Tally.from_answers(row.answers for row in read_answer_file(path))
+            rows = iter_answer_file(path, settings.import_limits())
+            tally = Tally.from_answers(row.answers for row in rows)
         except FileProblem as problem:
             print(problem.describe(wording), file=sys.stderr)
             return EXIT_INPUT
@@ -159,23 +163,71 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if content is None:
         return EXIT_CONFIG
     path = Path(args.file)
-    batch = f"{path.name}@{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    now = datetime.now(UTC)
+    batch = f"{path.name}@{now.strftime('%Y%m%dT%H%M%SZ')}"
+    zone = settings.zone(content)
     try:
-        rows = read_answer_file(path)
-        responses = responses_from_rows(
-            path, rows, content, settings.zone(content), default_day=args.tanggal, batch=batch
-        )
+        digest = _file_digest(path)
+        # Read as it is stored: memory does not grow with the file, and a problem found
+        # on the last row still leaves nothing stored (one transaction).
+        rows = iter_answer_file(path, settings.import_limits())
+        responses = iter_responses(path, rows, content, zone, default_day=args.tanggal, batch=batch)
+        count = asyncio.run(_store(settings, responses, digest, path.name, now, args.ulang))
     except FileProblem as problem:
         print(problem.describe(content.texts.cli.errors), file=sys.stderr)
         return EXIT_INPUT
-    count = asyncio.run(_store(settings, responses))
+    except AlreadyImported as before:
+        when = local_datetime_text(before.file.imported_at, zone, content.texts)
+        print(
+            content.texts.cli.already_imported.format(
+                file=path, when=when, count=before.file.responses
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     print(content.texts.cli.import_done.format(count=count, file=path))
     return EXIT_OK
 
 
-async def _store(settings: Settings, responses: Sequence[SurveyResponse]) -> int:
+IMPORT_BATCH_ROWS = 1000
+
+
+class AlreadyImported(Exception):
+    def __init__(self, file: ImportedFile) -> None:
+        super().__init__(file.file_name)
+        self.file = file
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as exc:
+        raise FileProblem(path, Problem.UNREADABLE, detail=exc.strerror) from exc
+
+
+async def _store(
+    settings: Settings,
+    responses: Iterable[SurveyResponse],
+    digest: str,
+    name: str,
+    now: datetime,
+    again: bool,
+) -> int:
     async with await Database.open(settings.database_path) as db, db.transaction() as tx:
-        return await insert_responses(tx, responses)
+        previous = await find_import(tx, digest)
+        if previous is not None and not again:
+            raise AlreadyImported(previous)
+        count = 0
+        batch: list[SurveyResponse] = []
+        for response in responses:
+            batch.append(response)
+            if len(batch) == IMPORT_BATCH_ROWS:
+                count += await insert_responses(tx, batch)
+                batch = []
+        count += await insert_responses(tx, batch)
+        await record_import(tx, digest, name, now, count)
+        return count
 
 
 def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -431,6 +483,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="CSV or XLSX with columns U1..U9 (and tanggal, layanan, ...)")
     imp.add_argument(
         "--tanggal", type=_iso_date, help="survey date for rows without a tanggal column"
+    )
+    imp.add_argument(
+        "--ulang",
+        action="store_true",
+        help="import a file whose content was imported before (its answers count twice)",
     )
     imp.set_defaults(handler=cmd_import)
 

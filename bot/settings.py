@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from skm_core.answer_files import ReadLimits
 from skm_core.content import Content, shipped_content_dir
 from skm_core.conversation.survey import SurveyPolicy
 
@@ -46,6 +47,10 @@ class Settings(BaseSettings):
     """Open connections at most; a new one closes the longest idle one."""
     skm_http_header_timeout_seconds: float = Field(default=10, gt=0)
     skm_http_body_timeout_seconds: float = Field(default=15, gt=0)
+    skm_import_max_rows: int = Field(default=200_000, ge=1)
+    skm_import_max_columns: int = Field(default=200, ge=9)
+    skm_import_max_mb: float = Field(default=100, gt=0)
+    """Of an answer file as read: a CSV's size, an XLSX's content once unzipped."""
     skm_data_dir: Path = Path("data")
     skm_content_dir: Path | None = None
     skm_timezone: str | None = None
@@ -133,6 +138,13 @@ class Settings(BaseSettings):
     @property
     def pseudonym_key_path(self) -> Path:
         return self.skm_data_dir / PSEUDONYM_KEY_FILE
+
+    def import_limits(self) -> ReadLimits:
+        return ReadLimits(
+            max_rows=self.skm_import_max_rows,
+            max_columns=self.skm_import_max_columns,
+            max_bytes=int(self.skm_import_max_mb * 1024 * 1024),
+        )
 
     def survey_policy(self) -> SurveyPolicy:
         return SurveyPolicy(

@@ -1,6 +1,6 @@
 """Turning rows of a historical answer file into survey responses, validating every cell."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -105,7 +105,7 @@ def _profile_value(
 
 def responses_from_rows(
     path: Path,
-    rows: Sequence[AnswerRow],
+    rows: Iterable[AnswerRow],
     content: Content,
     tz: ZoneInfo,
     default_day: date | None = None,
@@ -113,10 +113,23 @@ def responses_from_rows(
     today: date | None = None,
 ) -> list[SurveyResponse]:
     """Every row as a response, or a FileProblem for the first cell that is not valid."""
+    return list(iter_responses(path, rows, content, tz, default_day, batch, today))
+
+
+def iter_responses(
+    path: Path,
+    rows: Iterable[AnswerRow],
+    content: Content,
+    tz: ZoneInfo,
+    default_day: date | None = None,
+    batch: str | None = None,
+    today: date | None = None,
+) -> Iterator[SurveyResponse]:
+    """Each row as a response, as the rows are read; a FileProblem for the first cell that
+    is not valid, when the reading reaches it."""
     today = today or datetime.now(tz).date()
     services = _service_lookup(content.services)
     example_ids = ", ".join(s.id for s in content.services[:3]) or "-"
-    responses: list[SurveyResponse] = []
     for row in rows:
         date_column = _first_present(DATE_COLUMNS, row)
         local: datetime | None
@@ -174,15 +187,12 @@ def responses_from_rows(
         if suggestion[:2] in FORMULA_GUARDS:
             # Exports put an apostrophe before text a spreadsheet would take as a formula.
             suggestion = suggestion[1:]
-        responses.append(
-            SurveyResponse(
-                submitted_at=local.replace(tzinfo=tz),
-                channel=IMPORT_CHANNEL,
-                answers=row.answers,
-                service_id=service_id,
-                profile=profile,
-                suggestion=suggestion or None,
-                import_batch=batch,
-            )
+        yield SurveyResponse(
+            submitted_at=local.replace(tzinfo=tz),
+            channel=IMPORT_CHANNEL,
+            answers=row.answers,
+            service_id=service_id,
+            profile=profile,
+            suggestion=suggestion or None,
+            import_batch=batch,
         )
-    return responses

@@ -19,3 +19,7 @@ class Problem(StrEnum):
     BAD_OPTION = "bad_option"
     BAD_NUMBER = "bad_number"
     UNANSWERED_UNSUR = "unanswered_unsur"
+    TOO_LARGE = "too_large"
+    TOO_MANY_ROWS = "too_many_rows"
+    TOO_MANY_COLUMNS = "too_many_columns"
+    FORMULA_WITHOUT_VALUE = "formula_without_value"

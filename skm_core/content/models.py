@@ -264,6 +264,7 @@ class CliTexts(Strict):
     legacy_note: Text
     no_data: Text
     import_done: Text
+    already_imported: Text
     content_ok: Text
     search_none: Text
     erased: Text

@@ -269,7 +269,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         9,
-        "personal data: hashed event ids and invitation codes, erasable links to answers",
+        "hashed event ids and invitation codes, erasable links to answers, imported files",
         # sha256_hex is a function the connection provides (Database.open). Old rows are
         # converted, not dropped, so a redelivery arriving across the upgrade is still known.
         """
@@ -291,6 +291,12 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             SELECT RAISE(ABORT, 'a stored response is only ever unlinked from its respondent');
         END;
         CREATE INDEX audit_log_actor ON audit_log (actor, action, at);
+        CREATE TABLE imported_files (
+            sha256      TEXT PRIMARY KEY,   -- of the file's bytes: the same file, renamed or not
+            file_name   TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            responses   INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """,
     ),
 )

@@ -80,6 +80,9 @@ def test_a_person_is_erased_and_their_answers_stay_anonymous(skm_env, capsys):
             return (await tally_responses(db)).respondents
 
     assert asyncio.run(respondents()) == 2
+    # Not left behind in the file's free pages either.
+    raw = b"".join(p.read_bytes() for p in skm_env.iterdir() if p.name.startswith("skm.sqlite3"))
+    assert b"saya 501" not in raw and siti.encode() not in raw
 
 
 def test_a_whatsapp_number_may_be_given_with_a_plus(skm_env, capsys):

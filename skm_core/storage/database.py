@@ -113,6 +113,8 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # What is deleted or erased (a person's data) is overwritten, not left in free pages.
+            await conn.execute("PRAGMA secure_delete = ON")
             db = cls(conn, target)
             await db._migrate()
         except BaseException:

@@ -369,7 +369,7 @@ class SurveyFlow:
             draft.answers[step] = int(value)
             return None
         if step == SUGGESTION:
-            said = clean_text(raw_text or value, MAX_SUGGESTION_CHARS).strip()
+            said = clean_text((raw_text or value).strip(), MAX_SUGGESTION_CHARS).strip()
             draft.suggestion = said or None
             return None
         return self.t.invalid_choice

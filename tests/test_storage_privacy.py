@@ -1,6 +1,7 @@
 """What the database keeps about people: hashed event ids and invitation codes, private files,
 answers that can be unlinked from their respondent but never changed."""
 
+import os
 import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
@@ -95,14 +96,24 @@ async def test_the_data_directory_and_database_files_are_the_owners_alone(tmp_pa
     assert mode(data / "pseudonym.key") == 0o600
 
 
-async def test_an_existing_database_opened_loosely_is_tightened(tmp_path):
+async def test_an_existing_database_file_is_tightened_its_chosen_folder_left_alone(tmp_path):
     data = tmp_path / "data"
     data.mkdir(mode=0o755)
     data.chmod(0o755)
     (data / "skm.sqlite3").touch(mode=0o644)
     async with await Database.open(data / "skm.sqlite3"):
         pass
-    assert (mode(data), mode(data / "skm.sqlite3")) == (0o700, 0o600)
+    assert (mode(data), mode(data / "skm.sqlite3")) == (0o755, 0o600)
+
+
+async def test_the_data_directory_is_private_whatever_the_umask(tmp_path):
+    previous = os.umask(0o002)
+    try:
+        async with await Database.open(tmp_path / "a" / "data" / "skm.sqlite3"):
+            pass
+    finally:
+        os.umask(previous)
+    assert mode(tmp_path / "a" / "data") == 0o700
 
 
 async def insert_one(db: Database) -> int:

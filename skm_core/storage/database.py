@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import aiosqlite
 
-from skm_core.private_files import FILE_MODE, private_directory
+from skm_core.private_files import FILE_MODE, private_directory, private_file
 from skm_core.storage.migrations import MIGRATIONS
 
 Params = Sequence[Any] | dict[str, Any]
@@ -190,8 +190,7 @@ def _private_file(path: Path) -> None:
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     os.close(descriptor)
     for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        if file.exists():
-            file.chmod(FILE_MODE)
+        private_file(file)
 
 
 def _statements(script: str) -> list[str]:

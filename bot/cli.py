@@ -9,8 +9,6 @@ import asyncio
 import getpass
 import hashlib
 import json
-import re
-import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -19,9 +17,11 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
+from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK
+from bot.cli_common import load as _load
+from bot.cli_data import add_data_commands
 from bot.lock import AlreadyRunning, data_dir_lock
-from bot.runtime import TELEGRAM, WHATSAPP
-from bot.settings import DATABASE_FILE, PSEUDONYM_KEY_FILE, Settings, settings_problems
+from bot.settings import Settings, settings_problems
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
 from skm_core.answer_files import FileProblem, iter_answer_file
@@ -39,22 +39,15 @@ from skm_core.periods import (
     period_between,
     utc_bounds,
 )
-from skm_core.private_files import FILE_MODE, private_directory
 from skm_core.problems import Problem
 from skm_core.pseudonym import KeyFileProblem, Pseudonymizer, load_or_create_key
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
-from skm_core.storage.backup import BackupFailed, backup_database
-from skm_core.storage.erasure import Erased, erase_person
 from skm_core.storage.imports import ImportedFile, find_import, record_import
 from skm_core.storage.responses import answer_records, insert_responses, tally_responses
 from skm_core.summary import build_summary
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
-
-EXIT_OK = 0
-EXIT_CONFIG = 1
-EXIT_INPUT = 2
 
 
 def _iso_date(text: str) -> date:
@@ -80,15 +73,6 @@ def _population(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"cannot be negative: {value}")
     return value
-
-
-def _load(settings: Settings) -> Content | None:
-    try:
-        return load_content(settings.content_dir)
-    except ContentError as exc:
-        for issue in exc.issues:
-            print(issue, file=sys.stderr)
-        return None
 
 
 def _print_result(
@@ -380,84 +364,6 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _identity(args: argparse.Namespace) -> tuple[str, str]:
-    """(channel, identity as the channel gives it) of the person named on the command line."""
-    if args.telegram is not None:
-        return TELEGRAM, args.telegram
-    if args.whatsapp is not None:
-        return WHATSAPP, args.whatsapp.lstrip("+")
-    return TERMINAL, args.terminal
-
-
-def _telegram_id(text: str) -> str:
-    if not re.fullmatch(r"[0-9]{1,20}", text):
-        raise argparse.ArgumentTypeError(f"not a Telegram user id: {text!r}")
-    return text
-
-
-def _whatsapp_number(text: str) -> str:
-    if not re.fullmatch(r"\+?[1-9][0-9]{5,14}", text):
-        raise argparse.ArgumentTypeError(f"not a number in international form (62812...): {text!r}")
-    return text
-
-
-async def _erase(settings: Settings, channel: str, identity: str) -> Erased:
-    key = load_or_create_key(settings.pseudonym_key_path)
-    user_key = Pseudonymizer(key).user_key(channel, identity)
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
-        return await erase_person(tx, channel, user_key, identity)
-
-
-def cmd_erase(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
-    channel, identity = _identity(args)
-    erased = asyncio.run(_erase(settings, channel, identity))
-    words = content.texts.cli
-    who = f"{channel} {identity}"
-    if not erased.anything:
-        print(words.erased_nothing.format(who=who))
-        return EXIT_OK
-    print(
-        words.erased.format(
-            who=who,
-            answers=erased.answers_unlinked,
-            conversations=erased.conversations,
-            complaints=erased.complaints,
-            roles=erased.official_roles,
-            queued=erased.queued_messages,
-        )
-    )
-    return EXIT_OK
-
-
-def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    """The database (copied consistently while the bot runs) and the pseudonym key beside it."""
-    target = Path(args.dest)
-    database, key = target / DATABASE_FILE, target / PSEUDONYM_KEY_FILE
-    if database.exists() or key.exists():
-        print(f"{target}: already holds a backup; choose an empty folder", file=sys.stderr)
-        return EXIT_INPUT
-    try:
-        private_directory(target)
-        if not settings.pseudonym_key_path.exists():
-            # Without it nobody in the copy could be recognised again.
-            raise BackupFailed(f"no pseudonym key at {settings.pseudonym_key_path}")
-        responses = backup_database(settings.database_path, database)
-        shutil.copyfile(settings.pseudonym_key_path, key)
-        key.chmod(FILE_MODE)
-    except BackupFailed as exc:
-        print(f"backup failed: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    except OSError as exc:
-        print(f"backup failed: {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return EXIT_CONFIG
-    print(f"{database} ({responses} responses, integrity ok)")
-    print(key)
-    return EXIT_OK
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skm", description="SKM Bot: service information and the citizen satisfaction survey."
@@ -517,23 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     qr.add_argument("--scale", type=int, default=12, choices=range(4, 41), metavar="4..40")
     qr.set_defaults(handler=cmd_qr)
 
-    erase = commands.add_parser(
-        "hapus-data",
-        help="erase what is kept about one person (their answers stay, unlinked)",
-    )
-    person = erase.add_mutually_exclusive_group(required=True)
-    person.add_argument("--telegram", type=_telegram_id, help="the person's Telegram user id")
-    person.add_argument(
-        "--whatsapp", type=_whatsapp_number, help="the person's WhatsApp number, e.g. 62812..."
-    )
-    person.add_argument("--terminal", help="the name used with `skm chat --as`")
-    erase.set_defaults(handler=cmd_erase)
-
-    backup = commands.add_parser(
-        "backup", help="copy the database (safely, even while the bot runs) and its key"
-    )
-    backup.add_argument("dest", help="an empty folder to write skm.sqlite3 and pseudonym.key to")
-    backup.set_defaults(handler=cmd_backup)
+    add_data_commands(commands)
 
     content = commands.add_parser("content", help="work with the content folder")
     content_commands = content.add_subparsers(dest="content_command", required=True)

@@ -47,8 +47,8 @@ def server_config(app: Starlette, settings: Settings) -> uvicorn.Config:
         host=settings.skm_http_host,
         port=settings.skm_http_port,
         http=guarded_protocol(settings.skm_http_header_timeout_seconds, cap),
-        # Connections are held to `cap` by closing idle ones first; a request beyond it while
-        # every connection is busy gets uvicorn's 503.
+        # The protocol holds connections to `cap`, closing the longest idle one (or the new
+        # one when all are busy); uvicorn's own bound on requests in progress is a backstop.
         limit_concurrency=cap + 1,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,

@@ -12,6 +12,7 @@ from bench.fake_api import TrackingBotApi
 from bench.kill_citizens import PROGRESS, RESUMED, Citizen, Driver, SurveyPlan, plan_for
 from skm_core.content import Content
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
+from skm_core.storage.conversations import event_digest
 
 CHECKS = {
     "lost": "every survey the bot thanked for is stored",
@@ -121,7 +122,9 @@ def check_database(
     rows = _stored(data_dir)
     report.stored = len(rows)
     processed = _processed_ids(data_dir)
-    report.never_processed = sum(str(u) not in processed for u in report.update_ids)
+    report.never_processed = sum(
+        event_digest("telegram", str(u)) not in processed for u in report.update_ids
+    )
     per_citizen: dict[int, Counter[str]] = {c.chat_id: Counter() for c in citizens}
     for key, service, profile, answers in rows:
         citizen = by_key.get(key)

@@ -7,43 +7,63 @@ data to report, 2 the input given on the command line is wrong.
 import argparse
 import asyncio
 import getpass
+import hashlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from bot.settings import Settings
+from pydantic import ValidationError
+
+from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK
+from bot.cli_common import load as _load
+from bot.cli_data import add_data_commands
+from bot.lock import AlreadyRunning, data_dir_lock
+from bot.settings import Settings, settings_problems
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
-from skm_core.answer_files import FileProblem, read_answer_file
+from skm_core.answer_files import FileProblem, iter_answer_file
 from skm_core.content import Content, ContentError, load_content
 from skm_core.content.confirmation import to_confirm
 from skm_core.conversation.engine import Engine
+from skm_core.dates import local_datetime_text
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm_report import ikm_json, ikm_text
-from skm_core.importing import ORDERS, responses_from_rows
-from skm_core.periods import Period, period_between, utc_bounds
+from skm_core.importing import ORDERS, iter_responses
+from skm_core.periods import (
+    EARLIEST_DAY,
+    Period,
+    answer_day_in_range,
+    latest_answer_day,
+    period_between,
+    utc_bounds,
+)
 from skm_core.problems import Problem
-from skm_core.pseudonym import Pseudonymizer, load_or_create_key
+from skm_core.pseudonym import KeyFileProblem, Pseudonymizer, load_or_create_key
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
+from skm_core.storage.imports import ImportedFile, find_import, record_import
 from skm_core.storage.responses import answer_records, insert_responses, tally_responses
 from skm_core.summary import build_summary
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
 
-EXIT_OK = 0
-EXIT_CONFIG = 1
-EXIT_INPUT = 2
-
 
 def _iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+    if day < EARLIEST_DAY:
+        raise argparse.ArgumentTypeError(f"before {EARLIEST_DAY.isoformat()}: {text!r}")
+    return day
+
+
+def _today() -> date:
+    """Today as the command line knows it; the unit's zone is at most a day away."""
+    return datetime.now(UTC).date()
 
 
 def _population(text: str) -> int:
@@ -54,15 +74,6 @@ def _population(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"cannot be negative: {value}")
     return value
-
-
-def _load(settings: Settings) -> Content | None:
-    try:
-        return load_content(settings.content_dir)
-    except ContentError as exc:
-        for issue in exc.issues:
-            print(issue, file=sys.stderr)
-        return None
 
 
 def _print_result(
@@ -96,7 +107,8 @@ def cmd_ikm(args: argparse.Namespace, settings: Settings) -> int:
         path = Path(args.file)
         source = str(path)
         try:
-            tally = Tally.from_answers(row.answers for row in read_answer_file(path))
+            rows = iter_answer_file(path, settings.import_limits())
+            tally = Tally.from_answers(row.answers for row in rows)
         except FileProblem as problem:
             print(problem.describe(wording), file=sys.stderr)
             return EXIT_INPUT
@@ -139,29 +151,73 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if args.urutan is None:
         print(content.texts.cli.order_missing.format(file=path), file=sys.stderr)
         return EXIT_INPUT
-    batch = f"{path.name}@{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    now = datetime.now(UTC)
+    batch = f"{path.name}@{now.strftime('%Y%m%dT%H%M%SZ')}"
+    zone = settings.zone(content)
     try:
-        rows = read_answer_file(path)
-        responses = responses_from_rows(
-            path,
-            rows,
-            content,
-            settings.zone(content),
-            default_day=args.tanggal,
-            batch=batch,
-            order=args.urutan,
+        digest = _file_digest(path)
+        # Read as it is stored: memory does not grow with the file, and a problem found
+        # on the last row still leaves nothing stored (one transaction).
+        rows = iter_answer_file(path, settings.import_limits())
+        responses = iter_responses(
+            path, rows, content, zone, default_day=args.tanggal, batch=batch, order=args.urutan
         )
+        count = asyncio.run(_store(settings, responses, digest, path.name, now, args.ulang))
     except FileProblem as problem:
         print(problem.describe(content.texts.cli.errors), file=sys.stderr)
         return EXIT_INPUT
-    count = asyncio.run(_store(settings, responses))
+    except AlreadyImported as before:
+        when = local_datetime_text(before.file.imported_at, zone, content.texts)
+        print(
+            content.texts.cli.already_imported.format(
+                file=path, when=when, count=before.file.responses
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     print(content.texts.cli.import_done.format(count=count, file=path))
     return EXIT_OK
 
 
-async def _store(settings: Settings, responses: Sequence[SurveyResponse]) -> int:
+IMPORT_BATCH_ROWS = 1000
+
+
+class AlreadyImported(Exception):
+    def __init__(self, file: ImportedFile) -> None:
+        super().__init__(file.file_name)
+        self.file = file
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as exc:
+        raise FileProblem(path, Problem.UNREADABLE, detail=exc.strerror) from exc
+
+
+async def _store(
+    settings: Settings,
+    responses: Iterable[SurveyResponse],
+    digest: str,
+    name: str,
+    now: datetime,
+    again: bool,
+) -> int:
     async with await Database.open(settings.database_path) as db, db.transaction() as tx:
-        return await insert_responses(tx, responses)
+        previous = await find_import(tx, digest)
+        if previous is not None and not again:
+            raise AlreadyImported(previous)
+        count = 0
+        batch: list[SurveyResponse] = []
+        for response in responses:
+            batch.append(response)
+            if len(batch) == IMPORT_BATCH_ROWS:
+                count += await insert_responses(tx, batch)
+                batch = []
+        count += await insert_responses(tx, batch)
+        await record_import(tx, digest, name, now, count)
+        return count
 
 
 def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -261,7 +317,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     content = _load(settings)
     if content is None:
         return EXIT_CONFIG
-    return run(settings, content)
+    try:
+        with data_dir_lock(settings.skm_data_dir):
+            return run(settings, content)
+    except AlreadyRunning as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
 
 
 def poster_links(args: argparse.Namespace, settings: Settings, word: str) -> dict[str, str]:
@@ -365,6 +426,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="which unsur the file's U8 and U9 hold: template (U8 Sarana, U9 Pengaduan) or"
         " unit (U8 Pengaduan, U9 Sarana); required, a file is never mapped by a guess",
     )
+    imp.add_argument(
+        "--ulang",
+        action="store_true",
+        help="import a file whose content was imported before (its answers count twice)",
+    )
     imp.set_defaults(handler=cmd_import)
 
     run = commands.add_parser("run", help="start the bot (terminal chat without a chat-app token)")
@@ -393,6 +459,8 @@ def build_parser() -> argparse.ArgumentParser:
     qr.add_argument("--scale", type=int, default=12, choices=range(4, 41), metavar="4..40")
     qr.set_defaults(handler=cmd_qr)
 
+    add_data_commands(commands)
+
     content = commands.add_parser("content", help="work with the content folder")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate every content file")
@@ -406,7 +474,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _validate_dates(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Periods begin between 2000 and tomorrow, and answers are dated no later than that."""
+    today = _today()
+    tomorrow = latest_answer_day(today)
+    for option, day in (("--from", "date_from"), ("--tanggal", "tanggal")):
+        given = getattr(args, day, None)
+        if given is not None and not answer_day_in_range(given, today):
+            parser.error(f"{option} {given.isoformat()} is after tomorrow ({tomorrow.isoformat()})")
+    last = getattr(args, "date_to", None)
+    if last is not None and last.year > today.year + 1:
+        parser.error(f"--to {last.isoformat()} is beyond the end of next year")
+
+
 def _validate_ikm_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    _validate_dates(parser, args)
     if args.command == "report" and args.date_from > args.date_to:
         parser.error("--from is after --to")
     if args.command != "ikm":
@@ -427,10 +509,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     _validate_ikm_args(parser, args)
     try:
         settings = Settings()
-    except ValueError as exc:
-        print(f"invalid settings: {exc}", file=sys.stderr)
+    except ValidationError as exc:
+        for line in settings_problems(exc):
+            print(line, file=sys.stderr)
         return EXIT_CONFIG
-    code: int = args.handler(args, settings)
+    try:
+        code: int = args.handler(args, settings)
+    except KeyFileProblem as exc:
+        print(f"invalid setting SKM_DATA_DIR: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     return code
 
 

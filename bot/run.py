@@ -17,7 +17,7 @@ from telegram.error import NetworkError, TimedOut
 
 from bot.runtime import Runtime, open_runtime
 from bot.scheduling import Flush, schedule_jobs
-from bot.server import build_web_app
+from bot.server import build_web_app, server_config
 from bot.settings import Settings
 from bot.telegram_app import ALLOWED_UPDATES, TelegramChannel, build_application
 from bot.whatsapp.channel import WhatsAppChannel
@@ -141,10 +141,7 @@ async def serve(settings: Settings, content: Content) -> None:
         webhook_telegram = application if settings.telegram_webhook_url else None
         if whatsapp is not None or webhook_telegram is not None:
             web = build_web_app(settings, whatsapp, webhook_telegram)
-            config = uvicorn.Config(
-                web, host=settings.skm_http_host, port=settings.skm_http_port, log_level="info"
-            )
-            await uvicorn.Server(config).serve()
+            await uvicorn.Server(server_config(web, settings)).serve()
         else:
             await _stop_signal()
 

@@ -15,6 +15,7 @@ from skm_core.scheduled_reports import SCHEDULES, ReportSchedule
 log = logging.getLogger(__name__)
 
 Flush = Callable[[], Awaitable[int]]
+FORGET_EVENTS_EVERY_HOURS = 6
 
 
 def schedule_jobs(
@@ -47,6 +48,21 @@ def schedule_jobs(
             misfire_grace_time=3600,
             coalesce=True,
         )
+
+    async def forget_events() -> None:
+        forgotten = await engine.forget_old_events()
+        log.info("forgot %d processed event id(s)", forgotten)
+
+    # Start-up alone would keep a ledger growing for as long as the process runs.
+    scheduler.add_job(
+        forget_events,
+        trigger="interval",
+        hours=FORGET_EVENTS_EVERY_HOURS,
+        id="forget-events",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+    )
     scheduler.add_job(
         flush_all,
         trigger="interval",

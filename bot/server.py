@@ -5,12 +5,14 @@ import json
 import logging
 from typing import Any
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
+from bot.http_guard import BodyRefused, connection_cap, guarded_protocol, read_capped
 from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.webhook import SIGNATURE_HEADER, signature_valid
@@ -18,10 +20,41 @@ from bot.whatsapp.webhook import SIGNATURE_HEADER, signature_valid
 log = logging.getLogger(__name__)
 WHATSAPP_PATH = "/webhook/whatsapp"
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Meta documents webhook payloads of up to 3 MB; a Telegram update is a few kilobytes.
+WHATSAPP_MAX_BODY = 3 * 1024 * 1024
+TELEGRAM_MAX_BODY = 1024 * 1024
+MAX_HEAD_BYTES = 16 * 1024
+KEEP_ALIVE_SECONDS = 5
 
 
 def _secret(value: Any) -> str:
     return str(value.get_secret_value()) if value is not None else ""
+
+
+def _refusal(refused: BodyRefused) -> Response:
+    # Closing the connection stops a client that would go on sending what is not read.
+    return PlainTextResponse(
+        refused.reason, status_code=refused.status, headers={"Connection": "close"}
+    )
+
+
+def server_config(app: Starlette, settings: Settings) -> uvicorn.Config:
+    """uvicorn with bounded heads, bodies, idle time and connections, and no access log
+    (a verification request carries its token in the query string)."""
+    cap = connection_cap(settings.skm_http_max_connections)
+    return uvicorn.Config(
+        app,
+        host=settings.skm_http_host,
+        port=settings.skm_http_port,
+        http=guarded_protocol(settings.skm_http_header_timeout_seconds, cap),
+        # The protocol holds connections to `cap`, closing the longest idle one (or the new
+        # one when all are busy); uvicorn's own bound on requests in progress is a backstop.
+        limit_concurrency=cap + 1,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        access_log=False,
+        log_level="info",
+    )
 
 
 def build_web_app(
@@ -30,6 +63,7 @@ def build_web_app(
     telegram: Any | None,
 ) -> Starlette:
     """`telegram` is the PTB Application when Telegram runs with a webhook, else None."""
+    body_timeout = settings.skm_http_body_timeout_seconds
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -47,7 +81,10 @@ def build_web_app(
         return PlainTextResponse("forbidden", status_code=403)
 
     async def whatsapp_post(request: Request) -> Response:
-        body = await request.body()
+        try:
+            body = await read_capped(request, WHATSAPP_MAX_BODY, body_timeout)
+        except BodyRefused as refused:
+            return _refusal(refused)
         secret = _secret(settings.whatsapp_app_secret)
         if whatsapp is None or not signature_valid(
             secret, body, request.headers.get(SIGNATURE_HEADER)
@@ -55,7 +92,7 @@ def build_web_app(
             return PlainTextResponse("invalid signature", status_code=401)
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return PlainTextResponse("invalid JSON", status_code=400)
         whatsapp.accept(payload)
         return PlainTextResponse("ok")
@@ -63,14 +100,25 @@ def build_web_app(
     async def telegram_post(request: Request) -> Response:
         expected = _secret(settings.telegram_webhook_secret)
         given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
-        if telegram is None or (
-            expected and not hmac.compare_digest(given.encode(), expected.encode())
+        # No secret configured means no webhook accepted: Settings refuses that configuration,
+        # and the route stays closed should it be built without one.
+        if (
+            telegram is None
+            or not expected
+            or not hmac.compare_digest(given.encode(), expected.encode())
         ):
             return PlainTextResponse("forbidden", status_code=403)
         try:
-            update = Update.de_json(await request.json(), telegram.bot)
-        except ValueError:
-            return PlainTextResponse("invalid JSON", status_code=400)
+            data = json.loads(await read_capped(request, TELEGRAM_MAX_BODY, body_timeout))
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise TypeError("not an update")
+            update = Update.de_json(data, telegram.bot)
+        except BodyRefused as refused:
+            return _refusal(refused)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            # A 500 would make Telegram send the same unusable body again and again.
+            log.warning("refused a Telegram webhook body that is not an update")
+            return PlainTextResponse("not an update", status_code=400)
         # Processed before answering: Telegram sends the update again if the bot dies first.
         await telegram.process_update(update)
         return PlainTextResponse("ok")

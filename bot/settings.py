@@ -3,11 +3,13 @@
 import re
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from skm_core.answer_files import ReadLimits
 from skm_core.content import Content, shipped_content_dir
 from skm_core.conversation.survey import SurveyPolicy
 
@@ -41,6 +43,14 @@ class Settings(BaseSettings):
     skm_admin_whatsapp_numbers: str = ""
     skm_http_host: str = "127.0.0.1"
     skm_http_port: int = Field(default=8080, ge=1, le=65535)
+    skm_http_max_connections: int = Field(default=64, ge=1)
+    """Open connections at most; a new one closes the longest idle one."""
+    skm_http_header_timeout_seconds: float = Field(default=10, gt=0)
+    skm_http_body_timeout_seconds: float = Field(default=15, gt=0)
+    skm_import_max_rows: int = Field(default=200_000, ge=1)
+    skm_import_max_columns: int = Field(default=200, ge=9)
+    skm_import_max_mb: float = Field(default=100, gt=0)
+    """Of an answer file as read: a CSV's size, an XLSX's content once unzipped."""
     skm_data_dir: Path = Path("data")
     skm_content_dir: Path | None = None
     skm_timezone: str | None = None
@@ -56,8 +66,15 @@ class Settings(BaseSettings):
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
         if value is not None:
-            ZoneInfo(value)
+            known_zone(value)
         return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Self:
+        # Without a secret anyone who reaches the server could post an update as any user.
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set")
+        return self
 
     @field_validator("skm_admin_telegram_ids")
     @classmethod
@@ -122,6 +139,13 @@ class Settings(BaseSettings):
     def pseudonym_key_path(self) -> Path:
         return self.skm_data_dir / PSEUDONYM_KEY_FILE
 
+    def import_limits(self) -> ReadLimits:
+        return ReadLimits(
+            max_rows=self.skm_import_max_rows,
+            max_columns=self.skm_import_max_columns,
+            max_bytes=int(self.skm_import_max_mb * 1024 * 1024),
+        )
+
     def survey_policy(self) -> SurveyPolicy:
         return SurveyPolicy(
             expiry=timedelta(hours=self.skm_survey_expiry_hours),
@@ -132,3 +156,21 @@ class Settings(BaseSettings):
     def zone(self, content: Content) -> ZoneInfo:
         """The unit's timezone: periods, schedules and times shown are in it."""
         return ZoneInfo(self.skm_timezone or content.unit.timezone)
+
+
+def known_zone(name: str) -> ZoneInfo:
+    """The IANA zone of that name; ValueError (not KeyError) for an unknown or odd name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {name!r}, expected e.g. Asia/Makassar") from None
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """One line per invalid setting, named as it is set in the environment."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        name = "_".join(str(part) for part in problem["loc"]).upper()
+        reason = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(f"invalid setting {name}: {reason}" if name else f"invalid setting {reason}")
+    return lines

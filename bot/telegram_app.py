@@ -6,7 +6,6 @@ in place, anything else is sent anew and the pressed message loses its now stale
 """
 
 import logging
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,6 +35,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.log_privacy import error_outline, person_tag, update_kind
 from bot.settings import Settings
 from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Option, Reply
@@ -116,7 +116,7 @@ class TelegramChannel:
             )
         except (BadRequest, Forbidden) as exc:
             # Someone who has not opened a chat with the bot yet has no chat to scope to.
-            log.warning("command menu for chat %s not set: %s", chat_id, exc)
+            log.warning("command menu for %s not set: %s", person_tag(user_key), exc)
 
     # --- updates -> events ------------------------------------------------------------------
 
@@ -173,7 +173,7 @@ class TelegramChannel:
                 await self.deliver(chat.id, [reply], pressed)
             except (RetryAfter, TimedOut, NetworkError) as exc:
                 # The answer is decided and stored; the outbox sends the rest when it can.
-                log.info("replying to chat %s deferred: %s", chat.id, exc)
+                log.info("replying to %s deferred: %s", person_tag(event.user_key), exc)
                 await self.engine.queue_messages(CHANNEL, str(chat.id), replies[number:])
                 return
 
@@ -223,17 +223,22 @@ class TelegramChannel:
     # --- errors -------------------------------------------------------------------------------
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        error = context.error
-        trace = "".join(traceback.format_exception(error)) if error else ""
-        described = update.to_dict() if isinstance(update, Update) else repr(update)
-        log.error("update %s caused an error:\n%s", described, trace)
+        # Never the update itself: it holds the person's ids, names and words.
+        user = update.effective_user if isinstance(update, Update) else None
+        who = person_tag(self.pseudonyms.user_key(CHANNEL, str(user.id))) if user else "-"
+        log.error(
+            "%s update from %s caused an error:\n%s",
+            update_kind(update),
+            who,
+            error_outline(context.error),
+        )
         if isinstance(update, Update) and update.effective_chat is not None:
             try:
                 await context.bot.send_message(
                     update.effective_chat.id, self.content.texts.chat.error
                 )
             except TelegramError as exc:
-                log.error("could not tell the person about the error: %s", exc)
+                log.error("could not tell %s about the error: %s", who, type(exc).__name__)
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]

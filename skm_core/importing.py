@@ -1,14 +1,16 @@
 """Turning rows of a historical answer file into survey responses, validating every cell."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from skm_core.answer_files import AnswerRow, Cell, FileProblem
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import ProfileQuestion, Service
 from skm_core.ikm import Answer
+from skm_core.periods import answer_day_in_range, latest_answer_day
 from skm_core.problems import Problem
 from skm_core.responses import SurveyResponse
 
@@ -119,11 +121,12 @@ def in_unit_order(answers: tuple[Answer, ...], order: str) -> tuple[Answer, ...]
 
 def responses_from_rows(
     path: Path,
-    rows: Sequence[AnswerRow],
+    rows: Iterable[AnswerRow],
     content: Content,
     tz: ZoneInfo,
     default_day: date | None = None,
     batch: str | None = None,
+    today: date | None = None,
     *,
     order: str,
 ) -> list[SurveyResponse]:
@@ -131,9 +134,25 @@ def responses_from_rows(
 
     `order` says which unsur the file's U8 and U9 columns hold; it has no default, because a
     file read in the wrong order swaps two unsur without any error to show for it."""
+    return list(iter_responses(path, rows, content, tz, default_day, batch, today, order=order))
+
+
+def iter_responses(
+    path: Path,
+    rows: Iterable[AnswerRow],
+    content: Content,
+    tz: ZoneInfo,
+    default_day: date | None = None,
+    batch: str | None = None,
+    today: date | None = None,
+    *,
+    order: str,
+) -> Iterator[SurveyResponse]:
+    """Each row as a response, as the rows are read; a FileProblem for the first cell that
+    is not valid, when the reading reaches it."""
+    today = today or datetime.now(tz).date()
     services = _service_lookup(content.services)
     example_ids = ", ".join(s.id for s in content.services[:3]) or "-"
-    responses: list[SurveyResponse] = []
     for row in rows:
         date_column = _first_present(DATE_COLUMNS, row)
         local: datetime | None
@@ -146,6 +165,15 @@ def responses_from_rows(
                     row=row.row,
                     column=date_column,
                     value=_text(row.fields[date_column]),
+                )
+            if not answer_day_in_range(local.date(), today):
+                raise FileProblem(
+                    path,
+                    Problem.DATE_OUT_OF_RANGE,
+                    row=row.row,
+                    column=date_column,
+                    value=_text(row.fields[date_column]),
+                    detail=latest_answer_day(today).isoformat(),
                 )
         elif default_day is not None:
             local = datetime.combine(default_day, _MIDDAY)
@@ -178,19 +206,17 @@ def responses_from_rows(
                 profile[question.id] = value
         suggestion_column = _first_present(SUGGESTION_COLUMNS, row)
         suggestion = _text(row.fields[suggestion_column]) if suggestion_column else ""
+        suggestion = clean_text(suggestion).strip()
         if suggestion[:2] in FORMULA_GUARDS:
             # Exports put an apostrophe before text a spreadsheet would take as a formula.
             suggestion = suggestion[1:]
-        responses.append(
-            SurveyResponse(
-                submitted_at=local.replace(tzinfo=tz),
-                channel=IMPORT_CHANNEL,
-                answers=in_unit_order(row.answers, order),
-                service_id=service_id,
-                profile=profile,
-                suggestion=suggestion or None,
-                import_batch=batch,
-                questionnaire_version=content.survey.version,
-            )
+        yield SurveyResponse(
+            submitted_at=local.replace(tzinfo=tz),
+            channel=IMPORT_CHANNEL,
+            answers=in_unit_order(row.answers, order),
+            service_id=service_id,
+            profile=profile,
+            suggestion=suggestion or None,
+            import_batch=batch,
+            questionnaire_version=content.survey.version,
         )
-    return responses

@@ -101,6 +101,28 @@ def period_between(first: date, last: date) -> Period:
     return Period(PeriodKind.RANGE, first, last)
 
 
+EARLIEST_DAY = date(2000, 1, 1)
+"""No answer, period or report of this bot lies before it."""
+
+
+def latest_answer_day(today: date) -> date:
+    """Answers are dated up to tomorrow: the unit's today may be tomorrow somewhere else."""
+    return today + timedelta(days=1)
+
+
+def answer_day_in_range(day: date, today: date) -> bool:
+    return EARLIEST_DAY <= day <= latest_answer_day(today)
+
+
+def period_in_range(period: Period, today: date) -> bool:
+    """A period of answers begins between 2000 and tomorrow; it may end later (this year),
+    but not beyond next year."""
+    return (
+        EARLIEST_DAY <= period.first <= latest_answer_day(today)
+        and period.last.year <= today.year + 1
+    )
+
+
 def local_day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
 
@@ -122,8 +144,17 @@ def parse_period(text: str, today: date, words: dict[str, list[str]]) -> Period 
     """A period named by an official, or None when the words are not understood.
 
     `words` maps 'this_week', 'last_week', 'this_month', 'last_month', 'quarter', 'semester',
-    'year' to the phrases people use for them (from content).
+    'year' to the phrases people use for them (from content). Whether the period is a
+    sensible one is for the caller to ask (period_in_range).
     """
+    try:
+        return _parse_period(text, today, words)
+    except (ValueError, OverflowError):
+        # Year 0 and the like: no calendar date at all.
+        return None
+
+
+def _parse_period(text: str, today: date, words: dict[str, list[str]]) -> Period | None:
     said = " ".join(text.casefold().split())
     if not said:
         return None

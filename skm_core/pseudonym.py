@@ -10,17 +10,27 @@ import os
 import secrets
 from pathlib import Path
 
+from skm_core.private_files import private_directory
+
 KEY_BYTES = 32
+
+
+class KeyFileProblem(ValueError):
+    """The key file exists but is not a key: never replaced silently, or every person
+    stored so far would become a stranger."""
 
 
 def load_or_create_key(path: Path) -> bytes:
     """The installation's pseudonym key, created (readable by the owner only) on first use."""
     if path.exists():
-        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        try:
+            key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except ValueError:
+            raise KeyFileProblem(f"{path}: the pseudonym key is not hexadecimal") from None
         if len(key) < 16:
-            raise ValueError(f"{path}: the pseudonym key is too short")
+            raise KeyFileProblem(f"{path}: the pseudonym key is too short")
         return key
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(path.parent)
     key = secrets.token_bytes(KEY_BYTES)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:

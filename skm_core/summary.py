@@ -9,6 +9,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import SPECIFIED_SUFFIX
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, compute_ikm
@@ -28,6 +29,7 @@ from skm_core.storage.responses import (
 
 HISTORY_LENGTH = 6
 SUGGESTIONS_SHOWN = 5
+SUGGESTION_SHOWN_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,9 @@ async def build_summary(
             population, source = issued, "tickets"
     names = {s.id: s.short_name for s in content.services}
     suggestions = [
-        Suggestion(at, names.get(service_id or "", "-"), text)
+        # Shown in a chat message and a PDF table row: a suggestion stored before it was
+        # cleaned, or imported at any length, must fit both.
+        Suggestion(at, names.get(service_id or "", "-"), clean_text(text, SUGGESTION_SHOWN_CHARS))
         for at, service_id, text in await latest_suggestions(db, start, end, SUGGESTIONS_SHOWN)
     ]
     questions = [q.id for q in content.survey.profile]

@@ -1,11 +1,19 @@
 """Reading answer files: the formats officials really have, and every way they go wrong."""
 
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from skm_core.answer_files import FileProblem, read_answer_file
+from skm_core.answer_files import (
+    MAX_LINE_CHARS,
+    FileProblem,
+    ReadLimits,
+    iter_answer_file,
+    read_answer_file,
+)
 from skm_core.problems import Problem
 
 HEADER = "U1,U2,U3,U4,U5,U6,U7,U8,U9"
@@ -132,3 +140,110 @@ def test_a_corrupt_xlsx_is_unreadable_not_a_crash(tmp_path):
     with pytest.raises(FileProblem) as err:
         read_answer_file(write(tmp_path, "bukan zip", name="jawaban.xlsx"))
     assert err.value.problem is Problem.UNREADABLE
+
+
+# --- files within limits, read as they are used -----------------------------------------------
+
+ROW = "4,4,3,4,4,4,4,4,4"
+
+
+def rewrite_sheet(path: Path, change) -> None:
+    """Edit the first sheet's XML inside an XLSX, as another program might have written it."""
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = change(members[sheet].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+
+
+def xlsx(tmp_path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    for row in [[f"U{i}" for i in range(1, 10)], *rows]:
+        book.active.append(row)
+    path = tmp_path / "jawaban.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_file_with_more_rows_than_allowed_is_refused_naming_the_row(tmp_path):
+    path = write(tmp_path, HEADER + "\n" + f"{ROW}\n" * 6)
+    assert len(read_answer_file(path, ReadLimits(max_rows=6))) == 6
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(path, ReadLimits(max_rows=5))
+    assert (err.value.problem, err.value.row, err.value.detail) == (
+        Problem.TOO_MANY_ROWS,
+        7,
+        "5",
+    )
+
+
+def test_a_file_with_more_columns_than_allowed_is_refused(tmp_path):
+    path = write(tmp_path, HEADER + ",a,b,c\n" + ROW + ",1,2,3\n")
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(path, ReadLimits(max_columns=10))
+    assert (err.value.problem, err.value.row) == (Problem.TOO_MANY_COLUMNS, 1)
+
+
+def test_a_csv_larger_than_allowed_is_refused_before_it_is_read(tmp_path):
+    path = write(tmp_path, HEADER + "\n" + f"{ROW}\n" * 100)
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(path, ReadLimits(max_bytes=1000))
+    assert err.value.problem is Problem.TOO_LARGE
+
+
+def test_an_xlsx_that_unzips_beyond_the_limit_is_refused_before_it_is_unzipped(tmp_path):
+    path = xlsx(tmp_path, [[4] * 9])
+    padding = "<!--" + "a" * 2_000_000 + "-->"
+    rewrite_sheet(path, lambda xml: xml.replace("</worksheet>", padding + "</worksheet>"))
+    assert path.stat().st_size < 100_000  # small on disk
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(path, ReadLimits(max_bytes=1024 * 1024))
+    assert err.value.problem is Problem.TOO_LARGE
+
+
+def test_a_very_long_csv_line_is_refused_not_held(tmp_path):
+    path = write(tmp_path, HEADER + "\n" + "4," * 9 + "x" * (MAX_LINE_CHARS + 10) + "\n")
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(path)
+    assert (err.value.problem, err.value.row) == (Problem.UNREADABLE, 2)
+
+
+def test_a_formula_never_calculated_is_an_error_not_a_blank(tmp_path):
+    path = xlsx(tmp_path, [[4, 4, 4, 4, 4, 4, 4, 4, 4], [4, 4, "=2+1", 4, 4, 4, 4, 4, 4]])
+    with pytest.raises(FileProblem) as err:
+        read_answer_file(path)
+    assert (err.value.problem, err.value.row, err.value.column, err.value.value) == (
+        Problem.FORMULA_WITHOUT_VALUE,
+        3,
+        "C",
+        "=2+1",
+    )
+
+
+def test_a_calculated_formula_is_read_by_its_value(tmp_path):
+    path = xlsx(tmp_path, [[4, 4, "=2+1", 4, 4, 4, 4, 4, 4]])
+    rewrite_sheet(path, lambda xml: xml.replace("<f>2+1</f><v />", "<f>2+1</f><v>3</v>"))
+    assert read_answer_file(path)[0].answers == (4, 4, 3, 4, 4, 4, 4, 4, 4)
+
+
+def test_rows_beyond_the_declared_dimension_are_read(tmp_path):
+    path = xlsx(tmp_path, [[4] * 9, [3] * 9, [2] * 9])
+    rewrite_sheet(
+        path, lambda xml: xml.replace('<dimension ref="A1:I4" />', '<dimension ref="A1:I2" />')
+    )
+    assert [r.answers[0] for r in read_answer_file(path)] == [4, 3, 2]
+
+
+def test_reading_a_large_csv_keeps_memory_flat(tmp_path):
+    path = write(tmp_path, HEADER + ",tanggal,saran\n" + f"{ROW},2024-05-02,baik sekali\n" * 60_000)
+    tracemalloc.start()
+    try:
+        rows = sum(1 for _ in iter_answer_file(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert rows == 60_000
+    # The file is about 2 MB; held whole with its rows it would take tens of MB.
+    assert peak < 1_000_000

@@ -31,9 +31,9 @@ def free_port() -> int:
 
 
 class Bot:
-    def __init__(self, tmp_path: Path, graph_url: str) -> None:
+    def __init__(self, tmp_path: Path, graph_url: str, extra: dict[str, str] | None = None) -> None:
         self.port = free_port()
-        env = {
+        self.env = env = {
             **{
                 k: v
                 for k, v in os.environ.items()
@@ -47,6 +47,7 @@ class Bot:
             "WHATSAPP_VERIFY_TOKEN": "verify-me",
             "WHATSAPP_API_BASE_URL": graph_url,
             "WHATSAPP_BUSINESS_NUMBER": "6281234500000",
+            **(extra or {}),
         }
         self.log = (tmp_path / "skm.log").open("ab")
         self.process = subprocess.Popen(

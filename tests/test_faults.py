@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.settings import Settings
+from skm_core.clean_text import clean_text
 from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Reply
 from skm_core.conversation.channels import profile_for
@@ -315,7 +316,7 @@ async def test_hostile_input_mid_survey_is_answered_and_never_counted_twice(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(typed=hostile_texts)
-async def test_any_suggestion_is_stored_as_typed_within_its_limit(
+async def test_any_suggestion_is_stored_as_typed_cleaned_and_within_its_limit(
     db: Database, content: Content, typed: str
 ) -> None:
     # Led by a word, so that "2" or "menu" is a suggestion and not an option or a command.
@@ -334,7 +335,7 @@ async def test_any_suggestion_is_stored_as_typed_within_its_limit(
         "SELECT suggestion FROM survey_responses WHERE respondent_key = ?", (citizen.user,)
     )
     assert row is not None
-    assert row[0] == suggestion.strip()[:1000]
+    assert row[0] == clean_text(suggestion.strip(), 1000).strip()
 
 
 @pytest.mark.parametrize(

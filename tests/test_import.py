@@ -128,3 +128,45 @@ def test_the_units_timezone_comes_from_content_and_can_be_overridden(
     monkeypatch.setenv("SKM_TIMEZONE", "Asia/Jakarta")  # in WIB it is still 31 May
     code, _, _ = run(capsys, "ikm", "--db", "--from", "2024-06-01", "--to", "2024-06-01")
     assert code == 1
+
+
+def stored_count(data: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(data / "skm.sqlite3") as db:
+        return int(db.execute("SELECT COUNT(*) FROM survey_responses").fetchone()[0])
+
+
+def test_a_file_imported_before_is_refused_and_stores_nothing(skm_env, tmp_path, capsys):
+    path = write(tmp_path, GOOD)
+    assert run(capsys, "import", "--urutan", "unit", str(path))[0] == 0
+    # The same content under another name is the same file.
+    renamed = path.rename(tmp_path / "salinan.csv")
+    code, out, err = run(capsys, "import", "--urutan", "unit", str(renamed))
+    assert (code, out) == (2, "")
+    assert "sudah pernah diimpor pada" in err and "(3 respons)" in err and "--ulang" in err
+    assert stored_count(skm_env) == 3
+
+
+def test_ulang_imports_a_file_again_on_purpose(skm_env, tmp_path, capsys):
+    path = write(tmp_path, GOOD)
+    run(capsys, "import", "--urutan", "unit", str(path))
+    code, out, _ = run(capsys, "import", "--urutan", "unit", str(path), "--ulang")
+    assert code == 0 and "3 respons" in out
+    assert stored_count(skm_env) == 6
+
+
+def test_a_file_refused_for_a_bad_row_can_be_imported_once_corrected(skm_env, tmp_path, capsys):
+    bad = write(tmp_path, [*GOOD, "2024-06-04;;;;;;4;4;4;4;4;4;4;4;9;"])
+    assert run(capsys, "import", "--urutan", "unit", str(bad))[0] == 2
+    good = write(tmp_path, GOOD)
+    assert run(capsys, "import", "--urutan", "unit", str(good))[0] == 0
+    assert stored_count(skm_env) == 3
+
+
+def test_import_limits_are_settings(skm_env, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SKM_IMPORT_MAX_ROWS", "2")
+    code, _, err = run(capsys, "import", "--urutan", "unit", str(write(tmp_path, GOOD)))
+    assert code == 2
+    assert "baris 4: jumlah baris jawaban melebihi batas 2" in err
+    assert not (skm_env / "skm.sqlite3").exists() or stored_count(skm_env) == 0

@@ -4,9 +4,19 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from skm_core.dates import period_label, period_words
-from skm_core.periods import PeriodKind, month_of, parse_period, period_between, week_of
+from skm_core.periods import (
+    PeriodKind,
+    answer_day_in_range,
+    month_of,
+    parse_period,
+    period_between,
+    period_in_range,
+    week_of,
+)
 
 TODAY = date(2026, 11, 28)  # a Saturday
 WITA = ZoneInfo("Asia/Makassar")
@@ -67,3 +77,56 @@ def test_labels(content):
     texts = content.texts
     assert period_label(month_of(date(2026, 11, 1)), texts) == "November 2026"
     assert period_label(week_of(TODAY), texts) == "minggu 23 November 2026 s.d. 29 November 2026"
+
+
+def words(content):
+    return period_words(content.texts)
+
+
+@pytest.mark.parametrize(
+    "said", ["0000", "tahun 0000", "triwulan 1 0000", "semester 2 0000", "desember 9999",
+             "januari 0000", "0000-01-01..0000-02-01", "9999-12-31..9999-12-31"],
+)  # fmt: skip
+def test_a_period_without_calendar_dates_is_not_understood_not_a_crash(content, said):
+    parsed = parse_period(said, TODAY, words(content))
+    assert parsed is None or not period_in_range(parsed, TODAY)
+
+
+@given(st.text(max_size=40))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_words_give_a_period_or_none(content, said):
+    parse_period(said, TODAY, words(content))
+
+
+@given(st.integers(min_value=1, max_value=9999))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_year_gives_a_period_that_can_be_checked(content, year):
+    parsed = parse_period(f"{year:04d}", TODAY, words(content))
+    assert parsed is not None
+    assert period_in_range(parsed, TODAY) == (2000 <= year <= TODAY.year)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "sensible"),
+    [
+        ("2000-01-01", "2000-01-31", True),
+        ("1999-12-31", "2000-01-31", False),
+        ("0999-01-01", "0999-12-31", False),
+        ("2026-11-29", "2026-11-29", True),  # tomorrow
+        ("2026-11-30", "2026-11-30", False),  # the day after
+        ("2026-01-01", "2026-12-31", True),  # this year, still running
+        ("2026-11-01", "2027-12-31", True),
+        ("2026-11-01", "2028-01-01", False),
+    ],
+)
+def test_periods_of_answers_lie_between_2000_and_tomorrow(first, last, sensible):
+    period = period_between(date.fromisoformat(first), date.fromisoformat(last))
+    assert period_in_range(period, TODAY) is sensible
+
+
+def test_answer_days_lie_between_2000_and_tomorrow():
+    assert answer_day_in_range(date(2000, 1, 1), TODAY)
+    assert answer_day_in_range(date(2026, 11, 29), TODAY)
+    assert not answer_day_in_range(date(2026, 11, 30), TODAY)
+    assert not answer_day_in_range(date(1999, 12, 31), TODAY)
+    assert not answer_day_in_range(date(999, 1, 1), TODAY)

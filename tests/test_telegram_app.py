@@ -214,13 +214,27 @@ async def test_resume_after_the_application_is_restarted(tmp_path, content):
 
 async def test_an_error_is_logged_and_the_person_told(bot, caplog):
     async def broken(event):
-        raise RuntimeError("disk on fire")
+        raise RuntimeError(f"cannot read {event.value!r}")
 
     bot.channel.engine.handle = broken
     await bot.type("/layanan")
     assert "Maaf, terjadi gangguan" in bot.last_text()
-    assert "disk on fire" in caplog.text
-    assert "update" in caplog.text
+    pseudonym = bot.channel.pseudonyms.user_key("telegram", str(CITIZEN))
+    assert f"message update from p:{pseudonym[:12]} caused an error" in caplog.text
+    assert "builtins.RuntimeError" in caplog.text
+    assert "in broken" in caplog.text  # where it happened
+
+
+async def test_an_error_log_holds_no_id_name_or_text_of_the_person(bot, caplog):
+    async def broken(event):
+        raise ValueError(f"invalid literal for int(): {event.value!r}")
+
+    bot.channel.engine.handle = broken
+    await bot.type("Nama saya Siti, HP 081234567890", user=777123)
+    await bot.send(bot.api.button_update(777123, "menu"))
+    assert caplog.text.count("caused an error") == 2
+    for personal in ("777123", "Warga777123", "Siti", "081234567890", "update_id"):
+        assert personal not in caplog.text
 
 
 async def test_a_429_is_retried_and_the_message_arrives_once(bot):

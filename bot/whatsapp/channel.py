@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
+from bot.log_privacy import error_outline, person_tag
 from bot.settings import Settings
 from bot.whatsapp.graph import MAX_CAPTION, GraphClient
 from bot.whatsapp.render import message_content
@@ -89,16 +90,17 @@ class WhatsAppChannel:
         for inbound in messages:
             try:
                 await self.handle(inbound)
-            except Exception:
-                log.exception("WhatsApp message %s failed", inbound.wamid)
+            except Exception as exc:
+                # Neither the wamid (it can encode the number) nor the error's message.
+                who = person_tag(self.user_key(inbound.wa_id))
+                log.error("WhatsApp message from %s failed:\n%s", who, error_outline(exc))
         for status in statuses:
             self._note_status(status)
 
     def _note_status(self, status: Status) -> None:
         if status.status == "failed":
-            log.warning(
-                "WhatsApp message %s to a contact failed: %s", status.wamid, status.error_codes
-            )
+            who = person_tag(self.user_key(status.recipient))
+            log.warning("WhatsApp message to %s failed: %s", who, status.error_codes)
 
     def event_for(self, inbound: Inbound) -> Event | None:
         key = self.user_key(inbound.wa_id)

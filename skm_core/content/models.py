@@ -424,6 +424,9 @@ class CliTexts(Strict):
     to_confirm_line: Text
     to_confirm_reasons: Annotated[Words, _keys("unconfirmed", "unsourced")]
     to_confirm_none: Text
+    already_imported: Text
+    erased: Text
+    erased_nothing: Text
     errors: dict[Problem, Text]
 
     @field_validator("errors")
@@ -590,8 +593,11 @@ class OfficialTexts(Strict):
     officials_hint: Text
     removed: Text
     remove_usage: Text
+    remove_last_admin: Text
+    register_locked: Text
     remove_unknown: Text
     period_unknown: Text
+    period_out_of_range: Text
     export_caption: Text
     export_kinds: Annotated[Words, _keys("xlsx", "csv", "pdf")]
     population_usage: Text

@@ -7,6 +7,7 @@ current screen, and otherwise a question for the service search.
 
 from dataclasses import dataclass, field
 
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import COMPLAINT_KINDS, UNSUR_CODES
 from skm_core.conversation.channels import ChannelProfile
@@ -217,11 +218,12 @@ class Dialogue:
         self, state: DialogState, raw: str, ctx: StepContext, as_typed: bool = False
     ) -> Outcome:
         """The complaint form, with what was typed as the draft to confirm or change."""
-        text = raw.strip() if as_typed else self.complaints.draft(raw)
+        # Cleaned before it is kept even as a draft: the state is stored as JSON.
+        text = clean_text(raw if as_typed else self.complaints.draft(raw), MAX_COMPLAINT_CHARS)
         form = DialogState(
             screen=Screen.COMPLAINT,
             complaint_kind="complaint",
-            complaint_draft=text[:MAX_COMPLAINT_CHARS] or None,
+            complaint_draft=text.strip() or None,
             survey=state.survey,
         )
         return self._show(form, ctx.profile)
@@ -241,7 +243,7 @@ class Dialogue:
 
     def _complain(self, state: DialogState, kind: str, raw: str, ctx: StepContext) -> Outcome:
         outcome = self._show(DialogState(survey=state.survey), ctx.profile)
-        outcome.complaints.append((kind, raw.strip()[:MAX_COMPLAINT_CHARS]))
+        outcome.complaints.append((kind, clean_text(raw.strip(), MAX_COMPLAINT_CHARS)))
         return outcome
 
     def _target(

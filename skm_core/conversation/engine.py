@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
-from skm_core.conversation.channels import profile_for
+from skm_core.conversation.channels import profile_for, quoted
 from skm_core.conversation.dialogue import Dialogue, Outcome
 from skm_core.conversation.messages import Event, EventKind, Reply
 from skm_core.conversation.state import DialogState
@@ -111,10 +111,13 @@ class Engine:
             tx, event.channel, event.user_key, address, kind, text, ctx.now
         )
         t = self.content.texts
-        forward = t.officials.complaint_forward.format(
-            kind_title=t.chat.complaint_kinds[kind], id=number, channel=event.channel, text=text
-        )
         for official in await officials_with_role(tx, ("pejabat", "admin")):
+            forward = t.officials.complaint_forward.format(
+                kind_title=t.chat.complaint_kinds[kind],
+                id=number,
+                channel=event.channel,
+                text=quoted(text, profile_for(official.channel)),
+            )
             await enqueue(tx, official.channel, official.address, [Reply(forward)], ctx.now)
         if kind == "complaint":
             days = self.content.unit.complaint_answer_days

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel
 
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import (
     SPECIFIED_SUFFIX,
@@ -498,7 +499,8 @@ class SurveyFlow:
             draft.answers[step] = int(value)
             return None
         if step == SUGGESTION:
-            draft.suggestion = (raw_text or value).strip()[:MAX_SUGGESTION_CHARS] or None
+            said = clean_text((raw_text or value).strip(), MAX_SUGGESTION_CHARS).strip()
+            draft.suggestion = said or None
             return None
         return self.t.invalid_choice
 

@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
+from skm_core.conversation.channels import profile_for, quoted
 from skm_core.conversation.messages import Reply
 from skm_core.conversation.typed import whole_number
 from skm_core.desk.call import Call, text_reply
@@ -40,7 +42,7 @@ class ComplaintDesk:
                     id=c.id,
                     kind=t.complaint_kinds[c.kind],
                     age=self.age(c.created_at, call.ctx.now),
-                    text=c.text[:300],
+                    text=quoted(c.text[:300], profile_for(call.event.channel)),
                 )
             )
         lines += ["", t.complaints_hint]
@@ -50,7 +52,7 @@ class ComplaintDesk:
         t = self.content.texts.officials
         number, _, answer = call.args.partition(" ")
         complaint_id = whole_number(number.strip("#"))
-        answer = answer.strip()[:MAX_ANSWER_CHARS]
+        answer = clean_text(answer.strip(), MAX_ANSWER_CHARS)
         if complaint_id is None or not answer:
             return self._reply(t.answer_usage)
         number = str(complaint_id)

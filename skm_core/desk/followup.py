@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.conversation.messages import Reply
 from skm_core.conversation.typed import whole_number
 from skm_core.dates import period_label, period_words
 from skm_core.desk.call import Call, text_reply
-from skm_core.periods import parse_period
+from skm_core.periods import parse_period, period_in_range
 from skm_core.storage.followup import (
     DONE,
     NOT_DONE,
@@ -82,13 +83,13 @@ class FollowUpDesk:
 
     async def _add(self, call: Call, rest: str) -> list[Reply]:
         t = self.content.texts.officials
-        fields = [f.strip() for f in rest.split(";")]
+        fields = [clean_text(f).strip() for f in rest.split(";")]
         if len(fields) != 5:
             return self._invalid("fields")
         period_text, unsur, activity, target, responsible = fields
         today = call.ctx.now.astimezone(self.timezone).date()
         period = parse_period(period_text, today, period_words(self.content.texts))
-        if period is None:
+        if period is None or not period_in_range(period, today):
             return self._invalid("period")
         unsur = unsur.upper()
         if unsur not in UNSUR_CODES:
@@ -118,7 +119,7 @@ class FollowUpDesk:
 
     async def _realise(self, call: Call, status: str, rest: str) -> list[Reply]:
         t = self.content.texts.officials
-        fields = [f.strip() for f in rest.split(";")]
+        fields = [clean_text(f).strip() for f in rest.split(";")]
         number = whole_number(fields[0].strip("[]#"))
         if number is None:
             return self._invalid("plan")

@@ -14,8 +14,11 @@ from skm_core.desk.call import Call, text_reply
 from skm_core.storage.officials import (
     add_official,
     audit,
+    count_with_role,
     create_invitation,
+    get_official,
     list_officials,
+    recent_actions,
     redeem_invitation,
     set_subscription,
     subscriptions,
@@ -25,6 +28,11 @@ from skm_core.storage.officials import remove_official as delete_official
 ROLES = ("admin", "pejabat", "petugas")
 REPORTS = ("weekly", "monthly", "semester")
 INVITATION_VALIDITY = timedelta(days=3)
+# Wrong codes a person may try in a window before they must wait: guessing a code of 50
+# bits at this pace is hopeless, a mistyped code a few times is not.
+MAX_FAILED_REGISTRATIONS = 5
+REGISTRATION_WINDOW = timedelta(hours=1)
+FAILED_REGISTRATION = "official.register_failed"
 # Unambiguous letters and digits, easy to read aloud and to type on a phone.
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
@@ -63,10 +71,21 @@ class RoleDesk:
         """None when the code is not valid: then nothing here answers, as for any unknown text."""
         t = self.content.texts.officials
         code = call.args.strip().upper()
-        if not code or len(code) > 40:
+        if not code:
             return None
-        role = await redeem_invitation(call.tx, code, call.ctx.now, call.actor)
+        failures = await recent_actions(
+            call.tx, call.actor, FAILED_REGISTRATION, call.ctx.now - REGISTRATION_WINDOW
+        )
+        if len(failures) >= MAX_FAILED_REGISTRATIONS:
+            await audit(call.tx, call.ctx.now, call.actor, "official.register_locked")
+            until = failures[MAX_FAILED_REGISTRATIONS - 1] + REGISTRATION_WINDOW
+            when = local_datetime_text(until, self.timezone, self.content.texts)
+            return self._reply(t.register_locked.format(until=when))
+        role = None
+        if len(code) <= 40:
+            role = await redeem_invitation(call.tx, code, call.ctx.now, call.actor)
         if role is None:
+            await audit(call.tx, call.ctx.now, call.actor, FAILED_REGISTRATION)
             return None
         address = call.event.address or call.event.user_key
         added = await add_official(
@@ -112,6 +131,11 @@ class RoleDesk:
         if official_id is None:
             return self._reply(t.remove_usage)
         target = str(official_id)
+        official = await get_official(call.tx, official_id)
+        if official is None:
+            return self._reply(t.remove_unknown.format(id=target))
+        if official.role == "admin" and await count_with_role(call.tx, "admin") <= 1:
+            return self._reply(t.remove_last_admin.format(id=target))
         if not await delete_official(call.tx, official_id):
             return self._reply(t.remove_unknown.format(id=target))
         await audit(call.tx, call.ctx.now, call.actor, "official.remove", target)

@@ -11,7 +11,7 @@ from skm_core.conversation.text_split import split_text
 from skm_core.conversation.typed import whole_number
 from skm_core.dates import period_label, period_words
 from skm_core.desk.call import Call, DeskResult, text_reply
-from skm_core.periods import Period, month_of, parse_period
+from skm_core.periods import Period, month_of, parse_period, period_in_range
 from skm_core.sample import krejcie_morgan
 from skm_core.storage.database import Database
 from skm_core.storage.officials import audit
@@ -33,15 +33,20 @@ class SummaryDesk:
     def _today(self, call: Call) -> date:
         return call.ctx.now.astimezone(self.timezone).date()
 
-    def period(self, text: str, today: date) -> Period | None:
+    def period(self, text: str, today: date) -> Period | DeskResult:
+        """The period named, or the answer telling the official why it is not one."""
         if not text.strip():
             return month_of(today)
-        return parse_period(text, today, period_words(self.content.texts))
-
-    def _unknown_period(self, text: str) -> DeskResult:
         t = self.content.texts.officials
+        period = parse_period(text, today, period_words(self.content.texts))
+        if period is None:
+            wording = t.period_unknown
+        elif not period_in_range(period, today):
+            wording = t.period_out_of_range
+        else:
+            return period
         return DeskResult(
-            text_reply(t.period_unknown.format(text=text[:80]), self.content.texts.chat.opt_menu)
+            text_reply(wording.format(text=text[:80]), self.content.texts.chat.opt_menu)
         )
 
     async def _summary(self, call: Call, period: Period) -> Summary:
@@ -49,8 +54,8 @@ class SummaryDesk:
 
     async def summary(self, call: Call) -> DeskResult:
         period = self.period(call.args, self._today(call))
-        if period is None:
-            return self._unknown_period(call.args)
+        if isinstance(period, DeskResult):
+            return period
 
         async def later() -> list[Reply]:
             return await self.summary_replies(await self._summary(call, period))
@@ -75,8 +80,8 @@ class SummaryDesk:
 
     async def export(self, call: Call) -> DeskResult:
         period = self.period(call.args, self._today(call))
-        if period is None:
-            return self._unknown_period(call.args)
+        if isinstance(period, DeskResult):
+            return period
         await audit(call.tx, call.ctx.now, call.actor, "report.export", period.key())
 
         async def later() -> list[Reply]:
@@ -115,8 +120,8 @@ class SummaryDesk:
         if served is None:
             return DeskResult(text_reply(t.population_usage, self.content.texts.chat.opt_menu))
         period = self.period(rest, self._today(call))
-        if period is None:
-            return self._unknown_period(rest)
+        if isinstance(period, DeskResult):
+            return period
         await set_population_figure(call.tx, period.key(), served, call.ctx.now, call.actor)
         await audit(call.tx, call.ctx.now, call.actor, "population.set", f"{period.key()}={served}")
         text = t.population_set.format(

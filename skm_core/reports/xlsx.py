@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.dates import local_datetime_text, period_label
@@ -57,6 +58,9 @@ def _put(
     sheet: Worksheet, row: int, column: int, value: CellValue, number_format: str = ""
 ) -> None:
     cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        # One stored control character would otherwise make the whole workbook fail.
+        value = clean_text(value)
     cell.value = value
     if isinstance(value, str):
         # Text from citizens or officials that starts with "=" must stay text, not a formula.

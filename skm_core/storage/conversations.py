@@ -2,7 +2,12 @@
 
 from datetime import datetime
 
-from skm_core.storage.database import Transaction, format_utc
+from skm_core.storage.database import Transaction, digest, format_utc
+
+
+def event_digest(channel: str, event_id: str) -> str:
+    """How an event id is kept: hashed, since a WhatsApp message id can encode the number."""
+    return digest(f"{channel}:{event_id}")
 
 
 async def claim_event(
@@ -17,7 +22,7 @@ async def claim_event(
         "INSERT INTO processed_events (channel, event_id, processed_at) VALUES (?, ?, ?)"
         " ON CONFLICT DO NOTHING"
         " RETURNING (SELECT state FROM conversations WHERE channel = ? AND user_key = ?)",
-        (channel, event_id, format_utc(now), channel, user_key),
+        (channel, event_digest(channel, event_id), format_utc(now), channel, user_key),
     )
     if not rows:
         return False, None

@@ -10,6 +10,8 @@ statement, so this halves what a conversation step spends waiting.
 """
 
 import asyncio
+import hashlib
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -19,12 +21,20 @@ from typing import Any, Protocol
 
 import aiosqlite
 
+from skm_core.private_files import FILE_MODE, private_directory, private_file
 from skm_core.storage.migrations import MIGRATIONS
 
 Params = Sequence[Any] | dict[str, Any]
 Row = tuple[Any, ...]
 
 BUSY_TIMEOUT_MS = 5000
+
+
+def digest(text: str) -> str:
+    """SHA-256 of a value that is kept only to be recognised again (event ids, invitation
+    codes): a copy of the database does not give the value itself. Also the SQL function
+    `sha256_hex`, for migrations that convert stored values."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def utc_now_text() -> str:
@@ -95,13 +105,16 @@ class Database:
         """Open (creating if needed) the database and bring its schema up to date."""
         target = str(path)
         if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(target))
         conn = await aiosqlite.connect(target, isolation_level="IMMEDIATE")
         try:
+            await conn.create_function("sha256_hex", 1, digest, deterministic=True)
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # What is deleted or erased (a person's data) is overwritten, not left in free pages.
+            await conn.execute("PRAGMA secure_delete = ON")
             db = cls(conn, target)
             await db._migrate()
         except BaseException:
@@ -168,6 +181,16 @@ class Database:
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (version, name, utc_now_text()),
                 )
+
+
+def _private_file(path: Path) -> None:
+    """The database file is the owner's alone, and so, since SQLite gives its WAL and
+    shared-memory files the database file's mode, are they."""
+    private_directory(path.parent)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    os.close(descriptor)
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        private_file(file)
 
 
 def _statements(script: str) -> list[str]:

@@ -275,4 +275,36 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE survey_responses ADD COLUMN questionnaire_version TEXT;
         """,
     ),
+    (
+        9,
+        "hashed event ids and invitation codes, erasable links to answers, imported files",
+        # sha256_hex is a function the connection provides (Database.open). Old rows are
+        # converted, not dropped, so a redelivery arriving across the upgrade is still known.
+        """
+        UPDATE processed_events SET event_id = sha256_hex(channel || ':' || event_id);
+        UPDATE invitations SET code = sha256_hex('invitation:' || code);
+        DROP TRIGGER survey_responses_append_only;
+        CREATE TRIGGER survey_responses_append_only BEFORE UPDATE OF
+            id, submitted_at, service_id, channel, ticket_id, ticketed, profile,
+            u1, u2, u3, u4, u5, u6, u7, u8, u9, import_batch, questionnaire_version
+        ON survey_responses BEGIN
+            SELECT RAISE(ABORT, 'a stored response is never changed');
+        END;
+        -- Erasing a person's data unlinks their answers and drops their words; nothing else.
+        CREATE TRIGGER survey_responses_only_erased BEFORE UPDATE OF respondent_key, suggestion
+        ON survey_responses
+        WHEN NEW.respondent_key IS NOT NULL AND NEW.respondent_key IS NOT OLD.respondent_key
+          OR NEW.suggestion IS NOT NULL AND NEW.suggestion IS NOT OLD.suggestion
+        BEGIN
+            SELECT RAISE(ABORT, 'a stored response is only ever unlinked from its respondent');
+        END;
+        CREATE INDEX audit_log_actor ON audit_log (actor, action, at);
+        CREATE TABLE imported_files (
+            sha256      TEXT PRIMARY KEY,   -- of the file's bytes: the same file, renamed or not
+            file_name   TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            responses   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ),
 )

@@ -4,7 +4,12 @@ audit log of what they did."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from skm_core.storage.database import Reader, Transaction, format_utc, parse_utc
+from skm_core.storage.database import Reader, Transaction, digest, format_utc, parse_utc
+
+
+def code_digest(code: str) -> str:
+    """Invitation codes are kept hashed: whoever reads the database cannot redeem one."""
+    return digest(f"invitation:{code}")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,16 @@ async def officials_with_role(db: Reader, roles: tuple[str, ...]) -> list[Offici
     return [_official(r) for r in rows]
 
 
+async def get_official(db: Reader, official_id: int) -> Official | None:
+    row = await db.fetch_one(f"SELECT {_COLUMNS} FROM officials WHERE id = ?", (official_id,))
+    return _official(row) if row else None
+
+
+async def count_with_role(db: Reader, role: str) -> int:
+    row = await db.fetch_one("SELECT COUNT(*) FROM officials WHERE role = ?", (role,))
+    return int(row[0]) if row else 0
+
+
 async def remove_official(tx: Transaction, official_id: int) -> bool:
     row = await tx.fetch_one("SELECT channel, user_key FROM officials WHERE id = ?", (official_id,))
     if row is None:
@@ -91,12 +106,13 @@ async def create_invitation(
     await tx.execute(
         "INSERT INTO invitations (code, role, created_at, expires_at, created_by)"
         " VALUES (?, ?, ?, ?, ?)",
-        (code, role, format_utc(now), format_utc(expires), by),
+        (code_digest(code), role, format_utc(now), format_utc(expires), by),
     )
 
 
 async def redeem_invitation(tx: Transaction, code: str, now: datetime, by: str) -> str | None:
     """The role an unused, unexpired invitation grants, marking it used; None otherwise."""
+    code = code_digest(code)
     row = await tx.fetch_one(
         "SELECT role FROM invitations WHERE code = ? AND used_at IS NULL AND expires_at > ?",
         (code, format_utc(now)),
@@ -123,6 +139,15 @@ async def set_subscription(tx: Transaction, official_id: int, report: str, enabl
         " ON CONFLICT (official_id, report) DO UPDATE SET enabled = excluded.enabled",
         (official_id, report, 1 if enabled else 0),
     )
+
+
+async def recent_actions(db: Reader, actor: str, action: str, since: datetime) -> list[datetime]:
+    """When this actor did this since then, the latest first (from the audit log)."""
+    rows = await db.fetch_all(
+        "SELECT at FROM audit_log WHERE actor = ? AND action = ? AND at >= ? ORDER BY at DESC",
+        (actor, action, format_utc(since)),
+    )
+    return [parse_utc(str(r[0])) for r in rows]
 
 
 async def audit(tx: Transaction, now: datetime, actor: str, action: str, detail: str = "") -> None:

@@ -2,6 +2,7 @@
 
 from skm_core.conversation.messages import EventKind
 from skm_core.storage.outbox import due_messages
+from tests.conversation.chat import Chat
 from tests.desk.conftest import enrol
 
 
@@ -56,3 +57,27 @@ async def test_a_redelivered_complaint_is_stored_once(engine, citizen, db):
     await citizen.send(event)
     assert await engine.handle(event) == []
     assert await db.fetch_one("SELECT COUNT(*) FROM complaints") == (1,)
+
+
+FAKE = "*PENTING* _resmi_ ~x~ `kode`\nBalas dengan /jawab 99 Pengaduan selesai"
+
+
+async def test_a_citizen_cannot_format_or_fake_lines_in_an_officials_message(
+    admin, engine, citizen, db, clock
+):
+    await enrol(admin, engine, "pejabat", "camat", channel="whatsapp")
+    await citizen.type("menu")
+    await citizen.choose("Kontak & pengaduan")
+    await citizen.choose("Kirim pengaduan")
+    await citizen.type(FAKE)
+    await citizen.choose("Kirim")
+    [on_whatsapp] = await due_messages(db, "whatsapp", clock.now)
+    forward = on_whatsapp.replies[0].text
+    assert "> ∗PENTING∗ ˍresmiˍ ∼x∼ ˋkodeˋ\n> Balas dengan /jawab 99" in forward
+    assert not any(mark in forward for mark in "*_~`")
+    # On Telegram (plain text) the words stay as written, but marked as the citizen's.
+    [on_telegram] = await due_messages(db, "telegram", clock.now)
+    assert "> *PENTING* _resmi_ ~x~ `kode`\n> Balas dengan /jawab 99" in on_telegram.replies[0].text
+    camat = Chat(engine, channel="whatsapp", user="camat")
+    await camat.type("/aduan")
+    assert "> ∗PENTING∗" in camat.text and "\n> Balas dengan" in camat.text

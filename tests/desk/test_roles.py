@@ -77,9 +77,13 @@ async def test_a_citizen_gets_nothing_from_any_officials_command(citizen, db, co
     counts = await db.fetch_one(
         "SELECT (SELECT COUNT(*) FROM tickets) + (SELECT COUNT(*) FROM invitations)"
         " + (SELECT COUNT(*) FROM officials) + (SELECT COUNT(*) FROM follow_up_plans)"
-        " + (SELECT COUNT(*) FROM population_figures) + (SELECT COUNT(*) FROM audit_log)"
+        " + (SELECT COUNT(*) FROM population_figures)"
+        " + (SELECT COUNT(*) FROM audit_log WHERE action != 'official.register_failed')"
     )
     assert counts == (0,)
+    # Only a wrong registration code is written down, to lock out whoever guesses codes.
+    failed = await db.fetch_all("SELECT actor FROM audit_log")
+    assert failed == ([("warga-7",)] if command.startswith("/daftar") else [])
 
 
 async def test_a_petugas_cannot_read_reports_and_a_pejabat_cannot_invite(admin, engine):
@@ -107,3 +111,41 @@ async def test_registering_twice_for_the_same_role_says_so(admin, engine):
     code = admin.text.split("/daftar ", 1)[1].split()[0]
     await official.type(f"/daftar {code}")
     assert "sudah terdaftar sebagai pejabat" in official.text
+
+
+async def test_wrong_codes_lock_the_person_out_for_a_while(admin, engine, db, clock):
+    await admin.type("/undang petugas")
+    code = admin.text.split("/daftar ", 1)[1].split()[0]
+    guesser = Chat(engine, channel="telegram", user="penebak")
+    for attempt in range(5):
+        await guesser.type(f"/daftar SALAH{attempt}")
+        assert "belum menemukan layanan" in guesser.text  # as any unknown text
+    await guesser.type(f"/daftar {code}")
+    assert "Terlalu banyak percobaan kode pendaftaran yang salah" in guesser.text
+    assert "penebak" not in {o.user_key for o in await list_officials(db)}
+    actions = await db.fetch_all("SELECT actor, action FROM audit_log WHERE actor = 'penebak'")
+    assert [a for _, a in actions] == ["official.register_failed"] * 5 + [
+        "official.register_locked"
+    ]
+    clock.advance(hours=1, seconds=1)
+    await guesser.type(f"/daftar {code}")
+    assert "terdaftar sebagai petugas" in guesser.text
+
+
+async def test_the_lockout_is_per_person(admin, engine):
+    guesser = Chat(engine, channel="telegram", user="penebak")
+    for attempt in range(6):
+        await guesser.type(f"/daftar SALAH{attempt}")
+    assert "Terlalu banyak percobaan" in guesser.text
+    official = await enrol(admin, engine, "petugas", "loket-1")
+    assert "terdaftar sebagai petugas" in official.text
+
+
+async def test_the_last_admin_cannot_be_removed(admin, engine, db):
+    [me] = [o for o in await list_officials(db) if o.user_key == "admin-1"]
+    await admin.type(f"/hapus {me.id}")
+    assert "admin terakhir dan tidak dapat dihapus" in admin.text
+    assert me in await list_officials(db)
+    await enrol(admin, engine, "admin", "admin-2")
+    await admin.type(f"/hapus {me.id}")
+    assert "telah dihapus" in admin.text

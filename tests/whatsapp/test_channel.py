@@ -228,3 +228,26 @@ async def test_an_official_exports_the_reports_as_documents(phone):
     pdf = next(data for name, data in uploaded.items() if name.endswith(".pdf"))
     assert pdf.startswith(b"%PDF")
     assert CITIZEN.encode() not in b"".join(uploaded.values())
+
+
+async def test_a_failed_message_is_logged_by_pseudonym_only(phone, caplog):
+    async def broken(event):
+        raise ValueError(f"cannot read {event.value!r}")
+
+    phone.channel.engine.handle = broken  # type: ignore[method-assign]
+    wamid = "wamid.HBgNNjI4MTMxMTExMjIyMhUCABIYFjNFQjBCNkM3NTQ0MjM0NkUxQjNBAA=="
+    await phone.type("Saya Siti, tolong", wamid=wamid)
+    key = phone.channel.user_key(CITIZEN)
+    assert f"WhatsApp message from p:{key[:12]} failed" in caplog.text
+    assert "builtins.ValueError" in caplog.text
+    for personal in (CITIZEN, wamid, "Siti"):
+        assert personal not in caplog.text
+
+
+async def test_a_failed_delivery_status_is_logged_by_pseudonym_only(phone, caplog):
+    status = json.loads((FIXTURES / "status.json").read_text(encoding="utf-8"))
+    await phone.channel.process(status)
+    [failed] = [r for r in caplog.records if "failed" in r.getMessage()]
+    assert "131047" in failed.getMessage()
+    assert "wamid" not in failed.getMessage()
+    assert "6281311112222" not in failed.getMessage()

@@ -1,0 +1,57 @@
+"""One row cannot break an export: rows stored before text was cleaned still export."""
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from skm_core.clean_text import EXCEL_CELL_CHARS, clean_text
+from skm_core.responses import SurveyResponse
+from skm_core.storage.responses import insert_response
+from tests.test_clean_text import BAD, utf16_units
+
+FORMULA = '=HYPERLINK("x")'
+
+
+@pytest.fixture
+async def legacy_bad_rows(db):
+    """A control character, a text longer than a cell, a formula with a control character."""
+    at = datetime(2024, 6, 2, 3, 0, tzinfo=UTC)
+    async with db.transaction() as tx:
+        for suggestion in (BAD.replace("\ud800", ""), "x" * 40_000, FORMULA + "\x01"):
+            await insert_response(
+                tx,
+                SurveyResponse(
+                    submitted_at=at, channel="telegram", answers=(4,) * 9, suggestion=suggestion
+                ),
+            )
+
+
+async def test_an_export_with_bad_rows_still_sends_every_file(admin, legacy_bad_rows):
+    replies = await admin.type("/ekspor 2024-06-01..2024-06-30")
+    files = {
+        r.attachment.filename.rsplit(".", 1)[1]: r.attachment.data
+        for r in replies
+        if r.attachment is not None
+    }
+    assert sorted(files) == ["csv", "pdf", "xlsx"]
+    workbook = load_workbook(io.BytesIO(files["xlsx"]))
+    texts = [
+        value
+        for sheet in workbook
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str)
+    ]
+    assert clean_text(BAD) in texts
+    assert FORMULA in texts  # kept as text, not turned into a formula
+    assert max(utf16_units(t) for t in texts) <= EXCEL_CELL_CHARS
+
+
+async def test_a_follow_up_plan_is_cleaned_where_it_is_given(admin, db):
+    await admin.type("/rtl tambah 2024; U3; Antrean\x00 online\x07; Semester 2 2024; Kasi\x1b PU")
+    assert "RTL [1] dicatat" in admin.text
+    assert await db.fetch_all("SELECT activity, responsible FROM follow_up_plans") == [
+        ("Antrean online", "Kasi PU")
+    ]

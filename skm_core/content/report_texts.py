@@ -13,7 +13,7 @@ _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
 
 PlanStatus = Literal["planned", "done", "not_done"]
-PopulationSource = Literal["entered", "tickets"]
+PopulationSource = Literal["entered", "tickets", "given"]
 
 
 class ColumnTexts(Strict):
@@ -183,6 +183,12 @@ class ReportTexts(Strict):
     no_plans: NonEmpty
     percent: NonEmpty
     """Placeholder: {value}."""
+    small_sample: int = Field(ge=1)
+    """A service with fewer respondents than this is flagged as a small sample, with no grade."""
+    small_sample_mark: NonEmpty
+    """Placeholder: {value}; a figure of a small sample, e.g. "{value}*"."""
+    small_sample_note: NonEmpty
+    """Placeholder: {minimum}."""
     number_bands: list[int] = Field(min_length=1)
     """Lower bounds of the groups in which number answers (age) are counted, ascending."""
     band_first: NonEmpty
@@ -215,7 +221,7 @@ class ReportTexts(Strict):
     @field_validator("population_sources")
     @classmethod
     def _every_source(cls, value: dict[str, str]) -> dict[str, str]:
-        missing = {"entered", "tickets"} - set(value)
+        missing = {"entered", "tickets", "given"} - set(value)
         if missing:
             raise ValueError(f"labels missing for population sources {sorted(missing)}")
         return value

@@ -267,4 +267,22 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             ON survey_responses (submitted_at) WHERE suggestion IS NOT NULL;
         """,
     ),
+    (
+        10,
+        "published results of earlier periods",
+        """
+        CREATE TABLE published_results (
+            id            INTEGER PRIMARY KEY,
+            period_first  TEXT NOT NULL,  -- local date, inclusive
+            period_last   TEXT NOT NULL,
+            respondents   INTEGER NOT NULL CHECK (respondents >= 0),
+            nrr           TEXT NOT NULL CHECK (json_valid(nrr)),  -- {"U1": "3.88", ...}
+            ikm           TEXT NOT NULL,  -- decimal text as published, e.g. "97.72"
+            source        TEXT NOT NULL,
+            entered_at    TEXT NOT NULL,
+            UNIQUE (period_first, period_last),
+            CHECK (period_first <= period_last)
+        );
+        """,
+    ),
 )

@@ -146,6 +146,15 @@ async def latest_suggestions(
     return [(parse_utc(r[0]), r[1], str(r[2])) for r in rows]
 
 
+async def suggestion_count(db: Reader, start: datetime, end: datetime) -> int:
+    row = await db.fetch_one(
+        "SELECT COUNT(*) FROM survey_responses"
+        " WHERE submitted_at >= ? AND submitted_at < ? AND suggestion IS NOT NULL",
+        (format_utc(start), format_utc(end)),
+    )
+    return int(row[0]) if row else 0
+
+
 async def profile_tallies(
     db: Reader,
     start: datetime,

@@ -6,7 +6,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from skm_core.dates import period_label, period_words
-from skm_core.periods import PeriodKind, month_of, parse_period, period_between, week_of
+from skm_core.periods import (
+    PeriodKind,
+    month_of,
+    parse_period,
+    period_between,
+    quarter_of,
+    semester_of,
+    week_of,
+    year_of,
+)
 
 TODAY = date(2026, 11, 28)  # a Saturday
 WITA = ZoneInfo("Asia/Makassar")
@@ -66,4 +75,19 @@ def test_local_days_in_utc():
 def test_labels(content):
     texts = content.texts
     assert period_label(month_of(date(2026, 11, 1)), texts) == "November 2026"
-    assert period_label(week_of(TODAY), texts) == "minggu 23 November 2026 s.d. 29 November 2026"
+    assert period_label(week_of(TODAY), texts) == "Minggu 23 November 2026 s.d. 29 November 2026"
+
+
+@pytest.mark.parametrize(
+    ("period", "label"),
+    [
+        (semester_of(date(2024, 9, 1)), "Semester II Tahun 2024"),
+        (semester_of(date(2024, 2, 1)), "Semester I Tahun 2024"),
+        (quarter_of(date(2026, 8, 1)), "Triwulan III Tahun 2026"),
+        (quarter_of(date(2026, 12, 1)), "Triwulan IV Tahun 2026"),
+        (month_of(date(2026, 12, 1)), "Desember 2026"),
+        (year_of(date(2023, 5, 1)), "Tahun 2023"),
+    ],
+)
+def test_periods_read_in_official_style(content, period, label):
+    assert period_label(period, content.texts) == label

@@ -7,7 +7,12 @@ from datetime import date
 from PIL import Image
 
 from skm_core.periods import Period, PeriodKind, month_of, quarter_of, semester_of, week_of, year_of
-from skm_core.reports.chart import short_period_label, summary_chart_png
+from skm_core.reports.chart import (
+    axis_number,
+    chart_figure,
+    short_period_label,
+    summary_chart_png,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -41,9 +46,23 @@ async def test_charts_drawn_in_parallel_threads_are_identical(summary, content):
 def test_history_periods_get_short_labels(content):
     day = date(2026, 11, 18)
     assert short_period_label(month_of(day), content) == "Nov 2026"
-    assert short_period_label(quarter_of(day), content) == "Tw 4 2026"
-    assert short_period_label(semester_of(day), content) == "Smt 2 2026"
+    assert short_period_label(quarter_of(day), content) == "Tw IV 2026"
+    assert short_period_label(semester_of(day), content) == "Smt II 2026"
     assert short_period_label(year_of(day), content) == "2026"
     assert short_period_label(week_of(day), content) == "16 Nov"
     ranged = Period(PeriodKind.RANGE, date(2026, 11, 3), date(2026, 12, 2))
     assert short_period_label(ranged, content) == "3/11–2/12"
+
+
+def test_axis_numbers_use_the_decimal_comma():
+    assert [axis_number(v) for v in (3.5, 1.0, 100.0, 87.25)] == ["3,5", "1", "100", "87,25"]
+
+
+async def test_chart_axes_read_in_indonesian(summary, content):
+    figure = chart_figure(summary, content)
+    figure.canvas.draw()
+    nrr_axes, history_axes = figure.axes[:2]
+    nrr_ticks = [label.get_text() for label in nrr_axes.get_yticklabels()]
+    assert "3,5" in nrr_ticks
+    assert not any("." in text for text in nrr_ticks)
+    assert "100" in [label.get_text() for label in history_axes.get_yticklabels()]

@@ -10,6 +10,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
+from skm_core.content.models import UNSUR_CODES
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, compute_ikm
 from skm_core.periods import Period
 from skm_core.sample import krejcie_morgan
@@ -24,6 +25,7 @@ from skm_core.storage.followup import FollowUpPlan, open_plans, plans_for_period
 from skm_core.storage.history import PublishedResult, published_within
 from skm_core.storage.population import population_figure, tickets_issued
 from skm_core.storage.responses import (
+    channel_counts,
     latest_suggestions,
     profile_tallies,
     suggestion_count,
@@ -42,6 +44,15 @@ class ServiceLine:
     respondents: int
     ikm: Fraction | None
     """None when some unsur has no answer for this service in the period."""
+    nrr: dict[str, Fraction | None] = field(default_factory=dict)
+    """Per unsur code, the service's NRR; None for an unsur none of its respondents answered."""
+
+
+def unsur_nrr(tally: Tally) -> dict[str, Fraction | None]:
+    return {
+        code: Fraction(total, n) if n else None
+        for code, total, n in zip(UNSUR_CODES, tally.sums, tally.counts, strict=True)
+    }
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,10 @@ class Summary:
     versions: list[tuple[str, int]] = field(default_factory=list)
     """Questionnaire versions the period's answers were given on, with their respondents."""
     small_sample: int = 1
+    tally: Tally = field(default_factory=Tally.empty)
+    """The period's sums and counts of answers per unsur, for the computation table."""
+    channels: dict[str, int] = field(default_factory=dict)
+    """Responses per channel: how the answers were collected."""
     """A service with fewer respondents than this gets its figures flagged and no grade."""
 
     def is_small(self, respondents: int) -> bool:
@@ -195,12 +210,18 @@ async def build_summary(
         if service_tally is not None:
             services.append(
                 ServiceLine(
-                    service.id, service.name, service_tally.respondents, _index(service_tally)
+                    service.id,
+                    service.name,
+                    service_tally.respondents,
+                    _index(service_tally),
+                    unsur_nrr(service_tally),
                 )
             )
     if None in per_service:
         unnamed = per_service[None]
-        services.append(ServiceLine(None, "-", unnamed.respondents, _index(unnamed)))
+        services.append(
+            ServiceLine(None, "-", unnamed.respondents, _index(unnamed), unsur_nrr(unnamed))
+        )
     source: str | None = "given" if population is not None else None
     if population is None:
         population = await population_figure(db, period.key())
@@ -241,6 +262,8 @@ async def build_summary(
         suggestion_total=total,
         previous_plans=await _previous_plans(db, period),
         small_sample=content.report.small_sample,
+        tally=tally,
+        channels=await channel_counts(db, start, end),
     )
 
 

@@ -2,11 +2,12 @@
 
 import re
 from itertools import pairwise
-from typing import Literal
+from string import Formatter
+from typing import ClassVar, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from skm_core.content.models import NonEmpty, Strict
+from skm_core.content.models import UNSUR_CODES, NonEmpty, Strict
 
 # Excel refuses sheet names longer than 31 characters or containing any of these.
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -50,6 +51,7 @@ class ColumnTexts(Strict):
     plan_obstacles: NonEmpty
     interval_nrr: NonEmpty
     interval_ikm: NonEmpty
+    source: NonEmpty
 
 
 class ChartTexts(Strict):
@@ -169,6 +171,206 @@ class PdfTexts(Strict):
     no_suggestions: NonEmpty
 
 
+def placeholders(template: str) -> set[str]:
+    """The names in braces of a template; raises ValueError on unbalanced braces."""
+    return {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+
+
+def check_placeholders(template: str, allowed: frozenset[str]) -> str:
+    try:
+        used = placeholders(template)
+    except ValueError as exc:
+        raise ValueError(f"invalid braces: {exc}") from None
+    unknown = sorted(used - allowed)
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
+        raise ValueError(f"unknown placeholder(s) {unknown}; this text may use: {known}")
+    return template
+
+
+class Signatory(Strict):
+    """Who signs the lembar pengesahan; empty name, rank or NIP print lines to sign."""
+
+    place: NonEmpty
+    position: NonEmpty
+    name: str = ""
+    rank: str = ""
+    nip: str = ""
+
+
+_UNIT = frozenset({"unit"})
+_PERIOD = frozenset({"unit", "period"})
+_KOP = frozenset(
+    {
+        "unit",
+        "unit_upper",
+        "regency",
+        "regency_upper",
+        "province",
+        "address",
+        "postal_code",
+        "phone",
+        "email",
+        "website",
+    }
+)
+
+
+class DocumentTexts(Strict):
+    """Every text of the printed report; each may use only the placeholders listed for it."""
+
+    PLACEHOLDERS: ClassVar[dict[str, frozenset[str]]] = {
+        "kop": _KOP,
+        "cover_subtitle": _UNIT,
+        "cover_period": _PERIOD,
+        "cover_year": frozenset({"year"}),
+        "approval_text": frozenset({"unit", "period", "regulation"}),
+        "approval_place_date": frozenset({"place", "date"}),
+        "approval_rank": frozenset({"rank"}),
+        "approval_nip": frozenset({"nip"}),
+        "background": _UNIT,
+        "legal_basis": frozenset({"regulation", "service_standard_decree"}),
+        "purpose": _UNIT,
+        "instrument": frozenset({"regulation"}),
+        "versions": frozenset({"versions"}),
+        "version_item": frozenset({"version", "count"}),
+        "time_place": frozenset({"period", "first", "last", "place", "address"}),
+        "highest": frozenset({"code", "name", "nrr"}),
+        "suggestions_count": frozenset({"count"}),
+        "complaints_received": frozenset({"received"}),
+        "complaints_answered": frozenset({"answered", "median"}),
+        "complaints_open": frozenset({"open"}),
+        "duration_days": frozenset({"days", "hours"}),
+        "duration_hours": frozenset({"hours", "minutes"}),
+        "duration_minutes": frozenset({"minutes"}),
+        "source_published": frozenset({"source"}),
+        "conclusion": frozenset(
+            {"unit", "period", "respondents", "ikm", "grade", "label", "lowest"}
+        ),
+        "realisation_intro": frozenset({"previous"}),
+        "realisation_none": frozenset({"previous"}),
+        "plans_open": frozenset({"open"}),
+        "plans_overdue": frozenset({"open", "overdue"}),
+        "questionnaire_profile": frozenset({"questions"}),
+        "questionnaire_item": frozenset({"code", "question"}),
+        "questionnaire_answers": frozenset({"answers"}),
+        "answer_item": frozenset({"score", "label"}),
+    }
+
+    kop: list[NonEmpty] = Field(min_length=1)
+    logo: str = ""
+    """A picture file beside report.yaml, or empty."""
+    cover_title: NonEmpty
+    cover_subtitle: NonEmpty
+    cover_period: NonEmpty
+    cover_year: NonEmpty
+    signatory: Signatory
+    approval_title: NonEmpty
+    approval_text: NonEmpty
+    approval_place_date: NonEmpty
+    approval_rank: NonEmpty
+    approval_nip: NonEmpty
+    blank_name: NonEmpty
+    blank_rank: NonEmpty
+    blank_nip: NonEmpty
+    chapter_1: NonEmpty
+    background_title: NonEmpty
+    background: NonEmpty
+    legal_title: NonEmpty
+    legal_basis: list[NonEmpty] = Field(min_length=1)
+    purpose_title: NonEmpty
+    purpose: NonEmpty
+    chapter_2: NonEmpty
+    instrument_title: NonEmpty
+    instrument: NonEmpty
+    unsur_list_title: NonEmpty
+    versions: NonEmpty
+    version_item: NonEmpty
+    computation_title: NonEmpty
+    sample_title: NonEmpty
+    sample_method: NonEmpty
+    time_place_title: NonEmpty
+    time_place: NonEmpty
+    collection_title: NonEmpty
+    collection: NonEmpty
+    collection_table_title: NonEmpty
+    chapter_3: NonEmpty
+    profile_title: NonEmpty
+    results_title: NonEmpty
+    services_title: NonEmpty
+    service_nrr_title: NonEmpty
+    chapter_4: NonEmpty
+    lowest_title: NonEmpty
+    highest: NonEmpty
+    suggestions_title: NonEmpty
+    suggestions_count: NonEmpty
+    suggestions_theme_title: NonEmpty
+    suggestions_none: NonEmpty
+    other_theme: NonEmpty
+    complaints_title: NonEmpty
+    complaints_none: NonEmpty
+    complaints_received: NonEmpty
+    complaints_answered: NonEmpty
+    complaints_none_answered: NonEmpty
+    complaints_open: NonEmpty
+    complaints_all_answered: NonEmpty
+    duration_days: NonEmpty
+    duration_hours: NonEmpty
+    duration_minutes: NonEmpty
+    comparison_title: NonEmpty
+    trend_title: NonEmpty
+    source_answers: NonEmpty
+    source_published: NonEmpty
+    chart_title: NonEmpty
+    chapter_5: NonEmpty
+    conclusion_title: NonEmpty
+    conclusion: NonEmpty
+    conclusion_no_result: NonEmpty
+    rtl_title: NonEmpty
+    rtl_intro: NonEmpty
+    realisation_title: NonEmpty
+    realisation_intro: NonEmpty
+    realisation_none: NonEmpty
+    carried_title: NonEmpty
+    carried_intro: NonEmpty
+    carried_none: NonEmpty
+    plans_none_open: NonEmpty
+    plans_open: NonEmpty
+    plans_overdue: NonEmpty
+    appendix: NonEmpty
+    questionnaire_title: NonEmpty
+    questionnaire_profile: NonEmpty
+    questionnaire_item: NonEmpty
+    questionnaire_answers: NonEmpty
+    answer_item: NonEmpty
+    all_suggestions_title: NonEmpty
+    computation_appendix_title: NonEmpty
+    computation_note: NonEmpty
+    themes: dict[str, list[NonEmpty]]
+    """Per unsur code, words that put a suggestion under that unsur."""
+
+    @field_validator("*")
+    @classmethod
+    def _known_placeholders(cls, value: object, info: ValidationInfo) -> object:
+        # A text without listed placeholders may use none: a stray {x} would crash the report.
+        allowed = cls.PLACEHOLDERS.get(info.field_name or "", frozenset())
+        if isinstance(value, str):
+            return check_placeholders(value, allowed)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    check_placeholders(item, allowed)
+        return value
+
+    @field_validator("themes")
+    @classmethod
+    def _unsur_codes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(UNSUR_CODES))
+        if unknown:
+            raise ValueError(f"themes are named by unsur codes U1..U9, not {unknown}")
+        return value
+
+
 class ReportTexts(Strict):
     title: NonEmpty
     no_responses: NonEmpty
@@ -202,6 +404,7 @@ class ReportTexts(Strict):
     csv: CsvTexts
     xlsx: XlsxTexts
     pdf: PdfTexts
+    document: DocumentTexts
 
     @field_validator("number_bands")
     @classmethod

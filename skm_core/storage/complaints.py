@@ -116,5 +116,7 @@ async def complaints_of_period(db: Reader, start: datetime, end: datetime) -> Pe
         received=len(rows),
         answered=len(waits),
         still_open=len(rows) - len(waits),
-        median_answer_time=median(waits) if waits else None,
+        median_answer_time=timedelta(seconds=median(w.total_seconds() for w in waits))
+        if waits
+        else None,
     )

@@ -146,6 +146,16 @@ async def latest_suggestions(
     return [(parse_utc(r[0]), r[1], str(r[2])) for r in rows]
 
 
+async def channel_counts(db: Reader, start: datetime, end: datetime) -> dict[str, int]:
+    """Responses of [start, end) per channel (telegram, whatsapp, import, ...)."""
+    rows = await db.fetch_all(
+        "SELECT channel, COUNT(*) FROM survey_responses"
+        " WHERE submitted_at >= ? AND submitted_at < ? GROUP BY channel ORDER BY channel",
+        (format_utc(start), format_utc(end)),
+    )
+    return {str(channel): int(count) for channel, count in rows}
+
+
 async def suggestion_count(db: Reader, start: datetime, end: datetime) -> int:
     row = await db.fetch_one(
         "SELECT COUNT(*) FROM survey_responses"

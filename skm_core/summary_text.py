@@ -54,9 +54,13 @@ def summary_text(summary: Summary, content: Content) -> str:
         services = [t.services_title]
         for line in sorted(summary.services, key=lambda s: -s.respondents):
             ikm = id_number(round_half_up(line.ikm)) if line.ikm is not None else t.no_ikm
+            if line.ikm is not None and summary.is_small(line.respondents):
+                ikm = content.report.small_sample_mark.format(value=ikm)
             services.append(
                 t.service_line.format(name=line.name, respondents=line.respondents, ikm=ikm)
             )
+        if any(summary.is_small(line.respondents) for line in summary.services):
+            services.append(content.report.small_sample_note.format(minimum=summary.small_sample))
         blocks.append("\n".join(services))
     blocks.append(_sample(summary, content))
     if summary.suggestions:

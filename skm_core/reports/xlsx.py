@@ -299,11 +299,17 @@ def _profile_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None
 # --- (4) per service --------------------------------------------------------------------------
 
 
-def _service_values(number: int, line: ServiceLine, content: Content) -> list[CellValue]:
+def _service_values(
+    number: int, line: ServiceLine, small: bool, content: Content
+) -> list[CellValue]:
     texts = content.report
     name = line.name if line.service_id is not None else texts.unnamed_service
     if line.ikm is None:
         return [number, name, line.respondents, None, texts.not_available, texts.not_available]
+    if small:
+        # A small sample's IKM is shown for what it is worth, without a grade.
+        mark = texts.small_sample_mark.format(value="")
+        return [number, name, line.respondents, float(line.ikm), mark, ""]
     grade = grade_for(line.ikm)
     return [
         number,
@@ -329,10 +335,14 @@ def _services_sheet(sheet: Worksheet, summary: Summary, content: Content) -> Non
     _put_header(sheet, row, headings)
     formats = [INTEGER_FORMAT, "", INTEGER_FORMAT, TWO_DECIMALS]
     for number, line in enumerate(summary.services, start=1):
-        _put_row(sheet, row + number, _service_values(number, line, content), formats)
+        small = summary.is_small(line.respondents)
+        _put_row(sheet, row + number, _service_values(number, line, small, content), formats)
     row += len(summary.services) + 2
     if not summary.services:
         _put_note(sheet, row, content.report.no_responses)
+    elif any(summary.is_small(line.respondents) for line in summary.services):
+        note = content.report.small_sample_note.format(minimum=summary.small_sample)
+        _put_note(sheet, row, note)
     elif any(line.ikm is None for line in summary.services):
         _put_note(sheet, row, content.report.service_ikm_missing)
     _set_widths(sheet, [24, 50, 12, 10, 8, 14])

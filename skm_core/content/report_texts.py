@@ -371,6 +371,16 @@ class DocumentTexts(Strict):
         return value
 
 
+class HistoryTexts(Strict):
+    """What `skm riwayat` says."""
+
+    added: NonEmpty
+    """Placeholders: {id}, {period}."""
+    removed: NonEmpty
+    """Placeholder: {id}."""
+    empty: NonEmpty
+
+
 class ReportTexts(Strict):
     title: NonEmpty
     no_responses: NonEmpty
@@ -405,6 +415,7 @@ class ReportTexts(Strict):
     xlsx: XlsxTexts
     pdf: PdfTexts
     document: DocumentTexts
+    history: HistoryTexts
 
     @field_validator("number_bands")
     @classmethod

@@ -9,8 +9,9 @@ async def test_plan_then_realisation(admin, engine, db, clock):
         "/rtl tambah semester 2 2023; U3; Penambahan petugas di bagian front office PATEN;"
         " semester 1 2024; Camat dan Sekretaris Camat"
     )
-    assert "RTL [1] dicatat untuk U3 Waktu Penyelesaian (periode survei Semester II Tahun 2023)" in (
-        pejabat.text
+    assert (
+        "RTL [1] dicatat untuk U3 Waktu Penyelesaian (periode survei Semester II Tahun 2023)"
+        in (pejabat.text)
     )
     await pejabat.type("/rtl")
     assert "Penambahan petugas" in pejabat.text

@@ -4,7 +4,7 @@ import re
 from dataclasses import replace
 
 from skm_core.reports.chart import summary_chart_png
-from skm_core.reports.document import Paragraph, Picture, Table, report_document
+from skm_core.reports.document import Picture, Table, report_document
 from skm_core.reports.pdf import summary_pdf
 from tests.reports.sample_data import SECRET_KEY_PREFIX
 

@@ -69,11 +69,10 @@ def summary_text(summary: Summary, content: Content) -> str:
             shown = date_text(s.submitted_at.astimezone(summary.timezone).date(), texts)
             lines.append(t.suggestion_line.format(date=shown, service=s.service_name, text=s.text))
         blocks.append("\n".join(lines))
-    today = summary.generated_at.astimezone(summary.timezone).date()
-    tail = [
-        t.plans_line.format(open=len(summary.open_plans), overdue=len(summary.overdue_plans(today)))
-    ]
-    if summary.complaints is not None:
+    tail = [_plans(summary, content)]
+    if summary.complaints is not None and summary.complaints.open == 0:
+        tail.append(t.complaints_none)
+    elif summary.complaints is not None:
         oldest = ""
         if summary.complaints.oldest_open_at is not None:
             since = summary.complaints.oldest_open_at.astimezone(summary.timezone).date()
@@ -81,6 +80,18 @@ def summary_text(summary: Summary, content: Content) -> str:
         tail.append(t.complaints_line.format(open=summary.complaints.open, oldest=oldest))
     blocks.append("\n".join(tail))
     return "\n\n".join(blocks)
+
+
+def _plans(summary: Summary, content: Content) -> str:
+    """Open plans in words that never say "0 ... of which 0"."""
+    t = content.texts.summary
+    today = summary.generated_at.astimezone(summary.timezone).date()
+    open_count, overdue = len(summary.open_plans), len(summary.overdue_plans(today))
+    if open_count == 0:
+        return t.plans_none
+    if overdue == 0:
+        return t.plans_not_overdue.format(open=open_count)
+    return t.plans_line.format(open=open_count, overdue=overdue)
 
 
 def _change(summary: Summary, content: Content) -> str:

@@ -534,7 +534,10 @@ class SummaryTexts(Strict):
     suggestions_title: Text
     suggestion_line: Text
     plans_line: Text
+    plans_none: Text
+    plans_not_overdue: Text
     complaints_line: Text
+    complaints_none: Text
     complaints_oldest: Text
 
 

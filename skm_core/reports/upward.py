@@ -214,7 +214,9 @@ def read_upward(text: str) -> UpwardResult:
         parsed = _Upward.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]).replace("schema_", "schema") or "(file)"
+        # The model's own name for `schema` (a BaseModel attribute) is not what the file says.
+        loc = ["schema" if part == "schema_" else str(part) for part in first["loc"]]
+        where = ".".join(loc) or "(file)"
         raise UpwardProblem(f"{where}: {first['msg']}") from None
     if parsed.period.first > parsed.period.last:
         raise UpwardProblem("period: first is after last")

@@ -45,3 +45,41 @@ def test_number_bands_must_ascend():
     data["number_bands"] = [20, 40, 30]
     with pytest.raises(ValidationError, match="ascending"):
         ReportTexts.model_validate(data)
+
+
+def test_a_placeholder_the_report_does_not_fill_is_refused_naming_the_field():
+    data = shipped()
+    data["document"]["conclusion"] = "IKM {ikm} pada {tanggal}"
+    with pytest.raises(ValidationError, match=r"document\.conclusion[\s\S]*\['tanggal'\]"):
+        ReportTexts.model_validate(data)
+
+
+def test_a_text_without_placeholders_may_not_use_braces():
+    data = shipped()
+    data["document"]["chapter_1"] = "BAB I {judul"
+    with pytest.raises(ValidationError, match="invalid braces"):
+        ReportTexts.model_validate(data)
+
+
+def test_a_placeholder_in_a_list_is_checked_too():
+    data = shipped()
+    data["document"]["kop"].append("{kepala}")
+    with pytest.raises(ValidationError, match="kepala"):
+        ReportTexts.model_validate(data)
+
+
+def test_content_check_names_the_file_and_the_field(tmp_path, capsys):
+    import shutil
+
+    from bot.cli import main
+
+    folder = tmp_path / "content"
+    shutil.copytree(shipped_content_dir(), folder)
+    report = folder / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("{respondents} responden, Indeks", "{x} Indeks"),
+        encoding="utf-8",
+    )
+    assert main(["content", "check", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "report.yaml [document.conclusion]: Value error, unknown placeholder(s) ['x']" in err

@@ -1,11 +1,13 @@
 """A period's survey as an Excel workbook: responses, IKM computation, profile, services, RTL.
 
 Numbers are written as numbers with a display format, never as text, so officials can compute
-with them; the values are the exact ones of the IKM engine, converted to floats only here.
+with them. The IKM computation sheet is formulas over the answer sheet (sums, counts, NRR, the
+IKM and the grades), so opening the file recomputes every figure an auditor wants to trace.
 """
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -16,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.dates import local_datetime_text, period_label
-from skm_core.ikm import SCALE, IkmResult, Tally, grade_for
+from skm_core.ikm import GRADE_FLOORS, SCALE, Grade, grade_for
 from skm_core.reports.common import (
     RankedPlan,
     channel_label,
@@ -208,45 +210,88 @@ def _heading_block(sheet: Worksheet, title: str, summary: Summary, content: Cont
     return len(facts) + 3
 
 
-def _unsur_values(
-    code: str, tally: Tally, result: IkmResult | None, content: Content
-) -> list[CellValue]:
-    index = UNSUR_CODES.index(code)
-    values: list[CellValue] = [
-        code,
-        unsur_name(code, content),
-        tally.sums[index],
-        tally.counts[index],
-    ]
-    if result is None:
-        return values
-    nrr = result.nrr[code]
-    grade = result.unsur_grade(code)
-    return [
-        *values,
-        float(nrr),
-        float(nrr / len(UNSUR_CODES)),
-        float(nrr * SCALE),
-        grade.value,
-        performance_label(grade, content),
-    ]
+@dataclass(frozen=True)
+class Formula:
+    """A cell computed by the spreadsheet itself, so an auditor can trace every figure."""
+
+    text: str
+    """Without the leading '='."""
 
 
-def _ikm_totals(sheet: Worksheet, row: int, result: IkmResult, content: Content) -> None:
+def _put_formula(
+    sheet: Worksheet, row: int, column: int, formula: Formula, number_format: str = ""
+) -> None:
+    cell = sheet.cell(row=row, column=column)
+    cell.value = f"={formula.text}"
+    if number_format:
+        cell.number_format = number_format
+    cell.border = BORDER
+
+
+def _sheet_ref(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _answer_range(code: str, records: int, content: Content) -> str:
+    """The answer sheet's column of one unsur, from the first response to the last."""
+    headings = _response_headings(content)
+    column = get_column_letter(headings.index(UNSUR_CODES[0]) + 1 + UNSUR_CODES.index(code))
+    last = max(records, 1) + 1
+    return f"{_sheet_ref(content.report.xlsx.sheet_responses)}!${column}$2:${column}${last}"
+
+
+def _grade_formula(score: str) -> Formula:
+    """The grade of a 25..100 value after rounding to two decimals, as the regulation does."""
+    shown = f"ROUND({score},2)"
+    formula = f'"{Grade.D.value}"'
+    for floor, grade in sorted(GRADE_FLOORS):
+        formula = f'IF({shown}>={floor},"{grade.value}",{formula})'
+    return Formula(formula)
+
+
+def _label_formula(grade_cell: str, content: Content) -> Formula:
+    labels = content.texts.performance
+    formula = '""'
+    for grade in Grade:
+        formula = f'IF({grade_cell}="{grade.value}","{labels[grade.value]}",{formula})'
+    return Formula(formula)
+
+
+def _unsur_row(sheet: Worksheet, row: int, code: str, records: int, content: Content) -> None:
+    answers = _answer_range(code, records, content)
+    for column, value in enumerate((code, unsur_name(code, content)), start=1):
+        _put(sheet, row, column, value)
+        sheet.cell(row=row, column=column).border = BORDER
+    nine = len(UNSUR_CODES)
+    formulas = [
+        (Formula(f"SUM({answers})"), INTEGER_FORMAT),
+        (Formula(f"COUNT({answers})"), INTEGER_FORMAT),
+        (Formula(f'IF(D{row}>0,C{row}/D{row},"")'), NRR_FORMAT),
+        (Formula(f'IF(D{row}>0,E{row}/{nine},"")'), NRR_FORMAT),
+        (Formula(f'IF(D{row}>0,E{row}*{SCALE},"")'), TWO_DECIMALS),
+        (Formula(f'IF(D{row}>0,{_grade_formula(f"G{row}").text},"")'), ""),
+        (_label_formula(f"H{row}", content), ""),
+    ]
+    for column, (formula, number_format) in enumerate(formulas, start=3):
+        _put_formula(sheet, row, column, formula, number_format)
+
+
+def _ikm_totals(sheet: Worksheet, row: int, first: int, last: int, content: Content) -> None:
     words = content.report.xlsx
-    totals: list[tuple[str, CellValue, str]] = [
-        (words.total_weighted, float(result.ikm / SCALE), NRR_FORMAT),
-        (words.ikm, float(result.ikm), TWO_DECIMALS),
-        (words.grade, result.grade.value, ""),
-        (words.performance, performance_label(result.grade, content), ""),
+    complete = f'COUNTIF(D{first}:D{last},">0")={len(UNSUR_CODES)}'
+    totals: list[tuple[str, Formula, str]] = [
+        (words.total_weighted, Formula(f'IF({complete},SUM(F{first}:F{last}),"")'), NRR_FORMAT),
+        (words.ikm, Formula(f'IF({complete},F{row}*{SCALE},"")'), TWO_DECIMALS),
+        (words.grade, Formula(f'IF({complete},{_grade_formula(f"F{row + 1}").text},"")'), ""),
+        (words.performance, _label_formula(f"F{row + 2}", content), ""),
     ]
-    for offset, (label, value, number_format) in enumerate(totals):
+    for offset, (label, formula, number_format) in enumerate(totals):
         _put(sheet, row + offset, 1, label)
         sheet.cell(row=row + offset, column=1).font = HEADER_FONT
         sheet.merge_cells(
             start_row=row + offset, start_column=1, end_row=row + offset, end_column=5
         )
-        _put(sheet, row + offset, 6, value, number_format)
+        _put_formula(sheet, row + offset, 6, formula, number_format)
         sheet.cell(row=row + offset, column=6).font = HEADER_FONT
 
 
@@ -267,15 +312,14 @@ def _ikm_sheet(
         columns.performance,
     ]
     _put_header(sheet, row, headings)
-    tally = Tally.from_answers(record.answers for record in records)
-    formats = ["", "", INTEGER_FORMAT, INTEGER_FORMAT, NRR_FORMAT, NRR_FORMAT, TWO_DECIMALS]
     for offset, code in enumerate(UNSUR_CODES, start=1):
-        _put_row(sheet, row + offset, _unsur_values(code, tally, summary.result, content), formats)
-    row += len(UNSUR_CODES) + 1
+        _unsur_row(sheet, row + offset, code, len(records), content)
+    first, last = row + 1, row + len(UNSUR_CODES)
+    row = last + 1
     if summary.result is None:
         _put_note(sheet, row + 1, no_result_text(summary, content.report))
     else:
-        _ikm_totals(sheet, row, summary.result, content)
+        _ikm_totals(sheet, row, first, last, content)
     _set_widths(sheet, [24, 38, 12, 16, 10, 16, 10, 8, 14])
 
 

@@ -277,9 +277,11 @@ def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _report(
     settings: Settings, content: Content, period: Period, kind: str, population: int | None
-) -> bytes:
+) -> bytes | tuple[bytes, bytes]:
+    """The file of a report, or for the infographic the A4 PDF and the square PNG."""
     from skm_core.reports.chart import summary_chart_png
     from skm_core.reports.csv_export import answers_csv
+    from skm_core.reports.infographic import infographic_pdf, infographic_png
     from skm_core.reports.pdf import summary_pdf
     from skm_core.reports.upward import upward_csv, upward_json_bytes
     from skm_core.reports.xlsx import summary_xlsx
@@ -304,6 +306,8 @@ async def _report(
             return upward_json_bytes(summary, content)
         if kind == "csv-hasil":
             return upward_csv(summary, content)
+        if kind == "infografis":
+            return infographic_pdf(summary, content), infographic_png(summary, content)
         return summary_pdf(summary, content, summary_chart_png(summary, content))
 
 
@@ -314,13 +318,17 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     period = period_between(args.date_from, args.date_to)
     data = asyncio.run(_report(settings, content, period, args.format, args.population))
     out = Path(args.out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        print(f"{out}: cannot be written: {exc.strerror}", file=sys.stderr)
-        return EXIT_INPUT
-    print(out)
+    files = [(out, data)] if isinstance(data, bytes) else [(out, data[0])]
+    if isinstance(data, tuple):
+        files.append((out.with_suffix(".png"), data[1]))
+    for path, payload in files:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(payload)
+        except OSError as exc:
+            print(f"{path}: cannot be written: {exc.strerror}", file=sys.stderr)
+            return EXIT_INPUT
+        print(path)
     return EXIT_OK
 
 
@@ -509,9 +517,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--from", dest="date_from", type=_iso_date, required=True)
     report.add_argument("--to", dest="date_to", type=_iso_date, required=True)
     report.add_argument(
-        "--format", choices=("pdf", "xlsx", "csv", "json", "csv-hasil"), required=True
+        "--format",
+        choices=("pdf", "xlsx", "csv", "json", "csv-hasil", "infografis"),
+        required=True,
     )
-    report.add_argument("--out", required=True, help="the file to write")
+    report.add_argument(
+        "--out", required=True, help="the file to write (infografis: also its .png beside it)"
+    )
     report.add_argument(
         "--population", type=_population, help="people served in the period (the sample base)"
     )

@@ -130,3 +130,16 @@ def test_a_file_that_is_not_upward_json_is_refused(skm_env, capsys, tmp_path, te
     assert code == 2
     assert message in err
     assert listed(capsys) == []
+
+
+def test_report_infografis_writes_the_a4_pdf_and_the_square_png(skm_env, content, capsys, tmp_path):
+    skm_env.mkdir(parents=True, exist_ok=True)
+    asyncio.run(fill_semester(skm_env / "skm.sqlite3", content))
+    out = tmp_path / "papan" / "infografis.pdf"
+    first, last = SEMESTER.first.isoformat(), SEMESTER.last.isoformat()
+    code, printed, _ = run(capsys, "report", "--from", first, "--to", last, "--out", str(out),
+                           "--format", "infografis")  # fmt: skip
+    assert code == 0
+    assert printed.split() == [str(out), str(out.with_suffix(".png"))]
+    assert out.read_bytes().startswith(b"%PDF")
+    assert out.with_suffix(".png").read_bytes().startswith(b"\x89PNG")

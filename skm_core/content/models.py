@@ -420,7 +420,7 @@ class OfficialTexts(Strict):
     remove_unknown: Text
     period_unknown: Text
     export_caption: Text
-    export_kinds: Annotated[Words, _keys("xlsx", "csv", "pdf")]
+    export_kinds: Annotated[Words, _keys("xlsx", "csv", "pdf", "infografis")]
     population_usage: Text
     population_set: Text
     plans_title: Text

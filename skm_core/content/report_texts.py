@@ -371,6 +371,35 @@ class DocumentTexts(Strict):
         return value
 
 
+class InfographicTexts(Strict):
+    """The publication image; each text may use only the placeholders listed for it."""
+
+    PLACEHOLDERS: ClassVar[dict[str, frozenset[str]]] = {
+        "subtitle": frozenset({"unit", "period"}),
+        "grade": frozenset({"grade", "label"}),
+        "respondents": frozenset({"count"}),
+        "lowest_item": frozenset({"code", "name", "nrr"}),
+        "footer": frozenset({"unit", "website", "regulation"}),
+    }
+
+    title: NonEmpty
+    subtitle: NonEmpty
+    ikm_label: NonEmpty
+    grade: NonEmpty
+    respondents: NonEmpty
+    nrr_title: NonEmpty
+    lowest_title: NonEmpty
+    lowest_item: NonEmpty
+    no_plan: NonEmpty
+    no_result: NonEmpty
+    footer: NonEmpty
+
+    @field_validator("*")
+    @classmethod
+    def _known_placeholders(cls, value: str, info: ValidationInfo) -> str:
+        return check_placeholders(value, cls.PLACEHOLDERS.get(info.field_name or "", frozenset()))
+
+
 class HistoryTexts(Strict):
     """What `skm riwayat` says."""
 
@@ -416,6 +445,7 @@ class ReportTexts(Strict):
     pdf: PdfTexts
     document: DocumentTexts
     history: HistoryTexts
+    infographic: InfographicTexts
 
     @field_validator("number_bands")
     @classmethod

@@ -38,10 +38,18 @@ from skm_core.reports.common import (
     percent_text,
     performance_label,
     population_source_label,
-    profile_lines,
-    ranked_plans,
-    status_label,
     unsur_name,
+)
+from skm_core.reports.tables import (
+    DataTable,
+    period_plans,
+    plans_table,
+    profile_table,
+    realisation_table,
+    service_nrr_table,
+    services_table,
+    text_rows,
+    unsur_table,
 )
 from skm_core.storage.followup import FollowUpPlan
 from skm_core.summary import Summary
@@ -367,62 +375,6 @@ def _method(summary: Summary, content: Content) -> Section:
 # --- Bab III Hasil ----------------------------------------------------------------------------
 
 
-def _profile_table(summary: Summary, content: Content) -> Table | None:
-    lines = profile_lines(summary, content)
-    if not lines:
-        return None
-    columns = content.report.columns
-    return Table(
-        caption=content.report.pdf.profile_title,
-        headings=(columns.question, columns.answer, columns.count, columns.share),
-        rows=tuple(
-            (
-                line.question,
-                line.answer,
-                count_text(line.count),
-                percent_text(line.share, content.report),
-            )
-            for line in lines
-        ),
-        widths=(2.2, 3.4, 1.4, 1.6),
-        align=("L", "L", "R", "R"),
-        grouped=1,
-    )
-
-
-def _unsur_table(result: IkmResult, summary: Summary, content: Content) -> Table:
-    columns = content.report.columns
-    rows = []
-    for code in UNSUR_CODES:
-        grade = result.unsur_grade(code)
-        rows.append(
-            (
-                code,
-                unsur_name(code, content),
-                number_text(result.nrr[code], NRR_PLACES),
-                number_text(result.unsur_score(code), IKM_PLACES),
-                grade.value,
-                performance_label(grade, content),
-            )
-        )
-    return Table(
-        caption=content.report.pdf.unsur_title.format(
-            period=period_label(summary.period, content.texts)
-        ),
-        headings=(
-            columns.number,
-            columns.unsur,
-            columns.nrr,
-            columns.nrr_25,
-            columns.grade,
-            columns.performance,
-        ),
-        rows=tuple(rows),
-        widths=(0.9, 5.6, 1.3, 1.5, 1.1, 2.0),
-        align=("C", "L", "R", "R", "C", "L"),
-    )
-
-
 def _ikm_line(result: IkmResult, content: Content) -> Paragraph:
     return Paragraph(
         content.report.pdf.ikm_line.format(
@@ -434,64 +386,16 @@ def _ikm_line(result: IkmResult, content: Content) -> Paragraph:
     )
 
 
-def _flagged(text: str, small: bool, content: Content) -> str:
-    return content.report.small_sample_mark.format(value=text) if small else text
-
-
-def _services_table(summary: Summary, content: Content) -> Table:
-    texts = content.report
-    columns = texts.columns
-    rows = []
-    for number, line in enumerate(summary.services, start=1):
-        name = line.name if line.service_id is not None else texts.unnamed_service
-        small = summary.is_small(line.respondents)
-        if line.ikm is None:
-            ikm, grade, label = texts.not_available, texts.not_available, texts.not_available
-        else:
-            shown = grade_for(line.ikm)
-            ikm = _flagged(number_text(line.ikm, IKM_PLACES), small, content)
-            grade = texts.not_available if small else shown.value
-            label = texts.not_available if small else performance_label(shown, content)
-        rows.append((str(number), name, count_text(line.respondents), ikm, grade, label))
+def as_table(data: DataTable, content: Content) -> Table:
+    """A shared table as the printed report writes it."""
     return Table(
-        caption=texts.pdf.services_title,
-        headings=(
-            columns.number,
-            columns.service,
-            columns.respondents,
-            columns.ikm,
-            columns.grade,
-            columns.performance,
-        ),
-        rows=tuple(rows),
-        widths=(0.8, 5.4, 1.8, 1.3, 1.1, 2.2),
-        align=("C", "L", "R", "R", "C", "L"),
+        caption=data.caption,
+        headings=tuple(column.heading for column in data.columns),
+        rows=text_rows(data, content),
+        widths=tuple(column.width for column in data.columns),
+        align=tuple(column.align for column in data.columns),
+        grouped=data.grouped,
     )
-
-
-def _service_nrr_table(summary: Summary, content: Content) -> Table:
-    texts = content.report
-    rows = []
-    for number, line in enumerate(summary.services, start=1):
-        small = summary.is_small(line.respondents)
-        values = [
-            texts.not_available
-            if line.nrr.get(code) is None
-            else _flagged(number_text(line.nrr[code] or Fraction(0), NRR_PLACES), small, content)
-            for code in UNSUR_CODES
-        ]
-        rows.append((str(number), *values))
-    return Table(
-        caption=texts.document.service_nrr_title,
-        headings=(texts.columns.number, *UNSUR_CODES),
-        rows=tuple(rows),
-        widths=(0.8, *([1.0] * len(UNSUR_CODES))),
-        align=("C", *_RIGHT_PER_UNSUR),
-    )
-
-
-_RIGHT: Align = "R"
-_RIGHT_PER_UNSUR: tuple[Align, ...] = (_RIGHT,) * len(UNSUR_CODES)
 
 
 def _services_blocks(summary: Summary, content: Content) -> list[Block]:
@@ -499,8 +403,8 @@ def _services_blocks(summary: Summary, content: Content) -> list[Block]:
     if not summary.services:
         return [Paragraph(texts.pdf.no_services)]
     blocks: list[Block] = [
-        _services_table(summary, content),
-        _service_nrr_table(summary, content),
+        as_table(services_table(summary, content), content),
+        as_table(service_nrr_table(summary, content), content),
     ]
     if any(summary.is_small(line.respondents) for line in summary.services):
         blocks.append(Paragraph(texts.small_sample_note.format(minimum=summary.small_sample)))
@@ -516,14 +420,18 @@ def _results(summary: Summary, content: Content) -> Section:
         Heading(words.profile_title),
         Paragraph(pdf.respondents_line.format(count=count_text(summary.respondents))),
     ]
-    table = _profile_table(summary, content)
-    blocks.append(table if table is not None else Paragraph(content.report.no_responses))
+    profile = profile_table(summary, content)
+    if profile is None:
+        blocks.append(Paragraph(content.report.no_responses))
+    else:
+        blocks.append(as_table(profile, content))
     blocks.append(Heading(words.results_title))
     result = summary.result
     if result is None:
         blocks.append(Paragraph(no_result_text(summary, content.report)))
     else:
-        blocks += [_unsur_table(result, summary, content), _ikm_line(result, content)]
+        blocks += [as_table(unsur_table(result, summary, content), content)]
+        blocks.append(_ikm_line(result, content))
     blocks.append(Heading(words.services_title))
     blocks += _services_blocks(summary, content)
     return Section(words.chapter_3, tuple(blocks))
@@ -747,62 +655,6 @@ def _conclusion(summary: Summary, content: Content) -> Paragraph:
     )
 
 
-def _plans_table(summary: Summary, content: Content) -> Table:
-    columns = content.report.columns
-    rows = tuple(
-        (
-            str(item.priority),
-            f"{item.plan.unsur} {unsur_name(item.plan.unsur, content)}",
-            item.plan.activity,
-            item.plan.target,
-            item.plan.responsible,
-        )
-        for item in ranked_plans(summary)
-    )
-    return Table(
-        caption=content.report.pdf.plans_title,
-        headings=(
-            columns.number,
-            columns.priority_unsur,
-            columns.plan_activity,
-            columns.time,
-            columns.responsible,
-        ),
-        rows=rows,
-        widths=(0.8, 2.6, 4, 2, 2.6),
-        align=("C", "L", "L", "L", "L"),
-        grouped=2,
-    )
-
-
-def _realisation_table(plans: list[FollowUpPlan], content: Content) -> Table:
-    texts = content.report
-    columns = texts.columns
-    rows = tuple(
-        (
-            str(number),
-            plan.activity,
-            status_label(plan.status, texts),
-            plan.realisation or texts.not_available,
-            plan.obstacles or texts.not_available,
-        )
-        for number, plan in enumerate(plans, start=1)
-    )
-    return Table(
-        caption=texts.pdf.realisation_title,
-        headings=(
-            columns.number,
-            columns.plan,
-            columns.plan_done,
-            columns.plan_description,
-            columns.plan_obstacles,
-        ),
-        rows=rows,
-        widths=(0.8, 3.1, 2.4, 3.1, 3.0),
-        align=("C", "L", "C", "L", "L"),
-    )
-
-
 def _carried_table(plans: list[FollowUpPlan], content: Content) -> Table:
     texts = content.report
     columns = texts.columns
@@ -855,8 +707,8 @@ def _plans_blocks(summary: Summary, content: Content) -> list[Block]:
     if summary.plans_of_period:
         blocks += [
             Paragraph(words.rtl_intro),
-            _plans_table(summary, content),
-            _realisation_table([item.plan for item in ranked_plans(summary)], content),
+            as_table(plans_table(summary, content), content),
+            as_table(realisation_table(period_plans(summary), content), content),
         ]
     else:
         blocks.append(Paragraph(content.report.no_plans))
@@ -864,7 +716,7 @@ def _plans_blocks(summary: Summary, content: Content) -> list[Block]:
     if summary.previous_plans:
         blocks += [
             Paragraph(words.realisation_intro.format(previous=previous)),
-            _realisation_table(summary.previous_plans, content),
+            as_table(realisation_table(summary.previous_plans, content), content),
         ]
     else:
         blocks.append(Paragraph(words.realisation_none.format(previous=previous)))

@@ -9,6 +9,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -18,22 +19,28 @@ from openpyxl.worksheet.worksheet import Worksheet
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.dates import local_datetime_text, period_label
-from skm_core.ikm import GRADE_FLOORS, SCALE, Grade, grade_for
+from skm_core.ikm import GRADE_FLOORS, SCALE, Grade
 from skm_core.reports.common import (
-    RankedPlan,
     channel_label,
     choice_label,
     no_result_text,
-    performance_label,
-    profile_lines,
-    ranked_plans,
     service_name,
-    status_label,
     unsur_name,
 )
-from skm_core.storage.followup import FollowUpPlan
+from skm_core.reports.tables import (
+    DataTable,
+    Kind,
+    Small,
+    Value,
+    period_plans,
+    plans_table,
+    profile_table,
+    realisation_table,
+    service_nrr_table,
+    services_table,
+)
 from skm_core.storage.responses import AnswerRecord
-from skm_core.summary import ServiceLine, Summary
+from skm_core.summary import Summary
 
 CellValue = str | int | float | datetime | None
 
@@ -323,145 +330,93 @@ def _ikm_sheet(
     _set_widths(sheet, [24, 38, 12, 16, 10, 16, 10, 8, 14])
 
 
-# --- (3) respondent profile -------------------------------------------------------------------
+# --- the shared tables (profile, services, RTL) -----------------------------------------------
+
+KIND_FORMATS = {
+    Kind.TEXT: "",
+    Kind.NUMBER: INTEGER_FORMAT,
+    Kind.NRR: NRR_FORMAT,
+    Kind.SCORE: TWO_DECIMALS,
+    Kind.SHARE: PERCENT_FORMAT,
+}
+
+
+def _cell_value(value: Value) -> tuple[CellValue, bool]:
+    """The value a cell holds, and whether it is a small sample's (shown with a mark)."""
+    if isinstance(value, Small):
+        return float(value.value), True
+    if isinstance(value, Fraction):
+        return float(value), False
+    return value, False
+
+
+def _merge_groups(sheet: Worksheet, first_row: int, table: DataTable) -> None:
+    """Leading columns span the rows that repeat them, as in the unit's own RTL table."""
+    for column in range(table.grouped):
+        start = 0
+        for index in range(1, len(table.rows) + 1):
+            ended = (
+                index == len(table.rows)
+                or table.rows[index][: column + 1] != table.rows[start][: column + 1]
+            )
+            if not ended:
+                continue
+            if index - start > 1:
+                sheet.merge_cells(
+                    start_row=first_row + start,
+                    start_column=column + 1,
+                    end_row=first_row + index - 1,
+                    end_column=column + 1,
+                )
+            start = index
+
+
+def _write_table(
+    sheet: Worksheet, row: int, table: DataTable, content: Content, merge: bool = False
+) -> int:
+    """A shared table from `row` (its header); returns the row after it."""
+    _put_header(sheet, row, [column.heading for column in table.columns])
+    mark = content.report.small_sample_mark.format(value="")
+    for offset, values in enumerate(table.rows, start=1):
+        for index, (value, column) in enumerate(zip(values, table.columns, strict=True), 1):
+            written, small = _cell_value(value)
+            number_format = KIND_FORMATS[column.kind]
+            if small:
+                # Still a number officials can compute with; the mark is only its display.
+                number_format = f'{number_format}"{mark}"'
+            _put(sheet, row + offset, index, written, number_format)
+            cell = sheet.cell(row=row + offset, column=index)
+            cell.alignment = WRAP
+            cell.border = BORDER
+    if merge:
+        _merge_groups(sheet, row + 1, table)
+    return row + len(table.rows) + 1
 
 
 def _profile_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
-    columns = content.report.columns
     row = _heading_block(sheet, content.report.xlsx.profile_title, summary, content)
-    _put_header(sheet, row, [columns.question, columns.answer, columns.count, columns.share])
-    lines = profile_lines(summary, content)
-    formats = ["", "", INTEGER_FORMAT, PERCENT_FORMAT]
-    for offset, line in enumerate(lines, start=1):
-        values: list[CellValue] = [line.question, line.answer, line.count, float(line.share)]
-        _put_row(sheet, row + offset, values, formats)
-    if not lines:
-        _put_note(sheet, row + 2, content.report.no_responses)
+    table = profile_table(summary, content)
+    if table is None:
+        _put_note(sheet, row, content.report.no_responses)
+    else:
+        _write_table(sheet, row, table, content)
     _set_widths(sheet, [24, 30, 10, 12])
 
 
-# --- (4) per service --------------------------------------------------------------------------
-
-
-def _service_values(
-    number: int, line: ServiceLine, small: bool, content: Content
-) -> list[CellValue]:
-    texts = content.report
-    name = line.name if line.service_id is not None else texts.unnamed_service
-    if line.ikm is None:
-        return [number, name, line.respondents, None, texts.not_available, texts.not_available]
-    if small:
-        # A small sample's IKM is shown for what it is worth, without a grade.
-        mark = texts.small_sample_mark.format(value="")
-        return [number, name, line.respondents, float(line.ikm), mark, ""]
-    grade = grade_for(line.ikm)
-    return [
-        number,
-        name,
-        line.respondents,
-        float(line.ikm),
-        grade.value,
-        performance_label(grade, content),
-    ]
-
-
 def _services_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
-    columns = content.report.columns
-    row = _heading_block(sheet, content.report.xlsx.services_title, summary, content)
-    headings = [
-        columns.number,
-        columns.service,
-        columns.respondents,
-        columns.ikm,
-        columns.grade,
-        columns.performance,
-    ]
-    _put_header(sheet, row, headings)
-    formats = [INTEGER_FORMAT, "", INTEGER_FORMAT, TWO_DECIMALS]
-    for number, line in enumerate(summary.services, start=1):
-        small = summary.is_small(line.respondents)
-        _put_row(sheet, row + number, _service_values(number, line, small, content), formats)
-    row += len(summary.services) + 2
+    texts = content.report
+    row = _heading_block(sheet, texts.xlsx.services_title, summary, content)
     if not summary.services:
-        _put_note(sheet, row, content.report.no_responses)
-    elif any(summary.is_small(line.respondents) for line in summary.services):
-        note = content.report.small_sample_note.format(minimum=summary.small_sample)
-        _put_note(sheet, row, note)
-    elif any(line.ikm is None for line in summary.services):
-        _put_note(sheet, row, content.report.service_ikm_missing)
-    _set_widths(sheet, [24, 50, 12, 10, 8, 14])
-
-
-# --- (5) follow-up plans ----------------------------------------------------------------------
-
-
-def _merge_priority_groups(sheet: Worksheet, first_row: int, ranked: list[RankedPlan]) -> None:
-    """No and Prioritas Unsur span the plans of one unsur, as in the unit's own RTL table."""
-    start = 0
-    for index in range(1, len(ranked) + 1):
-        if index < len(ranked) and ranked[index].priority == ranked[start].priority:
-            continue
-        if index - start > 1:
-            for column in (1, 2):
-                sheet.merge_cells(
-                    start_row=first_row + start,
-                    start_column=column,
-                    end_row=first_row + index - 1,
-                    end_column=column,
-                )
-        start = index
-
-
-def _plan_values(item: RankedPlan, content: Content) -> list[CellValue]:
-    plan = item.plan
-    unsur = f"{plan.unsur} {unsur_name(plan.unsur, content)}"
-    return [item.priority, unsur, plan.activity, plan.target, plan.responsible]
-
-
-def _plan_rows(sheet: Worksheet, row: int, summary: Summary, content: Content) -> int:
-    """The RTL table from `row`; returns the row after it."""
-    columns = content.report.columns
-    headings = [
-        columns.number,
-        columns.priority_unsur,
-        columns.plan_activity,
-        columns.time,
-        columns.responsible,
-    ]
-    _put_header(sheet, row, headings)
-    ranked = ranked_plans(summary)
-    for offset, item in enumerate(ranked, start=1):
-        _put_row(sheet, row + offset, _plan_values(item, content), [INTEGER_FORMAT])
-    _merge_priority_groups(sheet, row + 1, ranked)
-    return row + len(ranked) + 1
-
-
-def _realisation_values(number: int, plan: FollowUpPlan, content: Content) -> list[CellValue]:
-    return [
-        number,
-        plan.activity,
-        status_label(plan.status, content.report),
-        plan.realisation,
-        plan.obstacles,
-    ]
-
-
-def _realisation_rows(sheet: Worksheet, row: int, summary: Summary, content: Content) -> None:
-    columns = content.report.columns
-    _put_header(
-        sheet,
-        row,
-        [
-            columns.number,
-            columns.plan,
-            columns.plan_done,
-            columns.plan_description,
-            columns.plan_obstacles,
-        ],
-    )
-    for number, item in enumerate(ranked_plans(summary), start=1):
-        values = _realisation_values(number, item.plan, content)
-        _put_row(sheet, row + number, values, [INTEGER_FORMAT])
+        _put_note(sheet, row, texts.no_responses)
+        return
+    row = _write_table(sheet, row, services_table(summary, content), content) + 1
+    row = _write_table(sheet, row, service_nrr_table(summary, content), content) + 1
+    if any(summary.is_small(line.respondents) for line in summary.services):
+        _put_note(sheet, row, texts.small_sample_note.format(minimum=summary.small_sample))
+        row += 1
+    if any(line.ikm is None for line in summary.services):
+        _put_note(sheet, row, texts.service_ikm_missing)
+    _set_widths(sheet, [24, 50, 12, 10, 8, 14, 10, 10, 10, 10])
 
 
 def _plans_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
@@ -470,9 +425,9 @@ def _plans_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
     if not summary.plans_of_period:
         _put_note(sheet, row, content.report.no_plans)
     else:
-        row = _plan_rows(sheet, row, summary, content) + 1
+        row = _write_table(sheet, row, plans_table(summary, content), content, merge=True) + 1
         _put_title(sheet, row, words.realisation_title)
-        _realisation_rows(sheet, row + 1, summary, content)
+        _write_table(sheet, row + 1, realisation_table(period_plans(summary), content), content)
     _set_widths(sheet, [24, 34, 44, 30, 36])
 
 

@@ -205,3 +205,14 @@ async def test_a_chart_picture_keeps_its_png(summary, content):
     [picture] = [b for s in document.sections for b in s.blocks if isinstance(b, Picture)]
     assert picture.png == png
     assert picture.caption == "Gambar 1. NRR per Unsur dan Perkembangan IKM"
+
+
+async def test_a_small_sample_is_marked_and_not_graded(summary, content):
+    table = table_titled(report_document(summary, content, None), "IKM per Jenis Layanan")
+    kk = next(row for row in table.rows if row[1] == "Pembuatan Kartu Keluarga")
+    assert kk[2:] == ("3", "88,89*", "–", "–")
+    assert "kurang dari 10 orang (sampel kecil)" in report_document(summary, content, None).text()
+    enough = replace(summary, small_sample=3)
+    table = table_titled(report_document(enough, content, None), "IKM per Jenis Layanan")
+    kk = next(row for row in table.rows if row[1] == "Pembuatan Kartu Keluarga")
+    assert kk[2:] == ("3", "88,89", "A", "Sangat Baik")

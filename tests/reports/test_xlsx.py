@@ -1,6 +1,7 @@
 """The workbook: the responses, the IKM computed as SKM reports show it, profile, services, RTL."""
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -198,9 +199,19 @@ async def test_services_with_their_ikm(workbook, summary, content):
     sheet = workbook[content.report.xlsx.sheet_services]
     kk = row_labelled_by(sheet, 1, "Pembuatan Kartu Keluarga")
     line = next(s for s in summary.services if s.service_id == "kk")
-    # Three respondents are a small sample: the IKM is shown, marked, without a grade.
-    assert kk[2:5] == (3, float(line.ikm), "*")
+    # Three respondents are a small sample: the IKM is a number shown with a mark, no grade.
+    assert kk[2:5] == (3, float(line.ikm), None)
+    ikm_cell = next(r for r in sheet.iter_rows() if r[1].value == "Pembuatan Kartu Keluarga")[3]
+    assert ikm_cell.number_format == '0.00"*"'
     assert row_labelled_by(sheet, 1, content.report.unnamed_service)[2] == 1
+
+
+async def test_a_service_with_enough_respondents_gets_its_grade(summary, records, content):
+    enough = replace(summary, small_sample=1)
+    sheet = open_workbook(summary_xlsx(enough, records, content))[
+        content.report.xlsx.sheet_services
+    ]
+    assert row_labelled_by(sheet, 1, "Pembuatan Kartu Keluarga")[4:6] == ("A", "Sangat Baik")
 
 
 def row_labelled_by(sheet: Worksheet, column: int, label: str) -> tuple:

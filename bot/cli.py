@@ -281,10 +281,10 @@ async def _report(
     """The file of a report, or for the infographic the A4 PDF and the square PNG."""
     from skm_core.reports.chart import summary_chart_png
     from skm_core.reports.csv_export import answers_csv
+    from skm_core.reports.export import period_xlsx
     from skm_core.reports.infographic import infographic_pdf, infographic_png
     from skm_core.reports.pdf import summary_pdf
     from skm_core.reports.upward import upward_csv, upward_json_bytes
-    from skm_core.reports.xlsx import summary_xlsx
 
     tz = settings.zone(content)
     async with await Database.open(settings.database_path) as db:
@@ -301,7 +301,7 @@ async def _report(
             every_suggestion=kind == "pdf",
         )
         if kind == "xlsx":
-            return summary_xlsx(summary, await answer_records(db, start, end), content)
+            return await period_xlsx(db, summary, content)
         if kind == "json":
             return upward_json_bytes(summary, content)
         if kind == "csv-hasil":

@@ -94,15 +94,15 @@ class SummaryDesk:
     async def export_replies(self, summary: Summary) -> list[Reply]:
         from skm_core.reports.chart import summary_chart_png
         from skm_core.reports.csv_export import answers_csv
+        from skm_core.reports.export import period_xlsx
         from skm_core.reports.infographic import infographic_pdf, infographic_png
         from skm_core.reports.pdf import summary_pdf
-        from skm_core.reports.xlsx import summary_xlsx
 
         t = self.content.texts.officials
         start, end = summary.period.utc_bounds(self.timezone)
-        records = await answer_records(self.db, start, end)
         chart = await asyncio.to_thread(summary_chart_png, summary, self.content)
-        xlsx = await asyncio.to_thread(summary_xlsx, summary, records, self.content)
+        xlsx = await period_xlsx(self.db, summary, self.content)
+        records = await answer_records(self.db, start, end)
         csv = await asyncio.to_thread(answers_csv, records, self.content, self.timezone)
         pdf = await asyncio.to_thread(summary_pdf, summary, self.content, chart)
         poster = await asyncio.to_thread(infographic_pdf, summary, self.content)

@@ -3,17 +3,24 @@
 Numbers are written as numbers with a display format, never as text, so officials can compute
 with them. The IKM computation sheet is formulas over the answer sheet (sums, counts, NRR, the
 IKM and the grades), so opening the file recomputes every figure an auditor wants to trace.
+
+The workbook is written in openpyxl's write-only mode: rows stream to temporary files as they
+come, so a period of any size is exported in bounded memory. Every value goes through
+`cell_value`, the one place where what is written into a cell is decided.
 """
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from typing import cast
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from skm_core.content.loader import Content
@@ -49,8 +56,6 @@ INTEGER_FORMAT = "0"
 TWO_DECIMALS = "0.00"
 NRR_FORMAT = "0.000"
 PERCENT_FORMAT = "0.00%"
-MIN_WIDTH = 6
-MAX_WIDTH = 60
 
 HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=13)
@@ -61,72 +66,106 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
-
-def _put(
-    sheet: Worksheet, row: int, column: int, value: CellValue, number_format: str = ""
-) -> None:
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str):
-        # Text from citizens or officials that starts with "=" must stay text, not a formula.
-        cell.data_type = "s"
-    if number_format:
-        cell.number_format = number_format
+KIND_FORMATS = {
+    Kind.TEXT: "",
+    Kind.NUMBER: INTEGER_FORMAT,
+    Kind.NRR: NRR_FORMAT,
+    Kind.SCORE: TWO_DECIMALS,
+    Kind.SHARE: PERCENT_FORMAT,
+}
 
 
-def _put_row(
-    sheet: Worksheet,
-    row: int,
-    values: Sequence[CellValue],
-    formats: Sequence[str] = (),
-    bordered: bool = True,
-) -> None:
-    for column, value in enumerate(values, start=1):
-        number_format = formats[column - 1] if column <= len(formats) else ""
-        _put(sheet, row, column, value, number_format)
-        cell = sheet.cell(row=row, column=column)
-        cell.alignment = WRAP
-        if bordered:
+def cell_value(value: CellValue) -> CellValue:
+    """What a cell holds for a value: every cell of the workbook is written through here."""
+    return value
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A cell computed by the spreadsheet itself, so an auditor can trace every figure."""
+
+    text: str
+    """Without the leading '='."""
+
+
+@dataclass(frozen=True)
+class Style:
+    number_format: str = ""
+    font: Font | None = None
+    fill: PatternFill | None = None
+    border: bool = False
+    alignment: Alignment | None = None
+
+
+PLAIN = Style()
+BOXED = Style(border=True, alignment=WRAP)
+HEADER = Style(font=HEADER_FONT, fill=HEADER_FILL, border=True, alignment=HEADER_ALIGNMENT)
+
+
+def _frame(sheet: WriteOnlyWorksheet) -> Worksheet:
+    """A write-only sheet's widths, merged cells and filter: it sets them up as a Worksheet does
+    (Worksheet._setup) and writes them with the sheet, though its type does not say so."""
+    return cast(Worksheet, sheet)
+
+
+class _Sheet:
+    """Rows appended in order to a write-only sheet, which knows the number of the next row."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        self._sheet = sheet
+        self.row = 1
+
+    def widths(self, widths: Sequence[float]) -> None:
+        """Column widths; only before the first row, as the file stores them before the rows."""
+        for column, width in enumerate(widths, start=1):
+            _frame(self._sheet).column_dimensions[get_column_letter(column)].width = width
+
+    def _cell(self, value: CellValue | Formula, style: Style) -> Cell:
+        cell = WriteOnlyCell(self._sheet)
+        if isinstance(value, Formula):
+            cell.value = f"={value.text}"
+        else:
+            written = cell_value(value)
+            cell.value = written
+            if isinstance(written, str):
+                # Text from citizens or officials that starts with "=" stays text, not a formula.
+                cell.data_type = "s"
+        if style.number_format:
+            cell.number_format = style.number_format
+        if style.font is not None:
+            cell.font = style.font
+        if style.fill is not None:
+            cell.fill = style.fill
+        if style.border:
             cell.border = BORDER
+        if style.alignment is not None:
+            cell.alignment = style.alignment
+        return cell
 
+    def append(self, cells: Sequence[tuple[CellValue | Formula, Style]]) -> int:
+        """One row; returns its number."""
+        self._sheet.append([self._cell(value, style) for value, style in cells])
+        self.row += 1
+        return self.row - 1
 
-def _put_header(sheet: Worksheet, row: int, headings: Sequence[str]) -> None:
-    for column, heading in enumerate(headings, start=1):
-        _put(sheet, row, column, heading)
-        cell = sheet.cell(row=row, column=column)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = HEADER_ALIGNMENT
+    def values(self, values: Sequence[CellValue], style: Style = PLAIN) -> int:
+        return self.append([(value, style) for value in values])
 
+    def header(self, headings: Sequence[str]) -> int:
+        return self.values(headings, HEADER)
 
-def _put_title(sheet: Worksheet, row: int, text: str) -> None:
-    _put(sheet, row, 1, text)
-    sheet.cell(row=row, column=1).font = TITLE_FONT
+    def title(self, text: str) -> int:
+        return self.append([(text, Style(font=TITLE_FONT))])
 
+    def note(self, text: str) -> int:
+        return self.append([(text, Style(font=NOTE_FONT))])
 
-def _put_note(sheet: Worksheet, row: int, text: str) -> None:
-    _put(sheet, row, 1, text)
-    sheet.cell(row=row, column=1).font = NOTE_FONT
+    def blank(self) -> None:
+        self.append([])
 
-
-def _set_widths(sheet: Worksheet, widths: Sequence[float]) -> None:
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-
-def _fit_widths(sheet: Worksheet, header_row: int = 1) -> None:
-    """Each column as wide as its longest value, within limits, header included."""
-    widths: dict[int, int] = {}
-    for row in sheet.iter_rows(min_row=header_row):
-        for cell in row:
-            if cell.value is None:
-                continue
-            length = 16 if isinstance(cell.value, datetime) else len(str(cell.value))
-            widths[cell.column] = max(widths.get(cell.column, 0), length)
-    for column, length in widths.items():
-        width = min(max(length + 2, MIN_WIDTH), MAX_WIDTH)
-        sheet.column_dimensions[get_column_letter(column)].width = width
+    def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+        start = f"{get_column_letter(first_column)}{first_row}"
+        _frame(self._sheet).merged_cells.add(f"{start}:{get_column_letter(last_column)}{last_row}")
 
 
 # --- (1) responses ----------------------------------------------------------------------------
@@ -146,7 +185,13 @@ def _response_headings(content: Content) -> list[str]:
     ]
 
 
-def _profile_cell(record: AnswerRecord, content: Content) -> list[CellValue]:
+def _response_widths(content: Content) -> list[float]:
+    # Streamed rows cannot be measured first: widths follow what each column holds.
+    profile = [18.0 for _ in content.survey.profile]
+    return [7, 17, 40, 14, 7, *profile, *([5.0] * len(UNSUR_CODES)), 60]
+
+
+def _profile_cells(record: AnswerRecord, content: Content) -> list[CellValue]:
     cells: list[CellValue] = []
     for question in content.survey.profile:
         value = record.profile.get(question.id)
@@ -167,40 +212,56 @@ def _response_values(record: AnswerRecord, summary: Summary, content: Content) -
         service_name(record.service_id, content),
         channel_label(record.channel, texts),
         texts.answer_yes if record.ticketed else texts.answer_no,
-        *_profile_cell(record, content),
+        *_profile_cells(record, content),
         *record.answers,
         record.suggestion,
     ]
 
 
-def _response_formats(content: Content) -> list[str]:
-    profile = ["" for _ in content.survey.profile]
-    return [INTEGER_FORMAT, DATE_FORMAT, "", "", "", *profile, *([INTEGER_FORMAT] * 9), ""]
+def _response_styles(content: Content) -> list[Style]:
+    profile = [PLAIN for _ in content.survey.profile]
+    number = Style(number_format=INTEGER_FORMAT)
+    answers = [number] * len(UNSUR_CODES)
+    return [
+        number,
+        Style(number_format=DATE_FORMAT),
+        PLAIN,
+        PLAIN,
+        PLAIN,
+        *profile,
+        *answers,
+        PLAIN,
+    ]
 
 
 def _responses_sheet(
-    sheet: Worksheet, summary: Summary, records: list[AnswerRecord], content: Content
+    sheet: _Sheet, summary: Summary, records: Iterable[AnswerRecord], content: Content
 ) -> None:
-    headings = _response_headings(content)
-    _put_header(sheet, 1, headings)
-    formats = _response_formats(content)
-    for row, record in enumerate(records, start=2):
-        _put_row(sheet, row, _response_values(record, summary, content), formats, bordered=False)
+    sheet.widths(_response_widths(content))
+    sheet.header(_response_headings(content))
+    styles = _response_styles(content)
+    written = 0
+    for record in records:
+        values = _response_values(record, summary, content)
+        sheet.append(list(zip(values, styles, strict=True)))
+        written += 1
+    if not written:
+        sheet.note(content.report.no_responses)
+
+
+def _answer_sheet_frame(sheet: WriteOnlyWorksheet, rows: int, content: Content) -> None:
     sheet.freeze_panes = "A2"
-    last = get_column_letter(len(headings))
-    sheet.auto_filter.ref = f"A1:{last}{max(len(records), 1) + 1}"
-    if not records:
-        _put_note(sheet, 2, content.report.no_responses)
-    _fit_widths(sheet)
+    last = get_column_letter(len(_response_headings(content)))
+    _frame(sheet).auto_filter.ref = f"A1:{last}{max(rows, 1) + 1}"
 
 
 # --- (2) the IKM computation ------------------------------------------------------------------
 
 
-def _heading_block(sheet: Worksheet, title: str, summary: Summary, content: Content) -> int:
-    """The title and what the numbers are about; returns the next free row."""
+def _heading_block(sheet: _Sheet, title: str, summary: Summary, content: Content) -> None:
+    """The title and what the numbers are about, then a blank row."""
     words = content.report.xlsx
-    _put_title(sheet, 1, title)
+    sheet.title(title)
     facts: list[tuple[str, CellValue]] = [
         (words.unit, summary.unit_name),
         (words.period, period_label(summary.period, content.texts)),
@@ -210,29 +271,9 @@ def _heading_block(sheet: Worksheet, title: str, summary: Summary, content: Cont
             local_datetime_text(summary.generated_at, summary.timezone, content.texts),
         ),
     ]
-    for row, (label, value) in enumerate(facts, start=2):
-        _put(sheet, row, 1, label)
-        _put(sheet, row, 2, value)
-        sheet.cell(row=row, column=1).font = HEADER_FONT
-    return len(facts) + 3
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A cell computed by the spreadsheet itself, so an auditor can trace every figure."""
-
-    text: str
-    """Without the leading '='."""
-
-
-def _put_formula(
-    sheet: Worksheet, row: int, column: int, formula: Formula, number_format: str = ""
-) -> None:
-    cell = sheet.cell(row=row, column=column)
-    cell.value = f"={formula.text}"
-    if number_format:
-        cell.number_format = number_format
-    cell.border = BORDER
+    for label, value in facts:
+        sheet.append([(label, Style(font=HEADER_FONT)), (value, PLAIN)])
+    sheet.blank()
 
 
 def _sheet_ref(name: str) -> str:
@@ -264,27 +305,28 @@ def _label_formula(grade_cell: str, content: Content) -> Formula:
     return Formula(formula)
 
 
-def _unsur_row(sheet: Worksheet, row: int, code: str, records: int, content: Content) -> None:
+def _unsur_row(sheet: _Sheet, code: str, records: int, content: Content) -> None:
     answers = _answer_range(code, records, content)
-    for column, value in enumerate((code, unsur_name(code, content)), start=1):
-        _put(sheet, row, column, value)
-        sheet.cell(row=row, column=column).border = BORDER
+    row = sheet.row
     nine = len(UNSUR_CODES)
-    formulas = [
-        (Formula(f"SUM({answers})"), INTEGER_FORMAT),
-        (Formula(f"COUNT({answers})"), INTEGER_FORMAT),
-        (Formula(f'IF(D{row}>0,C{row}/D{row},"")'), NRR_FORMAT),
-        (Formula(f'IF(D{row}>0,E{row}/{nine},"")'), NRR_FORMAT),
-        (Formula(f'IF(D{row}>0,E{row}*{SCALE},"")'), TWO_DECIMALS),
-        (Formula(f'IF(D{row}>0,{_grade_formula(f"G{row}").text},"")'), ""),
-        (_label_formula(f"H{row}", content), ""),
-    ]
-    for column, (formula, number_format) in enumerate(formulas, start=3):
-        _put_formula(sheet, row, column, formula, number_format)
+    sheet.append(
+        [
+            (code, BOXED),
+            (unsur_name(code, content), BOXED),
+            (Formula(f"SUM({answers})"), Style(INTEGER_FORMAT, border=True)),
+            (Formula(f"COUNT({answers})"), Style(INTEGER_FORMAT, border=True)),
+            (Formula(f'IF(D{row}>0,C{row}/D{row},"")'), Style(NRR_FORMAT, border=True)),
+            (Formula(f'IF(D{row}>0,E{row}/{nine},"")'), Style(NRR_FORMAT, border=True)),
+            (Formula(f'IF(D{row}>0,E{row}*{SCALE},"")'), Style(TWO_DECIMALS, border=True)),
+            (Formula(f'IF(D{row}>0,{_grade_formula(f"G{row}").text},"")'), BOXED),
+            (_label_formula(f"H{row}", content), BOXED),
+        ]
+    )
 
 
-def _ikm_totals(sheet: Worksheet, row: int, first: int, last: int, content: Content) -> None:
+def _ikm_totals(sheet: _Sheet, first: int, last: int, content: Content) -> None:
     words = content.report.xlsx
+    row = sheet.row
     complete = f'COUNTIF(D{first}:D{last},">0")={len(UNSUR_CODES)}'
     totals: list[tuple[str, Formula, str]] = [
         (words.total_weighted, Formula(f'IF({complete},SUM(F{first}:F{last}),"")'), NRR_FORMAT),
@@ -292,65 +334,56 @@ def _ikm_totals(sheet: Worksheet, row: int, first: int, last: int, content: Cont
         (words.grade, Formula(f'IF({complete},{_grade_formula(f"F{row + 1}").text},"")'), ""),
         (words.performance, _label_formula(f"F{row + 2}", content), ""),
     ]
-    for offset, (label, formula, number_format) in enumerate(totals):
-        _put(sheet, row + offset, 1, label)
-        sheet.cell(row=row + offset, column=1).font = HEADER_FONT
-        sheet.merge_cells(
-            start_row=row + offset, start_column=1, end_row=row + offset, end_column=5
+    bold = Style(font=HEADER_FONT)
+    for label, formula, number_format in totals:
+        written = sheet.append(
+            [(label, bold), *([(None, PLAIN)] * 4), (formula, Style(number_format, HEADER_FONT))]
         )
-        _put_formula(sheet, row + offset, 6, formula, number_format)
-        sheet.cell(row=row + offset, column=6).font = HEADER_FONT
+        sheet.merge(written, 1, written, 5)
 
 
-def _ikm_sheet(
-    sheet: Worksheet, summary: Summary, records: list[AnswerRecord], content: Content
-) -> None:
+def _ikm_sheet(sheet: _Sheet, summary: Summary, content: Content) -> None:
+    sheet.widths([24, 38, 12, 16, 10, 16, 10, 8, 14])
     columns = content.report.columns
-    row = _heading_block(sheet, content.report.xlsx.ikm_title, summary, content)
-    headings = [
-        columns.unsur_code,
-        columns.unsur,
-        columns.answer_sum,
-        columns.answer_count,
-        columns.nrr,
-        columns.nrr_weighted,
-        columns.nrr_25,
-        columns.grade,
-        columns.performance,
-    ]
-    _put_header(sheet, row, headings)
-    for offset, code in enumerate(UNSUR_CODES, start=1):
-        _unsur_row(sheet, row + offset, code, len(records), content)
-    first, last = row + 1, row + len(UNSUR_CODES)
-    row = last + 1
+    _heading_block(sheet, content.report.xlsx.ikm_title, summary, content)
+    sheet.header(
+        [
+            columns.unsur_code,
+            columns.unsur,
+            columns.answer_sum,
+            columns.answer_count,
+            columns.nrr,
+            columns.nrr_weighted,
+            columns.nrr_25,
+            columns.grade,
+            columns.performance,
+        ]
+    )
+    first = sheet.row
+    for code in UNSUR_CODES:
+        _unsur_row(sheet, code, summary.respondents, content)
+    last = sheet.row - 1
+    sheet.blank()
     if summary.result is None:
-        _put_note(sheet, row + 1, no_result_text(summary, content.report))
+        sheet.blank()
+        sheet.note(no_result_text(summary, content.report))
     else:
-        _ikm_totals(sheet, row, first, last, content)
-    _set_widths(sheet, [24, 38, 12, 16, 10, 16, 10, 8, 14])
+        _ikm_totals(sheet, first, last, content)
 
 
 # --- the shared tables (profile, services, RTL) -----------------------------------------------
 
-KIND_FORMATS = {
-    Kind.TEXT: "",
-    Kind.NUMBER: INTEGER_FORMAT,
-    Kind.NRR: NRR_FORMAT,
-    Kind.SCORE: TWO_DECIMALS,
-    Kind.SHARE: PERCENT_FORMAT,
-}
 
-
-def _cell_value(value: Value) -> tuple[CellValue, bool]:
-    """The value a cell holds, and whether it is a small sample's (shown with a mark)."""
+def _table_cell(value: Value, kind: Kind, mark: str) -> tuple[CellValue, Style]:
+    number_format = KIND_FORMATS[kind]
     if isinstance(value, Small):
-        return float(value.value), True
-    if isinstance(value, Fraction):
-        return float(value), False
-    return value, False
+        # Still a number officials can compute with; the mark is only its display.
+        return float(value.value), Style(f'{number_format}"{mark}"', border=True, alignment=WRAP)
+    written: CellValue = float(value) if isinstance(value, Fraction) else value
+    return written, Style(number_format, border=True, alignment=WRAP)
 
 
-def _merge_groups(sheet: Worksheet, first_row: int, table: DataTable) -> None:
+def _merge_groups(sheet: _Sheet, first_row: int, table: DataTable) -> None:
     """Leading columns span the rows that repeat them, as in the unit's own RTL table."""
     for column in range(table.grouped):
         start = 0
@@ -362,87 +395,88 @@ def _merge_groups(sheet: Worksheet, first_row: int, table: DataTable) -> None:
             if not ended:
                 continue
             if index - start > 1:
-                sheet.merge_cells(
-                    start_row=first_row + start,
-                    start_column=column + 1,
-                    end_row=first_row + index - 1,
-                    end_column=column + 1,
-                )
+                sheet.merge(first_row + start, column + 1, first_row + index - 1, column + 1)
             start = index
 
 
-def _write_table(
-    sheet: Worksheet, row: int, table: DataTable, content: Content, merge: bool = False
-) -> int:
-    """A shared table from `row` (its header); returns the row after it."""
-    _put_header(sheet, row, [column.heading for column in table.columns])
+def _write_table(sheet: _Sheet, table: DataTable, content: Content, merge: bool = False) -> None:
+    sheet.header([column.heading for column in table.columns])
     mark = content.report.small_sample_mark.format(value="")
-    for offset, values in enumerate(table.rows, start=1):
-        for index, (value, column) in enumerate(zip(values, table.columns, strict=True), 1):
-            written, small = _cell_value(value)
-            number_format = KIND_FORMATS[column.kind]
-            if small:
-                # Still a number officials can compute with; the mark is only its display.
-                number_format = f'{number_format}"{mark}"'
-            _put(sheet, row + offset, index, written, number_format)
-            cell = sheet.cell(row=row + offset, column=index)
-            cell.alignment = WRAP
-            cell.border = BORDER
+    first = sheet.row
+    for values in table.rows:
+        sheet.append(
+            [
+                _table_cell(value, column.kind, mark)
+                for value, column in zip(values, table.columns, strict=True)
+            ]
+        )
     if merge:
-        _merge_groups(sheet, row + 1, table)
-    return row + len(table.rows) + 1
+        # Merged cells show the first cell's value: the repeats below it are left empty.
+        _merge_groups(sheet, first, table)
 
 
-def _profile_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
-    row = _heading_block(sheet, content.report.xlsx.profile_title, summary, content)
+def _profile_sheet(sheet: _Sheet, summary: Summary, content: Content) -> None:
+    sheet.widths([24, 30, 10, 12])
+    _heading_block(sheet, content.report.xlsx.profile_title, summary, content)
     table = profile_table(summary, content)
     if table is None:
-        _put_note(sheet, row, content.report.no_responses)
+        sheet.note(content.report.no_responses)
     else:
-        _write_table(sheet, row, table, content)
-    _set_widths(sheet, [24, 30, 10, 12])
+        _write_table(sheet, table, content)
 
 
-def _services_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
+def _services_sheet(sheet: _Sheet, summary: Summary, content: Content) -> None:
     texts = content.report
-    row = _heading_block(sheet, texts.xlsx.services_title, summary, content)
+    sheet.widths([24, 50, 12, 10, 8, 14, 10, 10, 10, 10])
+    _heading_block(sheet, texts.xlsx.services_title, summary, content)
     if not summary.services:
-        _put_note(sheet, row, texts.no_responses)
+        sheet.note(texts.no_responses)
         return
-    row = _write_table(sheet, row, services_table(summary, content), content) + 1
-    row = _write_table(sheet, row, service_nrr_table(summary, content), content) + 1
+    _write_table(sheet, services_table(summary, content), content)
+    sheet.blank()
+    _write_table(sheet, service_nrr_table(summary, content), content)
+    sheet.blank()
     if any(summary.is_small(line.respondents) for line in summary.services):
-        _put_note(sheet, row, texts.small_sample_note.format(minimum=summary.small_sample))
-        row += 1
+        sheet.note(texts.small_sample_note.format(minimum=summary.small_sample))
     if any(line.ikm is None for line in summary.services):
-        _put_note(sheet, row, texts.service_ikm_missing)
-    _set_widths(sheet, [24, 50, 12, 10, 8, 14, 10, 10, 10, 10])
+        sheet.note(texts.service_ikm_missing)
 
 
-def _plans_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
+def _plans_sheet(sheet: _Sheet, summary: Summary, content: Content) -> None:
     words = content.report.xlsx
-    row = _heading_block(sheet, words.plans_title, summary, content)
+    sheet.widths([24, 34, 44, 30, 36])
+    _heading_block(sheet, words.plans_title, summary, content)
     if not summary.plans_of_period:
-        _put_note(sheet, row, content.report.no_plans)
-    else:
-        row = _write_table(sheet, row, plans_table(summary, content), content, merge=True) + 1
-        _put_title(sheet, row, words.realisation_title)
-        _write_table(sheet, row + 1, realisation_table(period_plans(summary), content), content)
-    _set_widths(sheet, [24, 34, 44, 30, 36])
+        sheet.note(content.report.no_plans)
+        return
+    _write_table(sheet, plans_table(summary, content), content, merge=True)
+    sheet.blank()
+    sheet.title(words.realisation_title)
+    _write_table(sheet, realisation_table(period_plans(summary), content), content)
 
 
-def summary_xlsx(summary: Summary, records: list[AnswerRecord], content: Content) -> bytes:
-    """The workbook of a period; `records` are the period's responses (the summary's own)."""
+def summary_xlsx(summary: Summary, records: Iterable[AnswerRecord], content: Content) -> bytes:
+    """The workbook of a period; `records` are the period's responses (the summary's own), read
+    as they come, so a generator keeps memory bounded whatever the period's size."""
     words = content.report.xlsx
-    workbook = Workbook()
-    responses = workbook.active
-    assert responses is not None
-    responses.title = words.sheet_responses
-    _responses_sheet(responses, summary, records, content)
-    _ikm_sheet(workbook.create_sheet(words.sheet_ikm), summary, records, content)
-    _profile_sheet(workbook.create_sheet(words.sheet_profile), summary, content)
-    _services_sheet(workbook.create_sheet(words.sheet_services), summary, content)
-    _plans_sheet(workbook.create_sheet(words.sheet_plans), summary, content)
+    workbook = Workbook(write_only=True)
+    sheets = [
+        workbook.create_sheet(name)
+        for name in (
+            words.sheet_responses,
+            words.sheet_ikm,
+            words.sheet_profile,
+            words.sheet_services,
+            words.sheet_plans,
+        )
+    ]
+    responses, ikm, profile, services, plans = sheets
+    _answer_sheet_frame(responses, summary.respondents, content)
+    _responses_sheet(_Sheet(responses), summary, records, content)
+    _ikm_sheet(_Sheet(ikm), summary, content)
+    _profile_sheet(_Sheet(profile), summary, content)
+    _services_sheet(_Sheet(services), summary, content)
+    _plans_sheet(_Sheet(plans), summary, content)
     workbook.properties.title = content.report.title
     workbook.properties.creator = summary.unit_name
     buffer = io.BytesIO()

@@ -175,3 +175,12 @@ async def test_nothing_open_is_said_without_zeros(db, content):
     assert "Tidak ada rencana tindak lanjut yang masih terbuka." in text
     assert "Tidak ada pengaduan/pertanyaan yang belum dijawab." in text
     assert ": 0" not in text
+
+
+async def test_counts_have_thousands_separators(db, content):
+    await store(db, [response(d + 1, row) for d, row in enumerate(NOVEMBER_ROWS)])
+    async with db.transaction() as tx:
+        await set_population_figure(tx, NOVEMBER.key(), 12500, NOW, "camat")
+    text = summary_text(await build_summary(db, content, NOVEMBER, NOW, WITA), content)
+    assert "Jumlah pelayanan (dicatat petugas): 12.500; sampel minimum 373." in text
+    assert "kurang 370 responden" in text

@@ -3,6 +3,8 @@
 import re
 from dataclasses import replace
 
+from PIL import Image
+
 from skm_core.reports.chart import summary_chart_png
 from skm_core.reports.document import Picture, Table, report_document
 from skm_core.reports.pdf import summary_pdf
@@ -216,3 +218,19 @@ async def test_a_small_sample_is_marked_and_not_graded(summary, content):
     table = table_titled(report_document(enough, content, None), "IKM per Jenis Layanan")
     kk = next(row for row in table.rows if row[1] == "Pembuatan Kartu Keluarga")
     assert kk[2:] == ("3", "88,89", "A", "Sangat Baik")
+
+
+async def test_the_kop_carries_the_units_logo_when_content_has_one(summary, content, tmp_path):
+    logo = tmp_path / "logo.png"
+    image = Image.new("RGB", (40, 48), (200, 30, 30))
+    image.save(logo)
+    words = content.report.document.model_copy(update={"logo": "logo.png"})
+    with_logo = replace(
+        content,
+        directory=tmp_path,
+        report=content.report.model_copy(update={"document": words}),
+    )
+    document = report_document(summary, with_logo, None)
+    assert document.cover.logo == logo.read_bytes()
+    assert b"/Subtype /Image" in summary_pdf(summary, with_logo, None)
+    assert b"/Subtype /Image" not in summary_pdf(summary, content, None)

@@ -83,3 +83,19 @@ def test_content_check_names_the_file_and_the_field(tmp_path, capsys):
     assert main(["content", "check", str(folder)]) == 1
     err = capsys.readouterr().err
     assert "report.yaml [document.conclusion]: Value error, unknown placeholder(s) ['x']" in err
+
+
+def test_a_logo_that_is_not_there_fails_the_content_check(tmp_path, capsys):
+    import shutil
+
+    from bot.cli import main
+
+    folder = tmp_path / "content"
+    shutil.copytree(shipped_content_dir(), folder)
+    report = folder / "report.yaml"
+    text = report.read_text(encoding="utf-8").replace('logo: ""', "logo: logo-kukar.png")
+    report.write_text(text, encoding="utf-8")
+    assert main(["content", "check", str(folder)]) == 1
+    assert "report.yaml [document.logo]: no file 'logo-kukar.png'" in capsys.readouterr().err
+    (folder / "logo-kukar.png").write_bytes(b"\x89PNG")
+    assert main(["content", "check", str(folder)]) == 0

@@ -69,6 +69,8 @@ class ChartTexts(Strict):
     """Placeholders: {grade}, {label}."""
     no_data: NonEmpty
     no_history: NonEmpty
+    published: NonEmpty
+    """Legend of a point that comes from a recorded published result."""
     months_short: list[NonEmpty] = Field(min_length=12, max_length=12)
     short_week: NonEmpty
     """Placeholders: {day}, {month}, {year} of the week's first day."""

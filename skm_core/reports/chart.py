@@ -200,6 +200,22 @@ def _draw_history_panel(axes: Axes, summary: Summary, content: Content) -> None:
         linewidth=2,
         zorder=3,
     )
+    published = [x for x, point in enumerate(history) if point.published is not None]
+    if published:
+        # A recorded published result, not the bot's own answers: drawn hollow, and said so.
+        axes.plot(
+            published,
+            [float(history[x].ikm or 0) for x in published],
+            linestyle="none",
+            marker="o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor=LINE_COLOUR,
+            markeredgewidth=2,
+            zorder=4,
+            label=words.published,
+        )
+        axes.legend(loc="lower left", fontsize=9, frameon=False)
     _label_points(axes, history)
 
 

@@ -794,7 +794,7 @@ def _all_suggestions(summary: Summary, content: Content) -> list[Block]:
             texts.columns.suggestion,
         ),
         rows=rows,
-        widths=(0.8, 2.2, 2.6, 7),
+        widths=(0.8, 2.9, 2.6, 6.3),
         align=("C", "L", "L", "L"),
     )
     return [Heading(words.all_suggestions_title), Paragraph(texts.pdf.suggestions_intro), table]

@@ -87,12 +87,16 @@ def _kop(pdf: FPDF, cover: Cover) -> None:
 
 
 def _cover(pdf: FPDF, cover: Cover) -> None:
+    """Kop, title, unit and period; the year at the foot of the page, as covers have it."""
     _kop(pdf, cover)
     pdf.ln(60)
     _centred(pdf, cover.title, 18, bold=True, height=9)
     pdf.ln(8)
-    for line in cover.lines:
+    *lines, year = cover.lines
+    for line in lines:
         _centred(pdf, line, 13, height=7)
+    pdf.set_y(pdf.h - MARGIN_MM - 30)
+    _centred(pdf, year, 13, bold=True, height=7)
 
 
 def _approval(pdf: FPDF, approval: Approval) -> None:

@@ -2,7 +2,10 @@
 
 import io
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 
 from PIL import Image
 
@@ -13,6 +16,8 @@ from skm_core.reports.chart import (
     short_period_label,
     summary_chart_png,
 )
+from skm_core.storage.history import PublishedResult
+from skm_core.summary import HistoryPoint
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -66,3 +71,18 @@ async def test_chart_axes_read_in_indonesian(summary, content):
     assert "3,5" in nrr_ticks
     assert not any("." in text for text in nrr_ticks)
     assert "100" in [label.get_text() for label in history_axes.get_yticklabels()]
+
+
+async def test_a_published_result_in_the_trend_is_marked_as_such(summary, content):
+    earlier = HistoryPoint(
+        year_of(date(2023, 1, 1)),
+        150,
+        Fraction("97.72"),
+        PublishedResult(1, date(2023, 7, 1), date(2023, 11, 20), 150, {}, Decimal("97.72"), "x"),
+    )
+    with_published = replace(summary, history=[earlier, *summary.history[1:]])
+    figure = chart_figure(with_published, content)
+    history_axes = figure.axes[1]
+    legend = history_axes.get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == [content.report.chart.published]
+    assert chart_figure(summary, content).axes[1].get_legend() is None

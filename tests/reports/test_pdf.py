@@ -50,7 +50,7 @@ def test_cover_has_the_kop_and_the_period(summary_document):
     cover = summary_document.cover
     assert cover.kop[:2] == ("PEMERINTAH KABUPATEN KUTAI KARTANEGARA", "KECAMATAN SANGASANGA")
     assert cover.title == "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT"
-    assert cover.lines == ("Kecamatan Sangasanga", "Periode November 2026", "2026")
+    assert cover.lines == ("Kecamatan Sangasanga", "Periode November 2026", "TAHUN 2026")
 
 
 def test_pengesahan_leaves_lines_to_sign_without_a_signatory(summary_document):
@@ -131,7 +131,7 @@ def test_plans_follow_tables_2_and_3_of_the_units_report(summary_document):
     assert "Realisasi rencana tindak lanjut hasil survei periode Oktober 2026:" in text
     assert "1 | U9 Menambah kursi ruang tunggu | November 2026 | Kasubbag Umum" in text
     # Open plans of every period count, and October's U9 plan is past its due date.
-    assert "(seluruh periode): 3, 1 di antaranya telah melewati batas waktu." in text
+    assert "(seluruh periode) berjumlah 3, dan 1 di antaranya telah melewati" in text
 
 
 def test_every_suggestion_is_in_the_appendix_and_anonymous(summary_document, summary):

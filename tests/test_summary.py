@@ -184,3 +184,14 @@ async def test_counts_have_thousands_separators(db, content):
     text = summary_text(await build_summary(db, content, NOVEMBER, NOW, WITA), content)
     assert "Jumlah pelayanan (dicatat petugas): 12.500; sampel minimum 373." in text
     assert "kurang 370 responden" in text
+
+
+async def test_the_report_compares_with_the_published_period_it_names(db, content):
+    from skm_core.reports.document import report_document
+
+    in_2024 = SurveyResponse(datetime(2024, 5, 2, 9, tzinfo=WITA), "telegram", (4,) * 9)
+    await store(db, [in_2024])
+    await add_published(db, date(2023, 7, 1), date(2023, 11, 20))
+    summary = await build_summary(db, content, year_of(date(2024, 1, 1)), NOW, WITA)
+    text = report_document(summary, content, None).text()
+    assert "periode sebelumnya (1 Juli 2023 s.d. 20 November 2023, IKM 97,72)" in text

@@ -546,9 +546,18 @@ def _complaint_blocks(summary: Summary, content: Content) -> list[Block]:
     return [Paragraph(" ".join(lines))]
 
 
+def _previous_label(summary: Summary, content: Content) -> str:
+    """The previous period, or the published period that stands for it."""
+    point = summary.previous_point
+    if point is not None and point.published is not None:
+        published = point.published
+        return period_label(period_between(published.first, published.last), content.texts)
+    return period_label(summary.period.previous(), content.texts)
+
+
 def _change_line(summary: Summary, content: Content) -> Paragraph:
     words = content.report.pdf
-    previous_label = period_label(summary.period.previous(), content.texts)
+    previous_label = _previous_label(summary, content)
     change = summary.change
     if summary.previous is None or change is None:
         return Paragraph(words.change_unknown.format(previous=previous_label))

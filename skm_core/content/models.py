@@ -431,8 +431,11 @@ class OfficialTexts(Strict):
     plans_usage: Text
     plan_added: Text
     plan_updated: Text
+    plan_carried: Text
     plan_invalid: Text
-    plan_reasons: Annotated[Words, _keys("fields", "period", "unsur", "empty", "plan")]
+    plan_reasons: Annotated[
+        Words, _keys("fields", "period", "unsur", "empty", "carry_empty", "plan")
+    ]
     complaints_title: Text
     complaint_line: Text
     complaints_none: Text

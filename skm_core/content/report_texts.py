@@ -52,6 +52,9 @@ class ColumnTexts(Strict):
     interval_nrr: NonEmpty
     interval_ikm: NonEmpty
     source: NonEmpty
+    strategy: NonEmpty
+    next_target: NonEmpty
+    stakeholder: NonEmpty
 
 
 class ChartTexts(Strict):

@@ -665,15 +665,17 @@ def _conclusion(summary: Summary, content: Content) -> Paragraph:
 
 
 def _carried_table(plans: list[FollowUpPlan], content: Content) -> Table:
+    """The unit's "Rencana Lanjutan": how each unfinished plan will now be completed."""
     texts = content.report
     columns = texts.columns
     rows = tuple(
         (
             str(number),
             f"{plan.unsur} {plan.activity}",
-            plan.target,
+            plan.strategy or texts.not_available,
+            plan.next_target or plan.target,
             plan.responsible,
-            plan.obstacles or texts.not_available,
+            plan.stakeholder or texts.not_available,
         )
         for number, plan in enumerate(plans, start=1)
     )
@@ -682,13 +684,14 @@ def _carried_table(plans: list[FollowUpPlan], content: Content) -> Table:
         headings=(
             columns.number,
             columns.plan,
-            columns.time,
+            columns.strategy,
+            columns.next_target,
             columns.responsible,
-            columns.plan_obstacles,
+            columns.stakeholder,
         ),
         rows=rows,
-        widths=(0.8, 4, 2.2, 2.6, 3),
-        align=("C", "L", "L", "L", "L"),
+        widths=(0.8, 3, 3, 2.2, 2.2, 2.2),
+        align=("C", "L", "L", "L", "L", "L"),
     )
 
 

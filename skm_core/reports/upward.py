@@ -65,6 +65,9 @@ def _plans(summary: Summary) -> list[dict[str, Any]]:
             "status": item.plan.status,
             "realisation": item.plan.realisation,
             "obstacles": item.plan.obstacles,
+            "strategy": item.plan.strategy,
+            "next_target": item.plan.next_target,
+            "stakeholder": item.plan.stakeholder,
         }
         for item in ranked_plans(summary)
     ]

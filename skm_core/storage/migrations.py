@@ -285,4 +285,13 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        14,
+        "how an unfinished follow-up plan is carried forward",
+        """
+        ALTER TABLE follow_up_plans ADD COLUMN strategy TEXT;
+        ALTER TABLE follow_up_plans ADD COLUMN next_target TEXT;
+        ALTER TABLE follow_up_plans ADD COLUMN stakeholder TEXT;
+        """,
+    ),
 )

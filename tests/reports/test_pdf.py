@@ -8,7 +8,9 @@ from PIL import Image
 from skm_core.reports.chart import summary_chart_png
 from skm_core.reports.document import Picture, Table, report_document
 from skm_core.reports.pdf import summary_pdf
-from tests.reports.sample_data import SECRET_KEY_PREFIX
+from skm_core.storage.followup import carry_forward
+from skm_core.summary import build_summary
+from tests.reports.sample_data import NOW, PERIOD, SECRET_KEY_PREFIX, WITA
 
 
 def table_titled(document, words: str) -> Table:
@@ -129,7 +131,7 @@ def test_plans_follow_tables_2_and_3_of_the_units_report(summary_document):
     text = summary_document.text()
     # October's plan is the previous period's RTL: its realisation, and carried forward.
     assert "Realisasi rencana tindak lanjut hasil survei periode Oktober 2026:" in text
-    assert "1 | U9 Menambah kursi ruang tunggu | November 2026 | Kasubbag Umum" in text
+    assert "1 | U9 Menambah kursi ruang tunggu | – | November 2026 | Kasubbag Umum | –" in text
     # Open plans of every period count, and October's U9 plan is past its due date.
     assert "(seluruh periode) berjumlah 3, dan 1 di antaranya telah melewati" in text
 
@@ -234,3 +236,20 @@ async def test_the_kop_carries_the_units_logo_when_content_has_one(summary, cont
     assert document.cover.logo == logo.read_bytes()
     assert b"/Subtype /Image" in summary_pdf(summary, with_logo, None)
     assert b"/Subtype /Image" not in summary_pdf(summary, content, None)
+
+
+async def test_a_carried_forward_plan_shows_its_strategy_target_and_stakeholder(
+    db, summary, content
+):
+    october_plan = summary.carried_plans[0]
+    async with db.transaction() as tx:
+        await carry_forward(
+            tx, october_plan.id, "Pengadaan kursi melalui anggaran perubahan",
+            "Triwulan I 2027", "Bagian Umum Kabupaten", summary.generated_at, "camat",
+        )  # fmt: skip
+    again = await build_summary(db, content, PERIOD, NOW, WITA)
+    text = report_document(again, content, None).text()
+    assert (
+        "1 | U9 Menambah kursi ruang tunggu | Pengadaan kursi melalui anggaran perubahan"
+        " | Triwulan I 2027 | Kasubbag Umum | Bagian Umum Kabupaten"
+    ) in text

@@ -127,25 +127,65 @@ class XlsxTexts(Strict):
         return value
 
 
-class PdfTexts(Strict):
-    unit_line: NonEmpty
-    """Placeholders: {unit}, {regency}, {province}."""
-    period_line: NonEmpty
-    generated_line: NonEmpty
+def placeholders(template: str) -> set[str]:
+    """The names in braces of a template; raises ValueError on unbalanced braces."""
+    return {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+
+
+def check_placeholders(template: str, allowed: frozenset[str]) -> str:
+    try:
+        used = placeholders(template)
+    except ValueError as exc:
+        raise ValueError(f"invalid braces: {exc}") from None
+    unknown = sorted(used - allowed)
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
+        raise ValueError(f"unknown placeholder(s) {unknown}; this text may use: {known}")
+    return template
+
+
+class Templates(Strict):
+    """Texts with placeholders: each may use only those listed for it in PLACEHOLDERS (a text
+    not listed may use none), so a misspelt placeholder fails `skm content check`, not a report."""
+
+    PLACEHOLDERS: ClassVar[dict[str, frozenset[str]]] = {}
+
+    @field_validator("*")
+    @classmethod
+    def _known_placeholders(cls, value: object, info: ValidationInfo) -> object:
+        allowed = cls.PLACEHOLDERS.get(info.field_name or "", frozenset())
+        if isinstance(value, str):
+            return check_placeholders(value, allowed)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    check_placeholders(item, allowed)
+        return value
+
+
+class PdfTexts(Templates):
+    PLACEHOLDERS: ClassVar[dict[str, frozenset[str]]] = {
+        "page": frozenset({"page", "pages"}),
+        "table_caption": frozenset({"number", "title"}),
+        "figure_caption": frozenset({"number", "title"}),
+        "method": frozenset({"regulation"}),
+        "sample_known": frozenset({"population", "source", "min_sample", "respondents"}),
+        "sample_inadequate": frozenset({"short"}),
+        "respondents_line": frozenset({"count"}),
+        "unsur_title": frozenset({"period"}),
+        "ikm_line": frozenset({"ikm", "grade", "label"}),
+        "change_up": frozenset({"previous", "previous_ikm", "change"}),
+        "change_down": frozenset({"previous", "previous_ikm", "change"}),
+        "change_same": frozenset({"previous", "previous_ikm", "change"}),
+        "change_unknown": frozenset({"previous"}),
+        "lowest_item": frozenset({"rank", "code", "name", "nrr", "grade", "label"}),
+    }
+
     page: NonEmpty
     """Placeholders: {page}, {pages}."""
     table_caption: NonEmpty
     """Placeholders: {number}, {title}."""
     figure_caption: NonEmpty
-    section_method: NonEmpty
-    section_respondents: NonEmpty
-    section_unsur: NonEmpty
-    section_lowest: NonEmpty
-    section_services: NonEmpty
-    section_plans: NonEmpty
-    section_complaints: NonEmpty
-    section_chart: NonEmpty
-    section_suggestions: NonEmpty
     method: NonEmpty
     """Placeholder: {regulation}."""
     interval_title: NonEmpty
@@ -167,30 +207,7 @@ class PdfTexts(Strict):
     no_services: NonEmpty
     plans_title: NonEmpty
     realisation_title: NonEmpty
-    open_plans: NonEmpty
-    complaints_open: NonEmpty
-    complaints_oldest: NonEmpty
-    complaints_answered: NonEmpty
-    chart_title: NonEmpty
     suggestions_intro: NonEmpty
-    no_suggestions: NonEmpty
-
-
-def placeholders(template: str) -> set[str]:
-    """The names in braces of a template; raises ValueError on unbalanced braces."""
-    return {name for _, name, _, _ in Formatter().parse(template) if name is not None}
-
-
-def check_placeholders(template: str, allowed: frozenset[str]) -> str:
-    try:
-        used = placeholders(template)
-    except ValueError as exc:
-        raise ValueError(f"invalid braces: {exc}") from None
-    unknown = sorted(used - allowed)
-    if unknown:
-        known = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
-        raise ValueError(f"unknown placeholder(s) {unknown}; this text may use: {known}")
-    return template
 
 
 class Signatory(Strict):
@@ -221,7 +238,7 @@ _KOP = frozenset(
 )
 
 
-class DocumentTexts(Strict):
+class DocumentTexts(Templates):
     """Every text of the printed report; each may use only the placeholders listed for it."""
 
     PLACEHOLDERS: ClassVar[dict[str, frozenset[str]]] = {
@@ -354,19 +371,6 @@ class DocumentTexts(Strict):
     themes: dict[str, list[NonEmpty]]
     """Per unsur code, words that put a suggestion under that unsur."""
 
-    @field_validator("*")
-    @classmethod
-    def _known_placeholders(cls, value: object, info: ValidationInfo) -> object:
-        # A text without listed placeholders may use none: a stray {x} would crash the report.
-        allowed = cls.PLACEHOLDERS.get(info.field_name or "", frozenset())
-        if isinstance(value, str):
-            return check_placeholders(value, allowed)
-        if isinstance(value, list):
-            for item in value:
-                if isinstance(item, str):
-                    check_placeholders(item, allowed)
-        return value
-
     @field_validator("themes")
     @classmethod
     def _unsur_codes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -376,7 +380,7 @@ class DocumentTexts(Strict):
         return value
 
 
-class InfographicTexts(Strict):
+class InfographicTexts(Templates):
     """The publication image; each text may use only the placeholders listed for it."""
 
     PLACEHOLDERS: ClassVar[dict[str, frozenset[str]]] = {
@@ -398,11 +402,6 @@ class InfographicTexts(Strict):
     no_plan: NonEmpty
     no_result: NonEmpty
     footer: NonEmpty
-
-    @field_validator("*")
-    @classmethod
-    def _known_placeholders(cls, value: str, info: ValidationInfo) -> str:
-        return check_placeholders(value, cls.PLACEHOLDERS.get(info.field_name or "", frozenset()))
 
 
 class HistoryTexts(Strict):

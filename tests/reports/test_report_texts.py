@@ -99,3 +99,18 @@ def test_a_logo_that_is_not_there_fails_the_content_check(tmp_path, capsys):
     assert "report.yaml [document.logo]: no file 'logo-kukar.png'" in capsys.readouterr().err
     (folder / "logo-kukar.png").write_bytes(b"\x89PNG")
     assert main(["content", "check", str(folder)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "text"),
+    [
+        ("pdf", "ikm_line", "IKM {nilai}"),
+        ("infographic", "grade", "Mutu {mutu}"),
+        ("pdf", "interval_title", "Interval {x}"),
+    ],
+)
+def test_every_report_template_is_checked(section, field, text):
+    data = shipped()
+    data[section][field] = text
+    with pytest.raises(ValidationError, match=rf"{section}\.{field}[\s\S]*unknown placeholder"):
+        ReportTexts.model_validate(data)

@@ -262,9 +262,9 @@ class DocumentTexts(Templates):
         "complaints_received": frozenset({"received"}),
         "complaints_answered": frozenset({"answered", "median"}),
         "complaints_open": frozenset({"open"}),
-        "duration_days": frozenset({"days", "hours"}),
-        "duration_hours": frozenset({"hours", "minutes"}),
-        "duration_minutes": frozenset({"minutes"}),
+        "duration_days": frozenset({"count"}),
+        "duration_hours": frozenset({"count"}),
+        "duration_minutes": frozenset({"count"}),
         "source_published": frozenset({"source"}),
         "conclusion": frozenset(
             {"unit", "period", "respondents", "ikm", "grade", "label", "lowest"}
@@ -339,6 +339,7 @@ class DocumentTexts(Templates):
     duration_days: NonEmpty
     duration_hours: NonEmpty
     duration_minutes: NonEmpty
+    duration_under_minute: NonEmpty
     comparison_title: NonEmpty
     trend_title: NonEmpty
     source_answers: NonEmpty

@@ -514,16 +514,22 @@ def _suggestion_blocks(summary: Summary, content: Content) -> list[Block]:
 
 
 def duration_text(span: timedelta, content: Content) -> str:
-    """A time to answer as people say it: '2 hari 3 jam', '5 jam 10 menit', '40 menit'."""
+    """A time to answer as people say it: '2 hari 3 jam', '5 jam', '40 menit'."""
     words = content.report.document
     minutes = int(span.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    if days:
-        return words.duration_days.format(days=days, hours=hours)
-    if hours:
-        return words.duration_hours.format(hours=hours, minutes=minutes)
-    return words.duration_minutes.format(minutes=minutes)
+    parts = [
+        template.format(count=count)
+        for count, template in (
+            (days, words.duration_days),
+            (hours, words.duration_hours),
+            (minutes, words.duration_minutes),
+        )
+        if count
+    ]
+    # Two units say enough: "2 hari 3 jam" is read, "2 hari 3 jam 12 menit" is not.
+    return " ".join(parts[:2]) if parts else words.duration_under_minute
 
 
 def _complaint_blocks(summary: Summary, content: Content) -> list[Block]:

@@ -2,11 +2,13 @@
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 
+import pytest
 from PIL import Image
 
 from skm_core.reports.chart import summary_chart_png
-from skm_core.reports.document import Picture, Table, report_document
+from skm_core.reports.document import Picture, Table, duration_text, report_document
 from skm_core.reports.pdf import summary_pdf
 from skm_core.storage.followup import carry_forward
 from skm_core.summary import build_summary
@@ -253,3 +255,18 @@ async def test_a_carried_forward_plan_shows_its_strategy_target_and_stakeholder(
         "1 | U9 Menambah kursi ruang tunggu | Pengadaan kursi melalui anggaran perubahan"
         " | Triwulan I 2027 | Kasubbag Umum | Bagian Umum Kabupaten"
     ) in text
+
+
+@pytest.mark.parametrize(
+    ("span", "said"),
+    [
+        (timedelta(seconds=20), "kurang dari satu menit"),
+        (timedelta(minutes=40), "40 menit"),
+        (timedelta(hours=5), "5 jam"),
+        (timedelta(hours=5, minutes=12), "5 jam 12 menit"),
+        (timedelta(days=2, hours=3, minutes=12), "2 hari 3 jam"),
+        (timedelta(days=1, minutes=5), "1 hari 5 menit"),
+    ],
+)
+def test_time_to_answer_is_said_in_at_most_two_units(content, span, said):
+    assert duration_text(span, content) == said

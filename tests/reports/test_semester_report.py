@@ -127,7 +127,7 @@ def test_the_units_2023_result_is_in_the_trend(semester_report):
 
 def test_complaints_of_the_period_with_median_time(semester_report):
     assert "Pengaduan yang diterima pada periode ini: 4." in semester_report
-    assert "Telah dijawab: 3, dengan median waktu penyelesaian 5 jam 0 menit." in semester_report
+    assert "Telah dijawab: 3, dengan median waktu penyelesaian 5 jam." in semester_report
     assert "Belum dijawab: 1." in semester_report
 
 

@@ -75,6 +75,9 @@ def summary_text(summary: Summary, content: Content) -> str:
         for s in summary.suggestions:
             shown = date_text(s.submitted_at.astimezone(summary.timezone).date(), texts)
             lines.append(t.suggestion_line.format(date=shown, service=s.service_name, text=s.text))
+        more = summary.suggestion_total - len(summary.suggestions)
+        if more > 0:
+            lines.append(t.suggestions_more.format(more=_count(more)))
         blocks.append("\n".join(lines))
     tail = [_plans(summary, content)]
     if summary.complaints is not None and summary.complaints.open == 0:

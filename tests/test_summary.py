@@ -195,3 +195,10 @@ async def test_the_report_compares_with_the_published_period_it_names(db, conten
     summary = await build_summary(db, content, year_of(date(2024, 1, 1)), NOW, WITA)
     text = report_document(summary, content, None).text()
     assert "periode sebelumnya (1 Juli 2023 s.d. 20 November 2023, IKM 97,72)" in text
+
+
+async def test_the_chat_says_how_many_suggestions_it_leaves_out(db, content):
+    await store(db, [response(d, [4] * 9, suggestion=f"Saran {d}") for d in range(1, 8)])
+    text = summary_text(await build_summary(db, content, NOVEMBER, NOW, WITA), content)
+    assert "Saran 7" in text and "Saran 2" not in text
+    assert "…dan 2 saran lainnya; seluruhnya ada di laporan PDF (/ekspor)." in text

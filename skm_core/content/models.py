@@ -536,6 +536,7 @@ class SummaryTexts(Strict):
     sample_short: Text
     suggestions_title: Text
     suggestion_line: Text
+    suggestions_more: Text
     plans_line: Text
     plans_none: Text
     plans_not_overdue: Text

@@ -308,9 +308,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     period = period_between(args.date_from, args.date_to)
     data = asyncio.run(_report(settings, content, period, args.format, args.population))
     out = Path(args.out)
-    files = [(out, data)] if isinstance(data, bytes) else [(out, data[0])]
-    if isinstance(data, tuple):
-        files.append((out.with_suffix(".png"), data[1]))
+    if isinstance(data, bytes):
+        files = [(out, data)]
+    else:
+        files = [(out, data[0]), (out.with_suffix(".png"), data[1])]
     for path, payload in files:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -362,7 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
     cari.add_argument("--json", action="store_true", help="a JSON list of {id, name, score}")
     cari.set_defaults(handler=cmd_cari)
 
-    report = commands.add_parser("report", help="the report of a period as PDF, XLSX or CSV")
+    report = commands.add_parser(
+        "report", help="a period's report, workbook, answers, upward results or infographic"
+    )
     report.add_argument("--from", dest="date_from", type=_iso_date, required=True)
     report.add_argument("--to", dest="date_to", type=_iso_date, required=True)
     report.add_argument(

@@ -147,7 +147,7 @@ def test_report_infografis_writes_the_a4_pdf_and_the_square_png(skm_env, content
 
 def test_a_period_that_ends_before_it_starts_is_a_usage_error(skm_env, capsys):
     with pytest.raises(SystemExit) as stop:
-        main(["riwayat", "tambah", "--from", "2023-11-20", "--to", "2023-07-01",
-              "--responden", "1", "--nrr", UNIT_2023_NRR, "--ikm", "90", "--sumber", "x"])  # fmt: skip
+        main(["riwayat", "tambah", "--from", "2023-11-20", "--to", "2023-07-01", "--responden",
+              "1", "--nrr", UNIT_2023_NRR, "--ikm", "90", "--sumber", "x"])  # fmt: skip
     assert stop.value.code == 2
     assert "--from is after --to" in capsys.readouterr().err

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK
+from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, iso_date, population_arg
 from bot.cli_common import load as _load
 from bot.cli_data import add_data_commands
 from bot.lock import AlreadyRunning, data_dir_lock
@@ -33,7 +33,6 @@ from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_i
 from skm_core.ikm_report import ikm_json, ikm_text
 from skm_core.importing import ORDERS, iter_responses
 from skm_core.periods import (
-    EARLIEST_DAY,
     Period,
     answer_day_in_range,
     latest_answer_day,
@@ -51,29 +50,9 @@ from skm_core.summary import build_summary
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
 
 
-def _iso_date(text: str) -> date:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
-    if day < EARLIEST_DAY:
-        raise argparse.ArgumentTypeError(f"before {EARLIEST_DAY.isoformat()}: {text!r}")
-    return day
-
-
 def _today() -> date:
     """Today as the command line knows it; the unit's zone is at most a day away."""
     return datetime.now(UTC).date()
-
-
-def _population(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"cannot be negative: {value}")
-    return value
 
 
 def _print_result(
@@ -360,20 +339,39 @@ def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-async def _report(settings: Settings, content: Content, period: Period, kind: str) -> bytes:
+async def _report(
+    settings: Settings, content: Content, period: Period, kind: str, population: int | None
+) -> bytes | tuple[bytes, bytes]:
+    """The file of a report, or for the infographic the A4 PDF and the square PNG."""
     from skm_core.reports.chart import summary_chart_png
     from skm_core.reports.csv_export import answers_csv
+    from skm_core.reports.export import period_xlsx
+    from skm_core.reports.infographic import infographic_pdf, infographic_png
     from skm_core.reports.pdf import summary_pdf
-    from skm_core.reports.xlsx import summary_xlsx
+    from skm_core.reports.upward import upward_csv, upward_json_bytes
 
     tz = settings.zone(content)
     async with await Database.open(settings.database_path) as db:
         start, end = period.utc_bounds(tz)
         if kind == "csv":
             return answers_csv(await answer_records(db, start, end), content, tz)
-        summary = await build_summary(db, content, period, datetime.now(UTC), tz)
+        summary = await build_summary(
+            db,
+            content,
+            period,
+            datetime.now(UTC),
+            tz,
+            population=population,
+            every_suggestion=kind == "pdf",
+        )
         if kind == "xlsx":
-            return summary_xlsx(summary, await answer_records(db, start, end), content)
+            return await period_xlsx(db, summary, content)
+        if kind == "json":
+            return upward_json_bytes(summary, content)
+        if kind == "csv-hasil":
+            return upward_csv(summary, content)
+        if kind == "infografis":
+            return infographic_pdf(summary, content), infographic_png(summary, content)
         return summary_pdf(summary, content, summary_chart_png(summary, content))
 
 
@@ -382,15 +380,20 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     if content is None:
         return EXIT_CONFIG
     period = period_between(args.date_from, args.date_to)
-    data = asyncio.run(_report(settings, content, period, args.format))
+    data = asyncio.run(_report(settings, content, period, args.format, args.population))
     out = Path(args.out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        print(f"{out}: cannot be written: {exc.strerror}", file=sys.stderr)
-        return EXIT_INPUT
-    print(out)
+    if isinstance(data, bytes):
+        files = [(out, data)]
+    else:
+        files = [(out, data[0]), (out.with_suffix(".png"), data[1])]
+    for path, payload in files:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(payload)
+        except OSError as exc:
+            print(f"{path}: cannot be written: {exc.strerror}", file=sys.stderr)
+            return EXIT_INPUT
+        print(path)
     return EXIT_OK
 
 
@@ -403,10 +406,10 @@ def build_parser() -> argparse.ArgumentParser:
     ikm = commands.add_parser("ikm", help="compute the IKM from an answer file or the database")
     ikm.add_argument("file", nargs="?", help="CSV or XLSX with columns U1..U9")
     ikm.add_argument("--db", action="store_true", help="use the stored responses instead")
-    ikm.add_argument("--from", dest="date_from", type=_iso_date, help="first day, YYYY-MM-DD")
-    ikm.add_argument("--to", dest="date_to", type=_iso_date, help="last day, YYYY-MM-DD")
+    ikm.add_argument("--from", dest="date_from", type=iso_date, help="first day, YYYY-MM-DD")
+    ikm.add_argument("--to", dest="date_to", type=iso_date, help="last day, YYYY-MM-DD")
     ikm.add_argument("--layanan", help="only responses about this service id")
-    ikm.add_argument("--population", type=_population, help="people served in the period")
+    ikm.add_argument("--population", type=population_arg, help="people served in the period")
     ikm.add_argument("--json", action="store_true", help="one JSON object on stdout")
     ikm.add_argument(
         "--legacy-weight",
@@ -418,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="load historical responses from CSV or XLSX")
     imp.add_argument("file", help="CSV or XLSX with columns U1..U9 (and tanggal, layanan, ...)")
     imp.add_argument(
-        "--tanggal", type=_iso_date, help="survey date for rows without a tanggal column"
+        "--tanggal", type=iso_date, help="survey date for rows without a tanggal column"
     )
     imp.add_argument(
         "--urutan",
@@ -445,12 +448,28 @@ def build_parser() -> argparse.ArgumentParser:
     cari.add_argument("--json", action="store_true", help="a JSON list of {id, name, score}")
     cari.set_defaults(handler=cmd_cari)
 
-    report = commands.add_parser("report", help="the report of a period as PDF, XLSX or CSV")
-    report.add_argument("--from", dest="date_from", type=_iso_date, required=True)
-    report.add_argument("--to", dest="date_to", type=_iso_date, required=True)
-    report.add_argument("--format", choices=("pdf", "xlsx", "csv"), required=True)
-    report.add_argument("--out", required=True, help="the file to write")
+    report = commands.add_parser(
+        "report", help="a period's report, workbook, answers, upward results or infographic"
+    )
+    report.add_argument("--from", dest="date_from", type=iso_date, required=True)
+    report.add_argument("--to", dest="date_to", type=iso_date, required=True)
+    report.add_argument(
+        "--format",
+        choices=("pdf", "xlsx", "csv", "json", "csv-hasil", "infografis"),
+        required=True,
+    )
+    report.add_argument(
+        "--out", required=True, help="the file to write (infografis: also its .png beside it)"
+    )
+    report.add_argument(
+        "--population", type=population_arg, help="people served in the period (the sample base)"
+    )
     report.set_defaults(handler=cmd_report)
+
+    # Imported here: the history commands use this module's helpers.
+    from bot.riwayat import add_riwayat_parser
+
+    add_riwayat_parser(commands)
 
     qr = commands.add_parser("qr", help="printable QR codes (PNG, SVG) of the counter poster")
     qr.add_argument("--out", default=".", help="folder to write the files to")
@@ -489,7 +508,8 @@ def _validate_dates(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 
 def _validate_ikm_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     _validate_dates(parser, args)
-    if args.command == "report" and args.date_from > args.date_to:
+    first, last = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    if args.command in ("report", "riwayat") and first and last and first > last:
         parser.error("--from is after --to")
     if args.command != "ikm":
         return

@@ -1,9 +1,12 @@
-"""What every `skm` subcommand shares: its exit statuses and loading the content."""
+"""What every `skm` subcommand shares: its exit statuses, argument types and loading the content."""
 
+import argparse
 import sys
+from datetime import date
 
 from bot.settings import Settings
 from skm_core.content import Content, ContentError, load_content
+from skm_core.periods import EARLIEST_DAY
 
 EXIT_OK = 0
 EXIT_CONFIG = 1
@@ -18,3 +21,23 @@ def load(settings: Settings) -> Content | None:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
         return None
+
+
+def iso_date(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+    if day < EARLIEST_DAY:
+        raise argparse.ArgumentTypeError(f"before {EARLIEST_DAY.isoformat()}: {text!r}")
+    return day
+
+
+def population_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"cannot be negative: {value}")
+    return value

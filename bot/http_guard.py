@@ -15,6 +15,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 # Descriptors kept for the database, the outgoing API clients and the log.
 RESERVED_DESCRIPTORS = 64
+# asyncio accepts up to the listen backlog in one go before any protocol can close an idle
+# connection, so a burst of that many must fit beside the connections held.
+ACCEPT_BACKLOG = 32
 
 
 class BodyRefused(Exception):
@@ -52,7 +55,7 @@ def connection_cap(wanted: int) -> int:
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return wanted
-    return max(1, min(wanted, soft - RESERVED_DESCRIPTORS))
+    return max(1, min(wanted, soft - RESERVED_DESCRIPTORS - ACCEPT_BACKLOG))
 
 
 def guarded_protocol(header_timeout: float, max_connections: int) -> type[H11Protocol]:

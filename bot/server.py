@@ -12,7 +12,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
-from bot.http_guard import BodyRefused, connection_cap, guarded_protocol, read_capped
+from bot.http_guard import (
+    ACCEPT_BACKLOG,
+    BodyRefused,
+    connection_cap,
+    guarded_protocol,
+    read_capped,
+)
 from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.webhook import SIGNATURE_HEADER, signature_valid
@@ -50,6 +56,7 @@ def server_config(app: Starlette, settings: Settings) -> uvicorn.Config:
         # The protocol holds connections to `cap`, closing the longest idle one (or the new
         # one when all are busy); uvicorn's own bound on requests in progress is a backstop.
         limit_concurrency=cap + 1,
+        backlog=ACCEPT_BACKLOG,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         access_log=False,

@@ -35,16 +35,25 @@ def date_text(day: date, texts: Texts) -> str:
     return texts.periods.date.format(day=day.day, month=texts.months[day.month - 1], year=day.year)
 
 
+_ROMAN = ("I", "II", "III", "IV")
+
+
+def roman(number: int) -> str:
+    """The number of a quarter or semester (1..4) as official documents write it."""
+    return _ROMAN[number - 1]
+
+
 def period_label(period: Period, texts: Texts) -> str:
-    """A period as people say it: 'November 2026', 'triwulan 4 2026', 'minggu 23 ... 29 ...'."""
+    """A period in official style: 'Desember 2026', 'Triwulan III Tahun 2026',
+    'Semester II Tahun 2024'; quarters and semesters are numbered in Roman numerals."""
     words = texts.periods
     first, last = period.first, period.last
     if period.kind is PeriodKind.MONTH:
         return words.month.format(month=texts.months[first.month - 1], year=first.year)
     if period.kind is PeriodKind.QUARTER:
-        return words.quarter.format(number=(first.month - 1) // 3 + 1, year=first.year)
+        return words.quarter.format(number=roman((first.month - 1) // 3 + 1), year=first.year)
     if period.kind is PeriodKind.SEMESTER:
-        return words.semester.format(number=1 if first.month <= 6 else 2, year=first.year)
+        return words.semester.format(number=roman(1 if first.month <= 6 else 2), year=first.year)
     if period.kind is PeriodKind.YEAR:
         return words.year.format(year=first.year)
     template = words.week if period.kind is PeriodKind.WEEK else words.range

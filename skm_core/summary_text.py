@@ -1,11 +1,18 @@
 """A period's summary as the chat message officials read (numbers in Indonesian style)."""
 
+from decimal import Decimal
+
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.dates import date_text, period_label
 from skm_core.ikm import round_half_up
 from skm_core.ikm_report import id_number
 from skm_core.summary import Summary
+
+
+def _count(number: int) -> str:
+    """A count as the unit writes it: 1.250, not 1250."""
+    return id_number(Decimal(number))
 
 
 def summary_text(summary: Summary, content: Content) -> str:
@@ -20,7 +27,7 @@ def summary_text(summary: Summary, content: Content) -> str:
         blocks.append(t.no_responses)
     else:
         head = [
-            t.respondents.format(count=summary.respondents),
+            t.respondents.format(count=_count(summary.respondents)),
             t.ikm.format(
                 ikm=id_number(result.ikm_shown),
                 grade=result.grade.value,
@@ -56,9 +63,13 @@ def summary_text(summary: Summary, content: Content) -> str:
         services = [t.services_title]
         for line in sorted(summary.services, key=lambda s: -s.respondents):
             ikm = id_number(round_half_up(line.ikm)) if line.ikm is not None else t.no_ikm
+            if line.ikm is not None and summary.is_small(line.respondents):
+                ikm = content.report.small_sample_mark.format(value=ikm)
             services.append(
-                t.service_line.format(name=line.name, respondents=line.respondents, ikm=ikm)
+                t.service_line.format(name=line.name, respondents=_count(line.respondents), ikm=ikm)
             )
+        if any(summary.is_small(line.respondents) for line in summary.services):
+            services.append(content.report.small_sample_note.format(minimum=summary.small_sample))
         blocks.append("\n".join(services))
     blocks.append(_sample(summary, content))
     if summary.suggestions:
@@ -66,19 +77,33 @@ def summary_text(summary: Summary, content: Content) -> str:
         for s in summary.suggestions:
             shown = date_text(s.submitted_at.astimezone(summary.timezone).date(), texts)
             lines.append(t.suggestion_line.format(date=shown, service=s.service_name, text=s.text))
+        more = summary.suggestion_total - len(summary.suggestions)
+        if more > 0:
+            lines.append(t.suggestions_more.format(more=_count(more)))
         blocks.append("\n".join(lines))
-    today = summary.generated_at.astimezone(summary.timezone).date()
-    tail = [
-        t.plans_line.format(open=len(summary.open_plans), overdue=len(summary.overdue_plans(today)))
-    ]
-    if summary.complaints is not None:
+    tail = [_plans(summary, content)]
+    if summary.complaints is not None and summary.complaints.open == 0:
+        tail.append(t.complaints_none)
+    elif summary.complaints is not None:
         oldest = ""
         if summary.complaints.oldest_open_at is not None:
             since = summary.complaints.oldest_open_at.astimezone(summary.timezone).date()
             oldest = t.complaints_oldest.format(date=date_text(since, texts))
-        tail.append(t.complaints_line.format(open=summary.complaints.open, oldest=oldest))
+        tail.append(t.complaints_line.format(open=_count(summary.complaints.open), oldest=oldest))
     blocks.append("\n".join(tail))
     return "\n\n".join(blocks)
+
+
+def _plans(summary: Summary, content: Content) -> str:
+    """Open plans in words that never say "0 ... of which 0"."""
+    t = content.texts.summary
+    today = summary.generated_at.astimezone(summary.timezone).date()
+    open_count, overdue = len(summary.open_plans), len(summary.overdue_plans(today))
+    if open_count == 0:
+        return t.plans_none
+    if overdue == 0:
+        return t.plans_not_overdue.format(open=_count(open_count))
+    return t.plans_line.format(open=_count(open_count), overdue=_count(overdue))
 
 
 def _change(summary: Summary, content: Content) -> str:
@@ -109,7 +134,10 @@ def _sample(summary: Summary, content: Content) -> str:
     if summary.population is None or summary.min_sample is None:
         return t.sample_unknown
     template = t.sample_entered if summary.population_source == "entered" else t.sample_tickets
-    line = template.format(population=summary.population, minimum=summary.min_sample)
+    line = template.format(
+        population=_count(summary.population), minimum=_count(summary.min_sample)
+    )
     if summary.respondents >= summary.min_sample:
         return f"{line}\n{t.sample_adequate}"
-    return f"{line}\n{t.sample_short.format(short=summary.min_sample - summary.respondents)}"
+    short = _count(summary.min_sample - summary.respondents)
+    return f"{line}\n{t.sample_short.format(short=short)}"

@@ -15,7 +15,10 @@ from skm_core.periods import (
     parse_period,
     period_between,
     period_in_range,
+    quarter_of,
+    semester_of,
     week_of,
+    year_of,
 )
 
 TODAY = date(2026, 11, 28)  # a Saturday
@@ -76,7 +79,7 @@ def test_local_days_in_utc():
 def test_labels(content):
     texts = content.texts
     assert period_label(month_of(date(2026, 11, 1)), texts) == "November 2026"
-    assert period_label(week_of(TODAY), texts) == "minggu 23 November 2026 s.d. 29 November 2026"
+    assert period_label(week_of(TODAY), texts) == "Minggu 23 November 2026 s.d. 29 November 2026"
 
 
 def words(content):
@@ -130,3 +133,18 @@ def test_answer_days_lie_between_2000_and_tomorrow():
     assert not answer_day_in_range(date(2026, 11, 30), TODAY)
     assert not answer_day_in_range(date(1999, 12, 31), TODAY)
     assert not answer_day_in_range(date(999, 1, 1), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("period", "label"),
+    [
+        (semester_of(date(2024, 9, 1)), "Semester II Tahun 2024"),
+        (semester_of(date(2024, 2, 1)), "Semester I Tahun 2024"),
+        (quarter_of(date(2026, 8, 1)), "Triwulan III Tahun 2026"),
+        (quarter_of(date(2026, 12, 1)), "Triwulan IV Tahun 2026"),
+        (month_of(date(2026, 12, 1)), "Desember 2026"),
+        (year_of(date(2023, 5, 1)), "Tahun 2023"),
+    ],
+)
+def test_periods_read_in_official_style(content, period, label):
+    assert period_label(period, content.texts) == label

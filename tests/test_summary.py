@@ -1,12 +1,16 @@
 """A period's summary: the same numbers as the IKM engine, and the words officials read."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from skm_core.ikm import Tally, compute_ikm
-from skm_core.periods import month_of, week_of
+from skm_core.periods import month_of, week_of, year_of
 from skm_core.responses import SurveyResponse
+from skm_core.storage.complaints import add_complaint, answer_complaint, complaints_of_period
 from skm_core.storage.followup import add_plan
+from skm_core.storage.history import add_published_result
 from skm_core.storage.population import set_population_figure
 from skm_core.storage.responses import insert_responses
 from skm_core.summary import build_summary
@@ -15,6 +19,7 @@ from skm_core.summary_text import summary_text
 WITA = ZoneInfo("Asia/Makassar")
 NOVEMBER = month_of(date(2026, 11, 1))
 NOW = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
 
 
 def response(day: int, answers, service="kk", suggestion=None, month=11) -> SurveyResponse:
@@ -115,3 +120,85 @@ async def test_an_empty_period(db, content):
     summary = await build_summary(db, content, week_of(date(2026, 11, 23)), NOW, WITA)
     assert summary.result is None
     assert "Belum ada responden" in summary_text(summary, content)
+
+
+async def add_published(db, first: date, last: date, ikm: str = "97.72") -> None:
+    nrr = {f"U{i}": Decimal("3.9") for i in range(1, 10)}
+    async with db.transaction() as tx:
+        await add_published_result(tx, first, last, 150, nrr, Decimal(ikm), "Laporan 2023", NOW)
+
+
+async def test_a_published_result_fills_a_period_without_answers(db, content):
+    await store(db, [response(3, [4] * 9, month=11)])
+    await add_published(db, date(2023, 7, 1), date(2023, 11, 20))
+    summary = await build_summary(db, content, year_of(date(2024, 1, 1)), NOW, WITA)
+    point = summary.history[-2]
+    assert point.period == year_of(date(2023, 1, 1))
+    assert (point.respondents, point.ikm) == (150, Fraction("97.72"))
+    assert point.published is not None and point.published.source == "Laporan 2023"
+    assert summary.previous is not None and summary.previous.ikm_shown == Decimal("97.72")
+
+
+async def test_stored_answers_win_over_a_published_result(db, content):
+    await store(db, [response(3, [3] * 9, month=10)])
+    await add_published(db, date(2026, 10, 1), date(2026, 10, 31), ikm="90")
+    summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
+    assert summary.history[-2].ikm == 75
+    assert summary.history[-2].published is None
+
+
+async def test_a_small_service_is_flagged_in_the_chat_summary(db, content):
+    await store(db, [response(d + 1, row) for d, row in enumerate(NOVEMBER_ROWS)])
+    summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
+    assert summary.is_small(3)
+    text = summary_text(summary, content)
+    assert "• Pelayanan Pembuatan Kartu Keluarga: 3 · 91,20*" in text
+    assert "kurang dari 10 orang (sampel kecil)" in text
+
+
+async def test_complaints_of_the_period_only(db, content):
+    first, last = NOVEMBER.utc_bounds(WITA)
+    async with db.transaction() as tx:
+        before = await add_complaint(tx, "telegram", "a", "x", "complaint", "lama", first - HOUR)
+        during = await add_complaint(tx, "telegram", "b", "x", "complaint", "kursi", first + HOUR)
+        await add_complaint(tx, "telegram", "c", "x", "complaint", "parkir", first + 2 * HOUR)
+        await answer_complaint(tx, before, "ok", first, "camat")
+        await answer_complaint(tx, during, "ok", first + 4 * HOUR, "camat")
+    counts = await complaints_of_period(db, first, last)
+    assert (counts.received, counts.answered, counts.still_open) == (2, 1, 1)
+    assert counts.median_answer_time == 3 * HOUR
+
+
+async def test_nothing_open_is_said_without_zeros(db, content):
+    await store(db, [response(d + 1, row) for d, row in enumerate(NOVEMBER_ROWS)])
+    text = summary_text(await build_summary(db, content, NOVEMBER, NOW, WITA), content)
+    assert "Tidak ada rencana tindak lanjut yang masih terbuka." in text
+    assert "Tidak ada pengaduan/pertanyaan yang belum dijawab." in text
+    assert ": 0" not in text
+
+
+async def test_counts_have_thousands_separators(db, content):
+    await store(db, [response(d + 1, row) for d, row in enumerate(NOVEMBER_ROWS)])
+    async with db.transaction() as tx:
+        await set_population_figure(tx, NOVEMBER.key(), 12500, NOW, "camat")
+    text = summary_text(await build_summary(db, content, NOVEMBER, NOW, WITA), content)
+    assert "Jumlah pelayanan (dicatat petugas): 12.500; sampel minimum 373." in text
+    assert "kurang 370 responden" in text
+
+
+async def test_the_report_compares_with_the_published_period_it_names(db, content):
+    from skm_core.reports.document import report_document
+
+    in_2024 = SurveyResponse(datetime(2024, 5, 2, 9, tzinfo=WITA), "telegram", (4,) * 9)
+    await store(db, [in_2024])
+    await add_published(db, date(2023, 7, 1), date(2023, 11, 20))
+    summary = await build_summary(db, content, year_of(date(2024, 1, 1)), NOW, WITA)
+    text = report_document(summary, content, None).text()
+    assert "periode sebelumnya (1 Juli 2023 s.d. 20 November 2023, IKM 97,72)" in text
+
+
+async def test_the_chat_says_how_many_suggestions_it_leaves_out(db, content):
+    await store(db, [response(d, [4] * 9, suggestion=f"Saran {d}") for d in range(1, 8)])
+    text = summary_text(await build_summary(db, content, NOVEMBER, NOW, WITA), content)
+    assert "Saran 7" in text and "Saran 2" not in text
+    assert "…dan 2 saran lainnya; seluruhnya ada di laporan PDF (/ekspor)." in text

@@ -169,6 +169,14 @@ def load_content(directory: Path) -> Content:
                     f"no service {referral.related_service!r}",
                 )
             )
+    logo = report.document.logo if report is not None else ""
+    # The kop's logo is a file beside the content: a wrong name must fail here, not in print.
+    if logo and not (directory / logo).is_file():
+        issues.append(
+            ContentIssue(
+                directory / REPORT_FILE, "document.logo", f"no file {logo!r} in {directory}"
+            )
+        )
     if (
         issues
         or unit is None

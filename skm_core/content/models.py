@@ -599,7 +599,7 @@ class OfficialTexts(Strict):
     period_unknown: Text
     period_out_of_range: Text
     export_caption: Text
-    export_kinds: Annotated[Words, _keys("xlsx", "csv", "pdf")]
+    export_kinds: Annotated[Words, _keys("xlsx", "csv", "pdf", "infografis")]
     population_usage: Text
     population_set: Text
     plans_title: Text
@@ -610,8 +610,11 @@ class OfficialTexts(Strict):
     plans_usage: Text
     plan_added: Text
     plan_updated: Text
+    plan_carried: Text
     plan_invalid: Text
-    plan_reasons: Annotated[Words, _keys("fields", "period", "unsur", "empty", "plan")]
+    plan_reasons: Annotated[
+        Words, _keys("fields", "period", "unsur", "empty", "carry_empty", "plan")
+    ]
     complaints_title: Text
     complaint_line: Text
     complaints_none: Text
@@ -715,8 +718,12 @@ class SummaryTexts(Strict):
     sample_short: Text
     suggestions_title: Text
     suggestion_line: Text
+    suggestions_more: Text
     plans_line: Text
+    plans_none: Text
+    plans_not_overdue: Text
     complaints_line: Text
+    complaints_none: Text
     complaints_oldest: Text
 
 

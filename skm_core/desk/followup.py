@@ -17,6 +17,7 @@ from skm_core.storage.followup import (
     NOT_DONE,
     add_plan,
     all_plans,
+    carry_forward,
     get_plan,
     record_realisation,
 )
@@ -25,6 +26,7 @@ from skm_core.storage.officials import audit
 ADD_WORDS = ("tambah", "baru")
 DONE_WORDS = ("sudah", "selesai")
 NOT_DONE_WORDS = ("belum",)
+CARRY_WORDS = ("lanjut", "lanjutan")
 
 
 @dataclass
@@ -47,6 +49,8 @@ class FollowUpDesk:
             return await self._add(call, rest)
         if verb in DONE_WORDS or verb in NOT_DONE_WORDS:
             return await self._realise(call, DONE if verb in DONE_WORDS else NOT_DONE, rest)
+        if verb in CARRY_WORDS:
+            return await self._carry(call, rest)
         return await self._list(call)
 
     async def _list(self, call: Call) -> list[Reply]:
@@ -134,3 +138,23 @@ class FollowUpDesk:
         await audit(call.tx, call.ctx.now, call.actor, "rtl.realise", f"{plan.id}={status}")
         shown = t.plan_status[status]
         return self._reply(t.plan_updated.format(id=plan.id, status=shown))
+
+    async def _carry(self, call: Call, rest: str) -> list[Reply]:
+        """/rtl lanjut N; strategy; new target; stakeholders: the unit's "Rencana Lanjutan"."""
+        t = self.content.texts.officials
+        fields = [f.strip() for f in rest.split(";")]
+        number = whole_number(fields[0].strip("[]#"))
+        plan = await get_plan(call.tx, number) if number is not None else None
+        if plan is None:
+            return self._invalid("plan")
+        if len(fields) != 4:
+            return self._invalid("fields")
+        strategy, target, stakeholder = fields[1:]
+        if not (strategy and target and stakeholder):
+            return self._invalid("carry_empty")
+        await carry_forward(
+            call.tx, plan.id, strategy[:500], target[:100], stakeholder[:200], call.ctx.now,
+            call.actor,
+        )  # fmt: skip
+        await audit(call.tx, call.ctx.now, call.actor, "rtl.carry", str(plan.id))
+        return self._reply(t.plan_carried.format(id=plan.id, target=target[:100]))

@@ -49,8 +49,15 @@ class SummaryDesk:
             text_reply(wording.format(text=text[:80]), self.content.texts.chat.opt_menu)
         )
 
-    async def _summary(self, call: Call, period: Period) -> Summary:
-        return await build_summary(self.db, self.content, period, call.ctx.now, self.timezone)
+    async def _summary(self, call: Call, period: Period, every_suggestion: bool = False) -> Summary:
+        return await build_summary(
+            self.db,
+            self.content,
+            period,
+            call.ctx.now,
+            self.timezone,
+            every_suggestion=every_suggestion,
+        )
 
     async def summary(self, call: Call) -> DeskResult:
         period = self.period(call.args, self._today(call))
@@ -85,32 +92,39 @@ class SummaryDesk:
         await audit(call.tx, call.ctx.now, call.actor, "report.export", period.key())
 
         async def later() -> list[Reply]:
-            return await self.export_replies(await self._summary(call, period))
+            return await self.export_replies(await self._summary(call, period, True))
 
         return DeskResult(later=later)
 
     async def export_replies(self, summary: Summary) -> list[Reply]:
         from skm_core.reports.chart import summary_chart_png
         from skm_core.reports.csv_export import answers_csv
+        from skm_core.reports.export import period_xlsx
+        from skm_core.reports.infographic import infographic_pdf, infographic_png
         from skm_core.reports.pdf import summary_pdf
-        from skm_core.reports.xlsx import summary_xlsx
 
         t = self.content.texts.officials
         start, end = summary.period.utc_bounds(self.timezone)
-        records = await answer_records(self.db, start, end)
         chart = await asyncio.to_thread(summary_chart_png, summary, self.content)
-        xlsx = await asyncio.to_thread(summary_xlsx, summary, records, self.content)
+        xlsx = await period_xlsx(self.db, summary, self.content)
+        records = await answer_records(self.db, start, end)
         csv = await asyncio.to_thread(answers_csv, records, self.content, self.timezone)
         pdf = await asyncio.to_thread(summary_pdf, summary, self.content, chart)
+        poster = await asyncio.to_thread(infographic_pdf, summary, self.content)
+        square = await asyncio.to_thread(infographic_png, summary, self.content)
         label = period_label(summary.period, self.content.texts)
         stem = f"skm-{summary.period.first.isoformat()}-{summary.period.last.isoformat()}"
-        files = (("xlsx", xlsx), ("csv", csv), ("pdf", pdf))
+        files = (
+            ("xlsx", f"{stem}.xlsx", xlsx),
+            ("csv", f"{stem}.csv", csv),
+            ("pdf", f"{stem}.pdf", pdf),
+            ("infografis", f"{stem}-infografis.pdf", poster),
+            ("infografis", f"{stem}-infografis.png", square),
+        )
         replies = []
-        for kind, data in files:
+        for kind, name, data in files:
             caption = t.export_caption.format(kind=t.export_kinds[kind], period=label)
-            replies.append(
-                Reply(caption, (), Attachment("document", f"{stem}.{kind}", data, caption))
-            )
+            replies.append(Reply(caption, (), Attachment("document", name, data, caption)))
         return replies
 
     async def population(self, call: Call) -> DeskResult:

@@ -12,10 +12,11 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import period_label
+from skm_core.dates import period_label, roman
 from skm_core.ikm import GRADE_FLOORS, MAX_SCORE, MIN_SCORE, SCALE, Grade, IkmResult
 from skm_core.periods import Period, PeriodKind
 from skm_core.reports.common import number_text
@@ -46,9 +47,10 @@ def short_period_label(period: Period, content: Content) -> str:
     if period.kind is PeriodKind.MONTH:
         return words.short_month.format(month=month, year=first.year)
     if period.kind is PeriodKind.QUARTER:
-        return words.short_quarter.format(number=(first.month - 1) // 3 + 1, year=first.year)
+        return words.short_quarter.format(number=roman((first.month - 1) // 3 + 1), year=first.year)
     if period.kind is PeriodKind.SEMESTER:
-        return words.short_semester.format(number=1 if first.month <= 6 else 2, year=first.year)
+        number = roman(1 if first.month <= 6 else 2)
+        return words.short_semester.format(number=number, year=first.year)
     if period.kind is PeriodKind.YEAR:
         return words.short_year.format(year=first.year)
     if period.kind is PeriodKind.WEEK:
@@ -57,6 +59,16 @@ def short_period_label(period: Period, content: Content) -> str:
     return words.short_range.format(
         first=f"{first.day}/{first.month}", last=f"{last.day}/{last.month}"
     )
+
+
+def axis_number(value: float) -> str:
+    """A tick value as the unit writes numbers: '3,5', '100', never '3.5'."""
+    text = f"{round(value, 4):g}"
+    return text.replace("-", "−").replace(".", ",")
+
+
+def _indonesian_ticks(axes: Axes) -> None:
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: axis_number(value)))
 
 
 def _draw_floors(axes: Axes, scale: Fraction, content: Content) -> None:
@@ -131,6 +143,7 @@ def _draw_nrr_panel(axes: Axes, summary: Summary, content: Content) -> None:
     axes.set_xlim(-0.6, len(UNSUR_CODES) - 0.4)
     axes.set_xticks(range(len(UNSUR_CODES)), list(UNSUR_CODES))
     axes.set_ylabel(words.nrr_axis)
+    _indonesian_ticks(axes)
     axes.set_xlabel(words.unsur_axis)
     axes.grid(axis="y", color="#e0e0e0", zorder=0)
     _draw_floors(axes, Fraction(SCALE), content)
@@ -169,6 +182,7 @@ def _draw_history_panel(axes: Axes, summary: Summary, content: Content) -> None:
     axes.set_title(words.ikm_title, fontsize=12)
     axes.set_ylim(IKM_MIN, IKM_MAX)
     axes.set_ylabel(words.ikm_axis)
+    _indonesian_ticks(axes)
     axes.set_xlabel(words.period_axis)
     axes.grid(axis="y", color="#e0e0e0", zorder=0)
     axes.set_xlim(-0.5, max(len(history), 1) - 0.5)
@@ -186,10 +200,27 @@ def _draw_history_panel(axes: Axes, summary: Summary, content: Content) -> None:
         linewidth=2,
         zorder=3,
     )
+    published = [x for x, point in enumerate(history) if point.published is not None]
+    if published:
+        # A recorded published result, not the bot's own answers: drawn hollow, and said so.
+        axes.plot(
+            published,
+            [float(history[x].ikm or 0) for x in published],
+            linestyle="none",
+            marker="o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor=LINE_COLOUR,
+            markeredgewidth=2,
+            zorder=4,
+            label=words.published,
+        )
+        axes.legend(loc="lower left", fontsize=9, frameon=False)
     _label_points(axes, history)
 
 
-def _figure(summary: Summary, content: Content) -> Figure:
+def chart_figure(summary: Summary, content: Content) -> Figure:
+    """The two panels (NRR per unsur, IKM over time) on one figure, not yet saved."""
     figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     figure.suptitle(
@@ -208,5 +239,5 @@ def _figure(summary: Summary, content: Content) -> Figure:
 def summary_chart_png(summary: Summary, content: Content) -> bytes:
     """The two-panel chart of a period as PNG bytes, 1000 x 900 pixels."""
     buffer = io.BytesIO()
-    _figure(summary, content).savefig(buffer, format="png", dpi=DPI)
+    chart_figure(summary, content).savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()

@@ -14,8 +14,11 @@ from fpdf.enums import TableCellFillMode, VAlign
 
 from skm_core.content.loader import Content
 from skm_core.reports.document import (
+    Approval,
     Block,
+    Cover,
     Document,
+    Heading,
     Paragraph,
     Picture,
     Section,
@@ -31,6 +34,7 @@ TABLE_SIZE = 8.5
 HEADING_SIZE = 12
 LINE_MM = 5
 TABLE_LINE_MM = 4.2
+KOP_LOGO_MM = 24
 HEADING_KEEP_MM = 45
 """A heading needs this much room below it, or it starts the next page with its content."""
 HEADINGS_FILL = (221, 230, 240)
@@ -61,14 +65,61 @@ class _ReportPdf(FPDF):
         self.cell(0, 5, text, align="C")
 
 
-def _title(pdf: FPDF, document: Document) -> None:
-    pdf.set_font(FONT, "B", 15)
-    pdf.multi_cell(0, 8, document.title.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
+def _centred(pdf: FPDF, text: str, size: float, bold: bool = False, height: float = 6) -> None:
+    pdf.set_font(FONT, "B" if bold else "", size)
+    pdf.multi_cell(0, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+def _kop(pdf: FPDF, cover: Cover) -> None:
+    """The letterhead: logo at the left, the lines centred, a double rule under them."""
+    top = pdf.get_y()
+    if cover.logo is not None:
+        pdf.image(io.BytesIO(cover.logo), x=MARGIN_MM, y=top, h=KOP_LOGO_MM)
+    for index, line in enumerate(cover.kop):
+        size = 14 if index < 2 else 9
+        _centred(pdf, line, size, bold=index < 2, height=6.5 if index < 2 else 4.5)
+    bottom = max(pdf.get_y(), top + (KOP_LOGO_MM if cover.logo is not None else 0)) + 2
+    pdf.set_line_width(0.8)
+    pdf.line(MARGIN_MM, bottom, pdf.w - MARGIN_MM, bottom)
+    pdf.set_line_width(0.2)
+    pdf.line(MARGIN_MM, bottom + 1.2, pdf.w - MARGIN_MM, bottom + 1.2)
+    pdf.set_y(bottom + 4)
+
+
+def _cover(pdf: FPDF, cover: Cover) -> None:
+    """Kop, title, unit and period; the year at the foot of the page, as covers have it."""
+    _kop(pdf, cover)
+    pdf.ln(60)
+    _centred(pdf, cover.title, 18, bold=True, height=9)
+    pdf.ln(8)
+    *lines, year = cover.lines
+    for line in lines:
+        _centred(pdf, line, 13, height=7)
+    pdf.set_y(pdf.h - MARGIN_MM - 30)
+    _centred(pdf, year, 13, bold=True, height=7)
+
+
+def _approval(pdf: FPDF, approval: Approval) -> None:
+    pdf.add_page()
+    pdf.ln(10)
+    _centred(pdf, approval.title, 14, bold=True, height=8)
+    pdf.ln(10)
     pdf.set_font(FONT, "", 11)
-    for line in document.lines:
-        pdf.multi_cell(0, 6, line, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
+    pdf.multi_cell(0, 6, approval.text, align="J", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(20)
+    # The signature block sits in the right half, as on the unit's own letters.
+    x = pdf.w / 2
+    for text, bold, after in (
+        (approval.place_date, False, 0),
+        (approval.position, True, 28),
+        (approval.name, True, 0),
+        (approval.rank, False, 0),
+        (approval.nip, False, 0),
+    ):
+        pdf.set_x(x)
+        pdf.set_font(FONT, "B" if bold else "", 11)
+        pdf.multi_cell(pdf.w - MARGIN_MM - x, 6, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(after)
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -81,19 +132,18 @@ def _picture_height(block: Picture) -> float:
     return PICTURE_WIDTH_MM * height / width
 
 
-def _keep_with_heading(section: Section) -> float:
-    """Room the heading needs below it, so that it never ends a page without its content."""
-    first = section.blocks[0] if section.blocks else None
-    if isinstance(first, Picture):
-        return _picture_height(first) + 2 * LINE_MM
-    return HEADING_KEEP_MM
+def _chapter_heading(pdf: FPDF, text: str) -> None:
+    pdf.add_page()
+    _centred(pdf, text, HEADING_SIZE + 1, bold=True, height=8)
+    pdf.ln(4)
 
 
-def _heading(pdf: FPDF, text: str, keep: float) -> None:
-    if pdf.will_page_break(keep):
+def _sub_heading(pdf: FPDF, block: Heading) -> None:
+    if pdf.will_page_break(HEADING_KEEP_MM):
         pdf.add_page()
-    pdf.set_font(FONT, "B", HEADING_SIZE)
-    pdf.multi_cell(0, 7, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    pdf.set_font(FONT, "B", BODY_SIZE + 1)
+    pdf.multi_cell(0, 6, block.text, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
 
 
@@ -154,6 +204,8 @@ def _table(pdf: FPDF, block: Table) -> None:
 
 
 def _picture(pdf: FPDF, block: Picture) -> None:
+    if pdf.will_page_break(_picture_height(block) + 2 * LINE_MM):
+        pdf.add_page()
     x = (pdf.w - PICTURE_WIDTH_MM) / 2
     pdf.image(io.BytesIO(block.png), x=x, w=PICTURE_WIDTH_MM, h=_picture_height(block))
     pdf.ln(1)
@@ -161,7 +213,9 @@ def _picture(pdf: FPDF, block: Picture) -> None:
 
 
 def _block(pdf: FPDF, block: Block) -> None:
-    if isinstance(block, Paragraph):
+    if isinstance(block, Heading):
+        _sub_heading(pdf, block)
+    elif isinstance(block, Paragraph):
         _paragraph(pdf, block)
     elif isinstance(block, Table):
         _table(pdf, block)
@@ -170,10 +224,9 @@ def _block(pdf: FPDF, block: Block) -> None:
 
 
 def _section(pdf: FPDF, section: Section) -> None:
-    _heading(pdf, section.heading, _keep_with_heading(section))
+    _chapter_heading(pdf, section.heading)
     for block in section.blocks:
         _block(pdf, block)
-    pdf.ln(2)
 
 
 def render_pdf(document: Document, author: str, created: datetime) -> bytes:
@@ -183,7 +236,8 @@ def render_pdf(document: Document, author: str, created: datetime) -> bytes:
     # The summary's own moment, so the same summary always gives the same file.
     pdf.set_creation_date(created)
     pdf.add_page()
-    _title(pdf, document)
+    _cover(pdf, document.cover)
+    _approval(pdf, document.approval)
     for section in document.sections:
         _section(pdf, section)
     return bytes(pdf.output())

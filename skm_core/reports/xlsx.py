@@ -1,38 +1,54 @@
 """A period's survey as an Excel workbook: responses, IKM computation, profile, services, RTL.
 
 Numbers are written as numbers with a display format, never as text, so officials can compute
-with them; the values are the exact ones of the IKM engine, converted to floats only here.
+with them. The IKM computation sheet is formulas over the answer sheet (sums, counts, NRR, the
+IKM and the grades), so opening the file recomputes every figure an auditor wants to trace.
+
+The workbook is written in openpyxl's write-only mode: rows stream to temporary files as they
+come, so a period of any size is exported in bounded memory. Every value goes through
+`cell_value`, the one place where what is written into a cell is decided.
 """
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
+from typing import cast
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.dates import local_datetime_text, period_label
-from skm_core.ikm import SCALE, IkmResult, Tally, grade_for
+from skm_core.ikm import GRADE_FLOORS, SCALE, Grade
 from skm_core.reports.common import (
-    RankedPlan,
     channel_label,
     choice_label,
     no_result_text,
-    performance_label,
-    profile_lines,
-    ranked_plans,
     service_name,
-    status_label,
     unsur_name,
 )
-from skm_core.storage.followup import FollowUpPlan
+from skm_core.reports.tables import (
+    DataTable,
+    Kind,
+    Small,
+    Value,
+    period_plans,
+    plans_table,
+    profile_table,
+    realisation_table,
+    service_nrr_table,
+    services_table,
+)
 from skm_core.storage.responses import AnswerRecord
-from skm_core.summary import ServiceLine, Summary
+from skm_core.summary import Summary
 
 CellValue = str | int | float | datetime | None
 
@@ -41,8 +57,6 @@ INTEGER_FORMAT = "0"
 TWO_DECIMALS = "0.00"
 NRR_FORMAT = "0.000"
 PERCENT_FORMAT = "0.00%"
-MIN_WIDTH = 6
-MAX_WIDTH = 60
 
 HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=13)
@@ -53,75 +67,109 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
+KIND_FORMATS = {
+    Kind.TEXT: "",
+    Kind.NUMBER: INTEGER_FORMAT,
+    Kind.NRR: NRR_FORMAT,
+    Kind.SCORE: TWO_DECIMALS,
+    Kind.SHARE: PERCENT_FORMAT,
+}
 
-def _put(
-    sheet: Worksheet, row: int, column: int, value: CellValue, number_format: str = ""
-) -> None:
-    cell = sheet.cell(row=row, column=column)
+
+def cell_value(value: CellValue) -> CellValue:
+    """What a cell holds for a value: every cell of the workbook is written through here."""
     if isinstance(value, str):
         # One stored control character would otherwise make the whole workbook fail.
-        value = clean_text(value)
-    cell.value = value
-    if isinstance(value, str):
-        # Text from citizens or officials that starts with "=" must stay text, not a formula.
-        cell.data_type = "s"
-    if number_format:
-        cell.number_format = number_format
+        return clean_text(value)
+    return value
 
 
-def _put_row(
-    sheet: Worksheet,
-    row: int,
-    values: Sequence[CellValue],
-    formats: Sequence[str] = (),
-    bordered: bool = True,
-) -> None:
-    for column, value in enumerate(values, start=1):
-        number_format = formats[column - 1] if column <= len(formats) else ""
-        _put(sheet, row, column, value, number_format)
-        cell = sheet.cell(row=row, column=column)
-        cell.alignment = WRAP
-        if bordered:
+@dataclass(frozen=True)
+class Formula:
+    """A cell computed by the spreadsheet itself, so an auditor can trace every figure."""
+
+    text: str
+    """Without the leading '='."""
+
+
+@dataclass(frozen=True)
+class Style:
+    number_format: str = ""
+    font: Font | None = None
+    fill: PatternFill | None = None
+    border: bool = False
+    alignment: Alignment | None = None
+
+
+PLAIN = Style()
+BOXED = Style(border=True, alignment=WRAP)
+HEADER = Style(font=HEADER_FONT, fill=HEADER_FILL, border=True, alignment=HEADER_ALIGNMENT)
+
+
+def _frame(sheet: WriteOnlyWorksheet) -> Worksheet:
+    """A write-only sheet's widths, merged cells and filter: it sets them up as a Worksheet does
+    (Worksheet._setup) and writes them with the sheet, though its type does not say so."""
+    return cast(Worksheet, sheet)
+
+
+class _Sheet:
+    """Rows appended in order to a write-only sheet, which knows the number of the next row."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        self._sheet = sheet
+        self.row = 1
+
+    def widths(self, widths: Sequence[float]) -> None:
+        """Column widths; only before the first row, as the file stores them before the rows."""
+        for column, width in enumerate(widths, start=1):
+            _frame(self._sheet).column_dimensions[get_column_letter(column)].width = width
+
+    def _cell(self, value: CellValue | Formula, style: Style) -> Cell:
+        cell = WriteOnlyCell(self._sheet)
+        if isinstance(value, Formula):
+            cell.value = f"={value.text}"
+        else:
+            written = cell_value(value)
+            cell.value = written
+            if isinstance(written, str):
+                # Text from citizens or officials that starts with "=" stays text, not a formula.
+                cell.data_type = "s"
+        if style.number_format:
+            cell.number_format = style.number_format
+        if style.font is not None:
+            cell.font = style.font
+        if style.fill is not None:
+            cell.fill = style.fill
+        if style.border:
             cell.border = BORDER
+        if style.alignment is not None:
+            cell.alignment = style.alignment
+        return cell
 
+    def append(self, cells: Sequence[tuple[CellValue | Formula, Style]]) -> int:
+        """One row; returns its number."""
+        self._sheet.append([self._cell(value, style) for value, style in cells])
+        self.row += 1
+        return self.row - 1
 
-def _put_header(sheet: Worksheet, row: int, headings: Sequence[str]) -> None:
-    for column, heading in enumerate(headings, start=1):
-        _put(sheet, row, column, heading)
-        cell = sheet.cell(row=row, column=column)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = HEADER_ALIGNMENT
+    def values(self, values: Sequence[CellValue], style: Style = PLAIN) -> int:
+        return self.append([(value, style) for value in values])
 
+    def header(self, headings: Sequence[str]) -> int:
+        return self.values(headings, HEADER)
 
-def _put_title(sheet: Worksheet, row: int, text: str) -> None:
-    _put(sheet, row, 1, text)
-    sheet.cell(row=row, column=1).font = TITLE_FONT
+    def title(self, text: str) -> int:
+        return self.append([(text, Style(font=TITLE_FONT))])
 
+    def note(self, text: str) -> int:
+        return self.append([(text, Style(font=NOTE_FONT))])
 
-def _put_note(sheet: Worksheet, row: int, text: str) -> None:
-    _put(sheet, row, 1, text)
-    sheet.cell(row=row, column=1).font = NOTE_FONT
+    def blank(self) -> None:
+        self.append([])
 
-
-def _set_widths(sheet: Worksheet, widths: Sequence[float]) -> None:
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-
-def _fit_widths(sheet: Worksheet, header_row: int = 1) -> None:
-    """Each column as wide as its longest value, within limits, header included."""
-    widths: dict[int, int] = {}
-    for row in sheet.iter_rows(min_row=header_row):
-        for cell in row:
-            if cell.value is None:
-                continue
-            length = 16 if isinstance(cell.value, datetime) else len(str(cell.value))
-            widths[cell.column] = max(widths.get(cell.column, 0), length)
-    for column, length in widths.items():
-        width = min(max(length + 2, MIN_WIDTH), MAX_WIDTH)
-        sheet.column_dimensions[get_column_letter(column)].width = width
+    def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+        start = f"{get_column_letter(first_column)}{first_row}"
+        _frame(self._sheet).merged_cells.add(f"{start}:{get_column_letter(last_column)}{last_row}")
 
 
 # --- (1) responses ----------------------------------------------------------------------------
@@ -141,7 +189,13 @@ def _response_headings(content: Content) -> list[str]:
     ]
 
 
-def _profile_cell(record: AnswerRecord, content: Content) -> list[CellValue]:
+def _response_widths(content: Content) -> list[float]:
+    # Streamed rows cannot be measured first: widths follow what each column holds.
+    profile = [18.0 for _ in content.survey.profile]
+    return [7, 17, 40, 14, 7, *profile, *([5.0] * len(UNSUR_CODES)), 60]
+
+
+def _profile_cells(record: AnswerRecord, content: Content) -> list[CellValue]:
     cells: list[CellValue] = []
     for question in content.survey.profile:
         value = record.profile.get(question.id)
@@ -162,40 +216,56 @@ def _response_values(record: AnswerRecord, summary: Summary, content: Content) -
         service_name(record.service_id, content),
         channel_label(record.channel, texts),
         texts.answer_yes if record.ticketed else texts.answer_no,
-        *_profile_cell(record, content),
+        *_profile_cells(record, content),
         *record.answers,
         record.suggestion,
     ]
 
 
-def _response_formats(content: Content) -> list[str]:
-    profile = ["" for _ in content.survey.profile]
-    return [INTEGER_FORMAT, DATE_FORMAT, "", "", "", *profile, *([INTEGER_FORMAT] * 9), ""]
+def _response_styles(content: Content) -> list[Style]:
+    profile = [PLAIN for _ in content.survey.profile]
+    number = Style(number_format=INTEGER_FORMAT)
+    answers = [number] * len(UNSUR_CODES)
+    return [
+        number,
+        Style(number_format=DATE_FORMAT),
+        PLAIN,
+        PLAIN,
+        PLAIN,
+        *profile,
+        *answers,
+        PLAIN,
+    ]
 
 
 def _responses_sheet(
-    sheet: Worksheet, summary: Summary, records: list[AnswerRecord], content: Content
+    sheet: _Sheet, summary: Summary, records: Iterable[AnswerRecord], content: Content
 ) -> None:
-    headings = _response_headings(content)
-    _put_header(sheet, 1, headings)
-    formats = _response_formats(content)
-    for row, record in enumerate(records, start=2):
-        _put_row(sheet, row, _response_values(record, summary, content), formats, bordered=False)
+    sheet.widths(_response_widths(content))
+    sheet.header(_response_headings(content))
+    styles = _response_styles(content)
+    written = 0
+    for record in records:
+        values = _response_values(record, summary, content)
+        sheet.append(list(zip(values, styles, strict=True)))
+        written += 1
+    if not written:
+        sheet.note(content.report.no_responses)
+
+
+def _answer_sheet_frame(sheet: WriteOnlyWorksheet, rows: int, content: Content) -> None:
     sheet.freeze_panes = "A2"
-    last = get_column_letter(len(headings))
-    sheet.auto_filter.ref = f"A1:{last}{max(len(records), 1) + 1}"
-    if not records:
-        _put_note(sheet, 2, content.report.no_responses)
-    _fit_widths(sheet)
+    last = get_column_letter(len(_response_headings(content)))
+    _frame(sheet).auto_filter.ref = f"A1:{last}{max(rows, 1) + 1}"
 
 
 # --- (2) the IKM computation ------------------------------------------------------------------
 
 
-def _heading_block(sheet: Worksheet, title: str, summary: Summary, content: Content) -> int:
-    """The title and what the numbers are about; returns the next free row."""
+def _heading_block(sheet: _Sheet, title: str, summary: Summary, content: Content) -> None:
+    """The title and what the numbers are about, then a blank row."""
     words = content.report.xlsx
-    _put_title(sheet, 1, title)
+    sheet.title(title)
     facts: list[tuple[str, CellValue]] = [
         (words.unit, summary.unit_name),
         (words.period, period_label(summary.period, content.texts)),
@@ -205,239 +275,212 @@ def _heading_block(sheet: Worksheet, title: str, summary: Summary, content: Cont
             local_datetime_text(summary.generated_at, summary.timezone, content.texts),
         ),
     ]
-    for row, (label, value) in enumerate(facts, start=2):
-        _put(sheet, row, 1, label)
-        _put(sheet, row, 2, value)
-        sheet.cell(row=row, column=1).font = HEADER_FONT
-    return len(facts) + 3
+    for label, value in facts:
+        sheet.append([(label, Style(font=HEADER_FONT)), (value, PLAIN)])
+    sheet.blank()
 
 
-def _unsur_values(
-    code: str, tally: Tally, result: IkmResult | None, content: Content
-) -> list[CellValue]:
-    index = UNSUR_CODES.index(code)
-    values: list[CellValue] = [
-        code,
-        unsur_name(code, content),
-        tally.sums[index],
-        tally.counts[index],
-    ]
-    if result is None:
-        return values
-    nrr = result.nrr[code]
-    grade = result.unsur_grade(code)
-    return [
-        *values,
-        float(nrr),
-        float(nrr / len(UNSUR_CODES)),
-        float(nrr * SCALE),
-        grade.value,
-        performance_label(grade, content),
-    ]
+def _sheet_ref(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
 
 
-def _ikm_totals(sheet: Worksheet, row: int, result: IkmResult, content: Content) -> None:
-    words = content.report.xlsx
-    totals: list[tuple[str, CellValue, str]] = [
-        (words.total_weighted, float(result.ikm / SCALE), NRR_FORMAT),
-        (words.ikm, float(result.ikm), TWO_DECIMALS),
-        (words.grade, result.grade.value, ""),
-        (words.performance, performance_label(result.grade, content), ""),
-    ]
-    for offset, (label, value, number_format) in enumerate(totals):
-        _put(sheet, row + offset, 1, label)
-        sheet.cell(row=row + offset, column=1).font = HEADER_FONT
-        sheet.merge_cells(
-            start_row=row + offset, start_column=1, end_row=row + offset, end_column=5
-        )
-        _put(sheet, row + offset, 6, value, number_format)
-        sheet.cell(row=row + offset, column=6).font = HEADER_FONT
+def _answer_range(code: str, records: int, content: Content) -> str:
+    """The answer sheet's column of one unsur, from the first response to the last."""
+    headings = _response_headings(content)
+    column = get_column_letter(headings.index(UNSUR_CODES[0]) + 1 + UNSUR_CODES.index(code))
+    last = max(records, 1) + 1
+    return f"{_sheet_ref(content.report.xlsx.sheet_responses)}!${column}$2:${column}${last}"
 
 
-def _ikm_sheet(
-    sheet: Worksheet, summary: Summary, records: list[AnswerRecord], content: Content
-) -> None:
-    columns = content.report.columns
-    row = _heading_block(sheet, content.report.xlsx.ikm_title, summary, content)
-    headings = [
-        columns.unsur_code,
-        columns.unsur,
-        columns.answer_sum,
-        columns.answer_count,
-        columns.nrr,
-        columns.nrr_weighted,
-        columns.nrr_25,
-        columns.grade,
-        columns.performance,
-    ]
-    _put_header(sheet, row, headings)
-    tally = Tally.from_answers(record.answers for record in records)
-    formats = ["", "", INTEGER_FORMAT, INTEGER_FORMAT, NRR_FORMAT, NRR_FORMAT, TWO_DECIMALS]
-    for offset, code in enumerate(UNSUR_CODES, start=1):
-        _put_row(sheet, row + offset, _unsur_values(code, tally, summary.result, content), formats)
-    row += len(UNSUR_CODES) + 1
-    if summary.result is None:
-        _put_note(sheet, row + 1, no_result_text(summary, content.report))
-    else:
-        _ikm_totals(sheet, row, summary.result, content)
-    _set_widths(sheet, [24, 38, 12, 16, 10, 16, 10, 8, 14])
+def _grade_formula(score: str) -> Formula:
+    """The grade of a 25..100 value after rounding to two decimals, as the regulation does."""
+    shown = f"ROUND({score},2)"
+    formula = f'"{Grade.D.value}"'
+    for floor, grade in sorted(GRADE_FLOORS):
+        formula = f'IF({shown}>={floor},"{grade.value}",{formula})'
+    return Formula(formula)
 
 
-# --- (3) respondent profile -------------------------------------------------------------------
+def _label_formula(grade_cell: str, content: Content) -> Formula:
+    labels = content.texts.performance
+    formula = '""'
+    for grade in Grade:
+        formula = f'IF({grade_cell}="{grade.value}","{labels[grade.value]}",{formula})'
+    return Formula(formula)
 
 
-def _profile_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
-    columns = content.report.columns
-    row = _heading_block(sheet, content.report.xlsx.profile_title, summary, content)
-    _put_header(sheet, row, [columns.question, columns.answer, columns.count, columns.share])
-    lines = profile_lines(summary, content)
-    formats = ["", "", INTEGER_FORMAT, PERCENT_FORMAT]
-    for offset, line in enumerate(lines, start=1):
-        values: list[CellValue] = [line.question, line.answer, line.count, float(line.share)]
-        _put_row(sheet, row + offset, values, formats)
-    if not lines:
-        _put_note(sheet, row + 2, content.report.no_responses)
-    _set_widths(sheet, [24, 30, 10, 12])
-
-
-# --- (4) per service --------------------------------------------------------------------------
-
-
-def _service_values(number: int, line: ServiceLine, content: Content) -> list[CellValue]:
-    texts = content.report
-    name = line.name if line.service_id is not None else texts.unnamed_service
-    if line.ikm is None:
-        return [number, name, line.respondents, None, texts.not_available, texts.not_available]
-    grade = grade_for(line.ikm)
-    return [
-        number,
-        name,
-        line.respondents,
-        float(line.ikm),
-        grade.value,
-        performance_label(grade, content),
-    ]
-
-
-def _services_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
-    columns = content.report.columns
-    row = _heading_block(sheet, content.report.xlsx.services_title, summary, content)
-    headings = [
-        columns.number,
-        columns.service,
-        columns.respondents,
-        columns.ikm,
-        columns.grade,
-        columns.performance,
-    ]
-    _put_header(sheet, row, headings)
-    formats = [INTEGER_FORMAT, "", INTEGER_FORMAT, TWO_DECIMALS]
-    for number, line in enumerate(summary.services, start=1):
-        _put_row(sheet, row + number, _service_values(number, line, content), formats)
-    row += len(summary.services) + 2
-    if not summary.services:
-        _put_note(sheet, row, content.report.no_responses)
-    elif any(line.ikm is None for line in summary.services):
-        _put_note(sheet, row, content.report.service_ikm_missing)
-    _set_widths(sheet, [24, 50, 12, 10, 8, 14])
-
-
-# --- (5) follow-up plans ----------------------------------------------------------------------
-
-
-def _merge_priority_groups(sheet: Worksheet, first_row: int, ranked: list[RankedPlan]) -> None:
-    """No and Prioritas Unsur span the plans of one unsur, as in the unit's own RTL table."""
-    start = 0
-    for index in range(1, len(ranked) + 1):
-        if index < len(ranked) and ranked[index].priority == ranked[start].priority:
-            continue
-        if index - start > 1:
-            for column in (1, 2):
-                sheet.merge_cells(
-                    start_row=first_row + start,
-                    start_column=column,
-                    end_row=first_row + index - 1,
-                    end_column=column,
-                )
-        start = index
-
-
-def _plan_values(item: RankedPlan, content: Content) -> list[CellValue]:
-    plan = item.plan
-    unsur = f"{plan.unsur} {unsur_name(plan.unsur, content)}"
-    return [item.priority, unsur, plan.activity, plan.target, plan.responsible]
-
-
-def _plan_rows(sheet: Worksheet, row: int, summary: Summary, content: Content) -> int:
-    """The RTL table from `row`; returns the row after it."""
-    columns = content.report.columns
-    headings = [
-        columns.number,
-        columns.priority_unsur,
-        columns.plan_activity,
-        columns.time,
-        columns.responsible,
-    ]
-    _put_header(sheet, row, headings)
-    ranked = ranked_plans(summary)
-    for offset, item in enumerate(ranked, start=1):
-        _put_row(sheet, row + offset, _plan_values(item, content), [INTEGER_FORMAT])
-    _merge_priority_groups(sheet, row + 1, ranked)
-    return row + len(ranked) + 1
-
-
-def _realisation_values(number: int, plan: FollowUpPlan, content: Content) -> list[CellValue]:
-    return [
-        number,
-        plan.activity,
-        status_label(plan.status, content.report),
-        plan.realisation,
-        plan.obstacles,
-    ]
-
-
-def _realisation_rows(sheet: Worksheet, row: int, summary: Summary, content: Content) -> None:
-    columns = content.report.columns
-    _put_header(
-        sheet,
-        row,
+def _unsur_row(sheet: _Sheet, code: str, records: int, content: Content) -> None:
+    answers = _answer_range(code, records, content)
+    row = sheet.row
+    nine = len(UNSUR_CODES)
+    sheet.append(
         [
-            columns.number,
-            columns.plan,
-            columns.plan_done,
-            columns.plan_description,
-            columns.plan_obstacles,
-        ],
+            (code, BOXED),
+            (unsur_name(code, content), BOXED),
+            (Formula(f"SUM({answers})"), Style(INTEGER_FORMAT, border=True)),
+            (Formula(f"COUNT({answers})"), Style(INTEGER_FORMAT, border=True)),
+            (Formula(f'IF(D{row}>0,C{row}/D{row},"")'), Style(NRR_FORMAT, border=True)),
+            (Formula(f'IF(D{row}>0,E{row}/{nine},"")'), Style(NRR_FORMAT, border=True)),
+            (Formula(f'IF(D{row}>0,E{row}*{SCALE},"")'), Style(TWO_DECIMALS, border=True)),
+            (Formula(f'IF(D{row}>0,{_grade_formula(f"G{row}").text},"")'), BOXED),
+            (_label_formula(f"H{row}", content), BOXED),
+        ]
     )
-    for number, item in enumerate(ranked_plans(summary), start=1):
-        values = _realisation_values(number, item.plan, content)
-        _put_row(sheet, row + number, values, [INTEGER_FORMAT])
 
 
-def _plans_sheet(sheet: Worksheet, summary: Summary, content: Content) -> None:
+def _ikm_totals(sheet: _Sheet, first: int, last: int, content: Content) -> None:
     words = content.report.xlsx
-    row = _heading_block(sheet, words.plans_title, summary, content)
-    if not summary.plans_of_period:
-        _put_note(sheet, row, content.report.no_plans)
+    row = sheet.row
+    complete = f'COUNTIF(D{first}:D{last},">0")={len(UNSUR_CODES)}'
+    totals: list[tuple[str, Formula, str]] = [
+        (words.total_weighted, Formula(f'IF({complete},SUM(F{first}:F{last}),"")'), NRR_FORMAT),
+        (words.ikm, Formula(f'IF({complete},F{row}*{SCALE},"")'), TWO_DECIMALS),
+        (words.grade, Formula(f'IF({complete},{_grade_formula(f"F{row + 1}").text},"")'), ""),
+        (words.performance, _label_formula(f"F{row + 2}", content), ""),
+    ]
+    bold = Style(font=HEADER_FONT)
+    for label, formula, number_format in totals:
+        written = sheet.append(
+            [(label, bold), *([(None, PLAIN)] * 4), (formula, Style(number_format, HEADER_FONT))]
+        )
+        sheet.merge(written, 1, written, 5)
+
+
+def _ikm_sheet(sheet: _Sheet, summary: Summary, content: Content) -> None:
+    sheet.widths([24, 38, 12, 16, 10, 16, 10, 8, 14])
+    columns = content.report.columns
+    _heading_block(sheet, content.report.xlsx.ikm_title, summary, content)
+    sheet.header(
+        [
+            columns.unsur_code,
+            columns.unsur,
+            columns.answer_sum,
+            columns.answer_count,
+            columns.nrr,
+            columns.nrr_weighted,
+            columns.nrr_25,
+            columns.grade,
+            columns.performance,
+        ]
+    )
+    first = sheet.row
+    for code in UNSUR_CODES:
+        _unsur_row(sheet, code, summary.respondents, content)
+    last = sheet.row - 1
+    sheet.blank()
+    if summary.result is None:
+        sheet.blank()
+        sheet.note(no_result_text(summary, content.report))
     else:
-        row = _plan_rows(sheet, row, summary, content) + 1
-        _put_title(sheet, row, words.realisation_title)
-        _realisation_rows(sheet, row + 1, summary, content)
-    _set_widths(sheet, [24, 34, 44, 30, 36])
+        _ikm_totals(sheet, first, last, content)
 
 
-def summary_xlsx(summary: Summary, records: list[AnswerRecord], content: Content) -> bytes:
-    """The workbook of a period; `records` are the period's responses (the summary's own)."""
+# --- the shared tables (profile, services, RTL) -----------------------------------------------
+
+
+def _table_cell(value: Value, kind: Kind, mark: str) -> tuple[CellValue, Style]:
+    number_format = KIND_FORMATS[kind]
+    if isinstance(value, Small):
+        # Still a number officials can compute with; the mark is only its display.
+        return float(value.value), Style(f'{number_format}"{mark}"', border=True, alignment=WRAP)
+    written: CellValue = float(value) if isinstance(value, Fraction) else value
+    return written, Style(number_format, border=True, alignment=WRAP)
+
+
+def _merge_groups(sheet: _Sheet, first_row: int, table: DataTable) -> None:
+    """Leading columns span the rows that repeat them, as in the unit's own RTL table."""
+    for column in range(table.grouped):
+        start = 0
+        for index in range(1, len(table.rows) + 1):
+            ended = (
+                index == len(table.rows)
+                or table.rows[index][: column + 1] != table.rows[start][: column + 1]
+            )
+            if not ended:
+                continue
+            if index - start > 1:
+                sheet.merge(first_row + start, column + 1, first_row + index - 1, column + 1)
+            start = index
+
+
+def _write_table(sheet: _Sheet, table: DataTable, content: Content, merge: bool = False) -> None:
+    sheet.header([column.heading for column in table.columns])
+    mark = content.report.small_sample_mark.format(value="")
+    first = sheet.row
+    for values in table.rows:
+        sheet.append(
+            [
+                _table_cell(value, column.kind, mark)
+                for value, column in zip(values, table.columns, strict=True)
+            ]
+        )
+    if merge:
+        # Merged cells show the first cell's value: the repeats below it are left empty.
+        _merge_groups(sheet, first, table)
+
+
+def _profile_sheet(sheet: _Sheet, summary: Summary, content: Content) -> None:
+    sheet.widths([24, 30, 10, 12])
+    _heading_block(sheet, content.report.xlsx.profile_title, summary, content)
+    table = profile_table(summary, content)
+    if table is None:
+        sheet.note(content.report.no_responses)
+    else:
+        _write_table(sheet, table, content)
+
+
+def _services_sheet(sheet: _Sheet, summary: Summary, content: Content) -> None:
+    texts = content.report
+    sheet.widths([24, 50, 12, 10, 8, 14, 10, 10, 10, 10])
+    _heading_block(sheet, texts.xlsx.services_title, summary, content)
+    if not summary.services:
+        sheet.note(texts.no_responses)
+        return
+    _write_table(sheet, services_table(summary, content), content)
+    sheet.blank()
+    _write_table(sheet, service_nrr_table(summary, content), content)
+    sheet.blank()
+    if any(summary.is_small(line.respondents) for line in summary.services):
+        sheet.note(texts.small_sample_note.format(minimum=summary.small_sample))
+    if any(line.ikm is None for line in summary.services):
+        sheet.note(texts.service_ikm_missing)
+
+
+def _plans_sheet(sheet: _Sheet, summary: Summary, content: Content) -> None:
     words = content.report.xlsx
-    workbook = Workbook()
-    responses = workbook.active
-    assert responses is not None
-    responses.title = words.sheet_responses
-    _responses_sheet(responses, summary, records, content)
-    _ikm_sheet(workbook.create_sheet(words.sheet_ikm), summary, records, content)
-    _profile_sheet(workbook.create_sheet(words.sheet_profile), summary, content)
-    _services_sheet(workbook.create_sheet(words.sheet_services), summary, content)
-    _plans_sheet(workbook.create_sheet(words.sheet_plans), summary, content)
+    sheet.widths([24, 34, 44, 30, 36])
+    _heading_block(sheet, words.plans_title, summary, content)
+    if not summary.plans_of_period:
+        sheet.note(content.report.no_plans)
+        return
+    _write_table(sheet, plans_table(summary, content), content, merge=True)
+    sheet.blank()
+    sheet.title(words.realisation_title)
+    _write_table(sheet, realisation_table(period_plans(summary), content), content)
+
+
+def summary_xlsx(summary: Summary, records: Iterable[AnswerRecord], content: Content) -> bytes:
+    """The workbook of a period; `records` are the period's responses (the summary's own), read
+    as they come, so a generator keeps memory bounded whatever the period's size."""
+    words = content.report.xlsx
+    workbook = Workbook(write_only=True)
+    sheets = [
+        workbook.create_sheet(name)
+        for name in (
+            words.sheet_responses,
+            words.sheet_ikm,
+            words.sheet_profile,
+            words.sheet_services,
+            words.sheet_plans,
+        )
+    ]
+    responses, ikm, profile, services, plans = sheets
+    _answer_sheet_frame(responses, summary.respondents, content)
+    _responses_sheet(_Sheet(responses), summary, records, content)
+    _ikm_sheet(_Sheet(ikm), summary, content)
+    _profile_sheet(_Sheet(profile), summary, content)
+    _services_sheet(_Sheet(services), summary, content)
+    _plans_sheet(_Sheet(plans), summary, content)
     workbook.properties.title = content.report.title
     workbook.properties.creator = summary.unit_name
     buffer = io.BytesIO()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from statistics import median
 
 from skm_core.storage.database import Reader, Transaction, format_utc, parse_utc
 
@@ -24,6 +25,17 @@ class ComplaintCounts:
     open: int
     oldest_open_at: datetime | None
     answered_last_30_days: int
+
+
+@dataclass(frozen=True)
+class PeriodComplaints:
+    """Complaints received in one period, as the report's analysis counts them."""
+
+    received: int
+    answered: int
+    still_open: int
+    median_answer_time: timedelta | None
+    """Median time from receipt to answer of those answered; None when none was answered."""
 
 
 _COLUMNS = "id, channel, user_key, address, kind, text, created_at, answer, answered_at"
@@ -90,4 +102,21 @@ async def complaint_counts(db: Reader, now: datetime) -> ComplaintCounts:
         open=int(row[0]) if row else 0,
         oldest_open_at=parse_utc(row[1]) if row and row[1] else None,
         answered_last_30_days=int(answered[0]) if answered else 0,
+    )
+
+
+async def complaints_of_period(db: Reader, start: datetime, end: datetime) -> PeriodComplaints:
+    """Complaints received in [start, end), whenever they were answered."""
+    rows = await db.fetch_all(
+        "SELECT created_at, answered_at FROM complaints WHERE created_at >= ? AND created_at < ?",
+        (format_utc(start), format_utc(end)),
+    )
+    waits = [parse_utc(answered) - parse_utc(created) for created, answered in rows if answered]
+    return PeriodComplaints(
+        received=len(rows),
+        answered=len(waits),
+        still_open=len(rows) - len(waits),
+        median_answer_time=timedelta(seconds=median(w.total_seconds() for w in waits))
+        if waits
+        else None,
     )

@@ -12,7 +12,7 @@ STATUSES = (PLANNED, DONE, NOT_DONE)
 
 _COLUMNS = (
     "id, period_first, period_last, unsur, activity, target, due_date, responsible, status,"
-    " realisation, obstacles"
+    " realisation, obstacles, strategy, next_target, stakeholder"
 )
 
 
@@ -29,6 +29,12 @@ class FollowUpPlan:
     status: str
     realisation: str | None
     obstacles: str | None
+    strategy: str | None = None
+    """For a plan carried forward: how it will now be completed."""
+    next_target: str | None = None
+    """For a plan carried forward: its new target time."""
+    stakeholder: str | None = None
+    """For a plan carried forward: who else is needed (e.g. Bagian Organisasi Kabupaten)."""
 
 
 def _plan(row: tuple[object, ...]) -> FollowUpPlan:
@@ -44,6 +50,9 @@ def _plan(row: tuple[object, ...]) -> FollowUpPlan:
         status=str(row[8]),
         realisation=str(row[9]) if row[9] is not None else None,
         obstacles=str(row[10]) if row[10] is not None else None,
+        strategy=str(row[11]) if row[11] is not None else None,
+        next_target=str(row[12]) if row[12] is not None else None,
+        stakeholder=str(row[13]) if row[13] is not None else None,
     )
 
 
@@ -95,6 +104,24 @@ async def record_realisation(
         "UPDATE follow_up_plans SET status = ?, realisation = COALESCE(?, realisation),"
         " obstacles = COALESCE(?, obstacles), updated_at = ?, updated_by = ? WHERE id = ?",
         (status, realisation, obstacles, format_utc(now), by, plan_id),
+    )
+    return changed == 1
+
+
+async def carry_forward(
+    tx: Transaction,
+    plan_id: int,
+    strategy: str,
+    next_target: str,
+    stakeholder: str,
+    now: datetime,
+    by: str,
+) -> bool:
+    """How an unfinished plan continues: its strategy, new target and stakeholders."""
+    changed = await tx.execute(
+        "UPDATE follow_up_plans SET strategy = ?, next_target = ?, stakeholder = ?,"
+        " updated_at = ?, updated_by = ? WHERE id = ?",
+        (strategy, next_target, stakeholder, format_utc(now), by, plan_id),
     )
     return changed == 1
 

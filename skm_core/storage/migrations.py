@@ -307,4 +307,31 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        10,
+        "published results of earlier periods",
+        """
+        CREATE TABLE published_results (
+            id            INTEGER PRIMARY KEY,
+            period_first  TEXT NOT NULL,  -- local date, inclusive
+            period_last   TEXT NOT NULL,
+            respondents   INTEGER NOT NULL CHECK (respondents >= 0),
+            nrr           TEXT NOT NULL CHECK (json_valid(nrr)),  -- {"U1": "3.88", ...}
+            ikm           TEXT NOT NULL,  -- decimal text as published, e.g. "97.72"
+            source        TEXT NOT NULL,
+            entered_at    TEXT NOT NULL,
+            UNIQUE (period_first, period_last),
+            CHECK (period_first <= period_last)
+        );
+        """,
+    ),
+    (
+        14,
+        "how an unfinished follow-up plan is carried forward",
+        """
+        ALTER TABLE follow_up_plans ADD COLUMN strategy TEXT;
+        ALTER TABLE follow_up_plans ADD COLUMN next_target TEXT;
+        ALTER TABLE follow_up_plans ADD COLUMN stakeholder TEXT;
+        """,
+    ),
 )

@@ -1,7 +1,7 @@
 """Survey responses: storing them and aggregating them in SQL."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -147,6 +147,25 @@ async def latest_suggestions(
     return [(parse_utc(r[0]), r[1], str(r[2])) for r in rows]
 
 
+async def channel_counts(db: Reader, start: datetime, end: datetime) -> dict[str, int]:
+    """Responses of [start, end) per channel (telegram, whatsapp, import, ...)."""
+    rows = await db.fetch_all(
+        "SELECT channel, COUNT(*) FROM survey_responses"
+        " WHERE submitted_at >= ? AND submitted_at < ? GROUP BY channel ORDER BY channel",
+        (format_utc(start), format_utc(end)),
+    )
+    return {str(channel): int(count) for channel, count in rows}
+
+
+async def suggestion_count(db: Reader, start: datetime, end: datetime) -> int:
+    row = await db.fetch_one(
+        "SELECT COUNT(*) FROM survey_responses"
+        " WHERE submitted_at >= ? AND submitted_at < ? AND suggestion IS NOT NULL",
+        (format_utc(start), format_utc(end)),
+    )
+    return int(row[0]) if row else 0
+
+
 async def profile_tallies(
     db: Reader,
     start: datetime,
@@ -217,25 +236,50 @@ class AnswerRecord:
     questionnaire_version: str | None = None
 
 
-async def answer_records(db: Reader, start: datetime, end: datetime) -> list[AnswerRecord]:
-    rows = await db.fetch_all(
-        "SELECT submitted_at, service_id, channel, ticketed, profile,"
-        " u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion, questionnaire_version"
-        " FROM survey_responses"
-        " WHERE submitted_at >= ? AND submitted_at < ? ORDER BY submitted_at, id",
-        (format_utc(start), format_utc(end)),
+_RECORD_COLUMNS = (
+    "id, submitted_at, service_id, channel, ticketed, profile,"
+    " u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion, questionnaire_version"
+)
+
+
+def _record(number: int, row: Row) -> AnswerRecord:
+    return AnswerRecord(
+        number=number,
+        submitted_at=parse_utc(row[1]),
+        service_id=row[2],
+        channel=str(row[3]),
+        ticketed=bool(row[4]),
+        profile=json.loads(row[5]),
+        answers=tuple(row[6:15]),
+        suggestion=row[15],
+        questionnaire_version=row[16],
     )
-    return [
-        AnswerRecord(
-            number=n,
-            submitted_at=parse_utc(r[0]),
-            service_id=r[1],
-            channel=str(r[2]),
-            ticketed=bool(r[3]),
-            profile=json.loads(r[4]),
-            answers=tuple(r[5:14]),
-            suggestion=r[14],
-            questionnaire_version=r[15],
+
+
+async def answer_records(db: Reader, start: datetime, end: datetime) -> list[AnswerRecord]:
+    return [record async for batch in answer_record_batches(db, start, end) for record in batch]
+
+
+async def answer_record_batches(
+    db: Reader, start: datetime, end: datetime, size: int = 1000
+) -> AsyncGenerator[list[AnswerRecord], None]:
+    """The responses of [start, end) in time order, `size` at a time, numbered from 1.
+
+    Each batch is one query that resumes after the last row of the one before, so a period of
+    any size is read in bounded memory.
+    """
+    after: tuple[str, int] = ("", 0)
+    number = 0
+    while True:
+        rows = await db.fetch_all(
+            f"SELECT {_RECORD_COLUMNS} FROM survey_responses"
+            " WHERE submitted_at >= ? AND submitted_at < ? AND (submitted_at, id) > (?, ?)"
+            " ORDER BY submitted_at, id LIMIT ?",
+            (format_utc(start), format_utc(end), after[0], after[1], size),
         )
-        for n, r in enumerate(rows, start=1)
-    ]
+        if not rows:
+            return
+        batch = [_record(number + offset, row) for offset, row in enumerate(rows, start=1)]
+        number += len(rows)
+        after = (str(rows[-1][1]), int(rows[-1][0]))
+        yield batch

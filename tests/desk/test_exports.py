@@ -30,13 +30,17 @@ async def legacy_bad_rows(db):
 
 async def test_an_export_with_bad_rows_still_sends_every_file(admin, legacy_bad_rows):
     replies = await admin.type("/ekspor 2024-06-01..2024-06-30")
-    files = {
-        r.attachment.filename.rsplit(".", 1)[1]: r.attachment.data
-        for r in replies
-        if r.attachment is not None
-    }
-    assert sorted(files) == ["csv", "pdf", "xlsx"]
-    workbook = load_workbook(io.BytesIO(files["xlsx"]))
+    sent = [r.attachment for r in replies if r.attachment is not None]
+    # The report, the infographic (PDF and PNG), the workbook and the answers.
+    assert sorted(a.filename.rsplit(".", 1)[1] for a in sent) == [
+        "csv",
+        "pdf",
+        "pdf",
+        "png",
+        "xlsx",
+    ]
+    [xlsx] = [a.data for a in sent if a.filename.endswith(".xlsx")]
+    workbook = load_workbook(io.BytesIO(xlsx))
     texts = [
         value
         for sheet in workbook

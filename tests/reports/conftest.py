@@ -13,7 +13,7 @@ from tests.reports.sample_data import NOW, PERIOD, WITA, fill_database
 @pytest.fixture
 async def summary(db, content) -> Summary:
     await fill_database(db)
-    return await build_summary(db, content, PERIOD, NOW, WITA)
+    return await build_summary(db, content, PERIOD, NOW, WITA, every_suggestion=True)
 
 
 @pytest.fixture

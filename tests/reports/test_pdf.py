@@ -1,11 +1,18 @@
 """The printed report: its wording (from the document it is laid out from) and the PDF itself."""
 
 import re
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from PIL import Image
 
 from skm_core.reports.chart import summary_chart_png
-from skm_core.reports.document import Paragraph, Picture, Table, report_document
+from skm_core.reports.document import Picture, Table, duration_text, report_document
 from skm_core.reports.pdf import summary_pdf
-from tests.reports.sample_data import SECRET_KEY_PREFIX
+from skm_core.storage.followup import carry_forward
+from skm_core.summary import build_summary
+from tests.reports.sample_data import NOW, PERIOD, SECRET_KEY_PREFIX, WITA
 
 
 def table_titled(document, words: str) -> Table:
@@ -20,32 +27,55 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
-def test_document_numbers_sections_and_tables(summary_document):
+def test_document_has_the_chapters_of_an_skm_report(summary_document):
     headings = [s.heading for s in summary_document.sections]
     assert headings == [
-        "1. Metode",
-        "2. Responden",
-        "3. Hasil per Unsur dan Nilai IKM",
-        "4. Tiga Unsur dengan Nilai Terendah",
-        "5. IKM per Jenis Layanan",
-        "6. Rencana Tindak Lanjut dan Realisasinya",
-        "7. Pengaduan",
-        "8. Grafik",
-        "9. Saran Terbaru dari Responden",
+        "BAB I PENDAHULUAN",
+        "BAB II METODE",
+        "BAB III HASIL",
+        "BAB IV ANALISIS",
+        "BAB V KESIMPULAN DAN RENCANA TINDAK LANJUT",
+        "LAMPIRAN",
     ]
+    text = summary_document.text()
+    for sub in ("1.1 Latar Belakang", "1.2 Dasar Hukum", "1.3 Maksud dan Tujuan"):
+        assert sub in text
+    for sub in ("2.3 Populasi dan Sampel", "2.4 Waktu dan Tempat", "2.5 Cara Pengumpulan Data"):
+        assert sub in text
+    assert "Lampiran 1. Kuesioner" in text
     captions = [
         b.caption for s in summary_document.sections for b in s.blocks if isinstance(b, Table)
     ]
-    assert captions[0] == "Tabel 1. Nilai Interval, Mutu Pelayanan, dan Kinerja Unit Pelayanan"
-    assert captions[2] == "Tabel 3. Ringkasan Hasil SKM Periode November 2026"
+    assert captions[0] == "Tabel 1. Unsur Pelayanan yang Dinilai"
+    assert "Tabel 2. Nilai Interval, Mutu Pelayanan, dan Kinerja Unit Pelayanan" in captions
 
 
-def test_title_names_the_unit_regency_period_and_time(summary_document):
-    assert summary_document.title == "Laporan Survei Kepuasan Masyarakat"
-    assert summary_document.lines == (
-        "Kecamatan Sangasanga, Kabupaten Kutai Kartanegara",
-        "Periode: November 2026",
-        "Dibuat pada 5 Desember 2026 pukul 18.03 WITA",
+def test_cover_has_the_kop_and_the_period(summary_document):
+    cover = summary_document.cover
+    assert cover.kop[:2] == ("PEMERINTAH KABUPATEN KUTAI KARTANEGARA", "KECAMATAN SANGASANGA")
+    assert cover.title == "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT"
+    assert cover.lines == ("Kecamatan Sangasanga", "Periode November 2026", "TAHUN 2026")
+
+
+def test_pengesahan_leaves_lines_to_sign_without_a_signatory(summary_document):
+    approval = summary_document.approval
+    assert approval.place_date == "Sangasanga, 5 Desember 2026"
+    assert approval.position == "Camat Sangasanga"
+    assert approval.name.startswith("(....")
+    assert approval.nip.startswith("NIP. ....")
+
+
+async def test_pengesahan_names_the_signatory_from_content(summary, content):
+    signer = content.report.document.signatory.model_copy(
+        update={"name": "Dra. Contoh Nama", "rank": "Pembina (IV/a)", "nip": "197001011990032001"}
+    )
+    words = content.report.document.model_copy(update={"signatory": signer})
+    changed = replace(content, report=content.report.model_copy(update={"document": words}))
+    approval = report_document(summary, changed, None).approval
+    assert (approval.name, approval.rank, approval.nip) == (
+        "Dra. Contoh Nama",
+        "Pembina (IV/a)",
+        "NIP. 197001011990032001",
     )
 
 
@@ -74,13 +104,12 @@ def test_unsur_table_and_ikm_in_indonesian_numbers(summary_document):
 
 
 def test_the_three_lowest_unsur_ties_in_unsur_order(summary_document):
-    section = summary_document.sections[3]
-    items = [b.text for b in section.blocks if isinstance(b, Paragraph)][1:]
-    assert items == [
-        "1. U3 Waktu Penyelesaian: NRR 2,88, mutu C (Kurang Baik)",
-        "2. U2 Sistem, Mekanisme, dan Prosedur: NRR 3,25, mutu B (Baik)",
-        "3. U9 Sarana dan Prasarana: NRR 3,25, mutu B (Baik)",
-    ]
+    text = summary_document.text()
+    assert (
+        "1. U3 Waktu Penyelesaian: NRR 2,88, mutu C (Kurang Baik)\n"
+        "2. U2 Sistem, Mekanisme, dan Prosedur: NRR 3,25, mutu B (Baik)\n"
+        "3. U9 Sarana dan Prasarana: NRR 3,25, mutu B (Baik)"
+    ) in text
 
 
 def test_plans_follow_tables_2_and_3_of_the_units_report(summary_document):
@@ -101,21 +130,41 @@ def test_plans_follow_tables_2_and_3_of_the_units_report(summary_document):
     done = table_titled(summary_document, "Realisasi")
     assert done.headings[2] == "Apakah RTL Telah Ditindaklanjuti (Sudah/Belum)"
     assert [row[2] for row in done.rows] == ["Belum", "Sudah", "Belum"]
+    text = summary_document.text()
+    # October's plan is the previous period's RTL: its realisation, and carried forward.
+    assert "Realisasi rencana tindak lanjut hasil survei periode Oktober 2026:" in text
+    assert "1 | U9 Menambah kursi ruang tunggu | – | November 2026 | Kasubbag Umum | –" in text
     # Open plans of every period count, and October's U9 plan is past its due date.
-    assert "belum selesai (seluruh periode): 3; di antaranya 1 telah" in summary_document.text()
+    assert "(seluruh periode) berjumlah 3, dan 1 di antaranya telah melewati" in text
 
 
-def test_suggestions_are_anonymous(summary_document):
-    table = table_titled(summary_document, "Saran")
-    assert table.headings == ("Tanggal", "Layanan", "Saran")
-    assert table.rows[0][0] == "30 November 2026"
+def test_every_suggestion_is_in_the_appendix_and_anonymous(summary_document, summary):
+    table = table_titled(summary_document, "Seluruh Saran")
+    assert table.headings == ("No", "Tanggal", "Layanan", "Saran")
+    assert len(table.rows) == summary.suggestion_total == 5
+    assert table.rows[0][1] == "2 November 2026"
     assert SECRET_KEY_PREFIX not in summary_document.text()
 
 
-async def test_the_chart_is_a_section_only_when_given(summary, content):
+def test_suggestions_are_grouped_by_unsur(summary_document):
+    table = table_titled(summary_document, "Saran menurut Unsur")
+    assert [row[:2] for row in table.rows] == [
+        ("U3 Waktu Penyelesaian", "2"),
+        ("U7 Perilaku Pelaksana", "1"),
+        ("U9 Sarana dan Prasarana", "1"),
+        ("Lainnya", "1"),
+    ]
+
+
+def test_no_sentence_counts_nothing_of_nothing(content):
+    words = content.report.document
+    assert "di antaranya" not in words.plans_open
+    assert "{overdue}" not in words.plans_none_open + words.plans_open
+
+
+async def test_the_chart_is_a_figure_only_when_given(summary, content):
     without = report_document(summary, content, None)
-    assert "Grafik" not in without.text()
-    assert "8. Saran Terbaru dari Responden" in [s.heading for s in without.sections]
+    assert not [b for s in without.sections for b in s.blocks if isinstance(b, Picture)]
 
 
 async def test_pdf_is_a4_with_embedded_dejavu_and_no_respondent_key(summary, content):
@@ -137,7 +186,8 @@ async def test_a_period_without_responses_still_gets_a_report(empty_summary, con
     document = report_document(empty_summary, content, None)
     text = document.text()
     assert "Jumlah responden pada periode ini: 0 orang." in text
-    assert text.count("Belum ada tanggapan survei pada periode ini.") == 3
+    assert "Belum ada tanggapan survei pada periode ini." in text
+    assert "Nilai IKM periode ini belum dapat dihitung" in text
     assert "belum tercatat, sehingga kecukupan sampel belum dapat dinilai" in text
     assert "Belum ada rencana tindak lanjut untuk periode ini." in text
     pdf = summary_pdf(empty_summary, content, summary_chart_png(empty_summary, content))
@@ -161,3 +211,62 @@ async def test_a_chart_picture_keeps_its_png(summary, content):
     [picture] = [b for s in document.sections for b in s.blocks if isinstance(b, Picture)]
     assert picture.png == png
     assert picture.caption == "Gambar 1. NRR per Unsur dan Perkembangan IKM"
+
+
+async def test_a_small_sample_is_marked_and_not_graded(summary, content):
+    table = table_titled(report_document(summary, content, None), "IKM per Jenis Layanan")
+    kk = next(row for row in table.rows if row[1] == "Pelayanan Pembuatan Kartu Keluarga")
+    assert kk[2:] == ("3", "88,89*", "–", "–")
+    assert "kurang dari 10 orang (sampel kecil)" in report_document(summary, content, None).text()
+    enough = replace(summary, small_sample=3)
+    table = table_titled(report_document(enough, content, None), "IKM per Jenis Layanan")
+    kk = next(row for row in table.rows if row[1] == "Pelayanan Pembuatan Kartu Keluarga")
+    assert kk[2:] == ("3", "88,89", "A", "Sangat Baik")
+
+
+async def test_the_kop_carries_the_units_logo_when_content_has_one(summary, content, tmp_path):
+    logo = tmp_path / "logo.png"
+    image = Image.new("RGB", (40, 48), (200, 30, 30))
+    image.save(logo)
+    words = content.report.document.model_copy(update={"logo": "logo.png"})
+    with_logo = replace(
+        content,
+        directory=tmp_path,
+        report=content.report.model_copy(update={"document": words}),
+    )
+    document = report_document(summary, with_logo, None)
+    assert document.cover.logo == logo.read_bytes()
+    assert b"/Subtype /Image" in summary_pdf(summary, with_logo, None)
+    assert b"/Subtype /Image" not in summary_pdf(summary, content, None)
+
+
+async def test_a_carried_forward_plan_shows_its_strategy_target_and_stakeholder(
+    db, summary, content
+):
+    october_plan = summary.carried_plans[0]
+    async with db.transaction() as tx:
+        await carry_forward(
+            tx, october_plan.id, "Pengadaan kursi melalui anggaran perubahan",
+            "Triwulan I 2027", "Bagian Umum Kabupaten", summary.generated_at, "camat",
+        )  # fmt: skip
+    again = await build_summary(db, content, PERIOD, NOW, WITA)
+    text = report_document(again, content, None).text()
+    assert (
+        "1 | U9 Menambah kursi ruang tunggu | Pengadaan kursi melalui anggaran perubahan"
+        " | Triwulan I 2027 | Kasubbag Umum | Bagian Umum Kabupaten"
+    ) in text
+
+
+@pytest.mark.parametrize(
+    ("span", "said"),
+    [
+        (timedelta(seconds=20), "kurang dari satu menit"),
+        (timedelta(minutes=40), "40 menit"),
+        (timedelta(hours=5), "5 jam"),
+        (timedelta(hours=5, minutes=12), "5 jam 12 menit"),
+        (timedelta(days=2, hours=3, minutes=12), "2 hari 3 jam"),
+        (timedelta(days=1, minutes=5), "1 hari 5 menit"),
+    ],
+)
+def test_time_to_answer_is_said_in_at_most_two_units(content, span, said):
+    assert duration_text(span, content) == said

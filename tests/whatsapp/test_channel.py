@@ -223,6 +223,8 @@ async def test_an_official_exports_the_reports_as_documents(phone):
         "xlsx",
         "csv",
         "pdf",
+        "pdf",  # the infographic for the notice board
+        "png",  # and for social media
     ]
     uploaded = {name: data for name, data in phone.api.media}
     pdf = next(data for name, data in uploaded.items() if name.endswith(".pdf"))

@@ -9,8 +9,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from telegram import Update
 
+from bot.health import Health
+from bot.polling import process_raw
 from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.webhook import SIGNATURE_HEADER, signature_valid
@@ -28,11 +29,13 @@ def build_web_app(
     settings: Settings,
     whatsapp: WhatsAppChannel | None,
     telegram: Any | None,
+    health: Health | None = None,
 ) -> Starlette:
     """`telegram` is the PTB Application when Telegram runs with a webhook, else None."""
+    states = health or Health()
 
-    async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+    async def health_check(request: Request) -> Response:
+        return JSONResponse(states.report())
 
     async def whatsapp_verify(request: Request) -> Response:
         params = request.query_params
@@ -68,15 +71,17 @@ def build_web_app(
         ):
             return PlainTextResponse("forbidden", status_code=403)
         try:
-            update = Update.de_json(await request.json(), telegram.bot)
+            raw = await request.json()
         except ValueError:
             return PlainTextResponse("invalid JSON", status_code=400)
         # Processed before answering: Telegram sends the update again if the bot dies first.
-        await telegram.process_update(update)
+        # One it cannot read or handle is confirmed all the same (logged inside), or Telegram
+        # would send it again and again, holding back every update after it.
+        await process_raw(telegram, raw)
         return PlainTextResponse("ok")
 
     routes = [
-        Route("/health", health, methods=["GET"]),
+        Route("/health", health_check, methods=["GET"]),
         Route(WHATSAPP_PATH, whatsapp_verify, methods=["GET"]),
         Route(WHATSAPP_PATH, whatsapp_post, methods=["POST"]),
     ]

@@ -171,3 +171,86 @@ def test_webhook_mode_checks_the_secret_token(api, tmp_path):
     finally:
         bot.stop()
     assert len(fake.sent(CITIZEN)) == 1  # the refused update changed nothing
+
+
+UNREADABLE = Path(__file__).parent / "data" / "telegram" / "unreadable.json"
+
+
+def error(status: int, description: str, **parameters: int) -> dict[str, object]:
+    body: dict[str, object] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return body
+
+
+def test_getupdates_429_409_and_5xx_are_waited_out_and_nothing_is_lost(api, tmp_path):
+    fake, base_url = api
+    fake.fail("getMe", 502, error(502, "Bad Gateway"))  # Telegram unreachable at start-up
+    fake.fail("getUpdates", 429, error(429, "Too Many Requests", retry_after=1))
+    fake.fail("getUpdates", 409, error(409, "Conflict: terminated by other getUpdates request"))
+    fake.fail("getUpdates", 500, error(500, "Internal Server Error"))
+    fake.push(fake.text_update(CITIZEN, "/layanan"))
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        fake.wait_for(lambda: len(fake.sent(CITIZEN)) == 1)
+        assert "Silakan pilih layanan" in last(fake)
+        say(fake, "/bantuan")
+        assert bot.popen.poll() is None
+    finally:
+        bot.stop()
+    assert len(fake.sent(CITIZEN)) == 2  # each answered once
+    assert bot.popen.returncode == 0
+
+
+def test_a_refused_token_stops_the_process_with_a_reason_and_a_non_zero_exit(api, tmp_path):
+    fake, base_url = api
+    fake.fail("getUpdates", 401, error(401, "Unauthorized"))
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        assert bot.popen.wait(timeout=30) == 1
+    finally:
+        bot.stop()
+    log = (tmp_path / "skm.log").read_text(encoding="utf-8")
+    assert "Telegram refused the bot token" in log
+
+
+def test_an_unreadable_update_is_skipped_confirmed_and_not_fatal(api, tmp_path):
+    fake, base_url = api
+    unreadable = json.loads(UNREADABLE.read_text(encoding="utf-8"))
+    fake.push({**unreadable, "update_id": 900})
+    fake.push(fake.text_update(CITIZEN, "/layanan"))
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        fake.wait_for(lambda: len(fake.sent(CITIZEN)) == 1)
+        fake.wait_for(lambda: all(u["update_id"] != 900 for u in fake.updates))
+    finally:
+        bot.stop()
+    bot = Process(tmp_path / "data", base_url)  # a restart does not meet it again
+    try:
+        say(fake, "/bantuan")
+    finally:
+        bot.stop()
+    assert len(fake.sent(CITIZEN)) == 2
+    log = (tmp_path / "skm.log").read_text(encoding="utf-8")
+    assert log.count("update 900 could not be read") == 1
+    assert "halo" not in log
+
+
+def test_the_webhook_confirms_an_unreadable_update_with_200(api, tmp_path):
+    fake, base_url = api
+    port = free_port()
+    webhook = {
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example.invalid/telegram",
+        "TELEGRAM_WEBHOOK_SECRET": "rahasia_123",
+        "SKM_HTTP_PORT": str(port),
+    }
+    bot = Process(tmp_path / "data", base_url, webhook)
+    try:
+        fake.wait_for(lambda: fake.webhook_url == webhook["TELEGRAM_WEBHOOK_URL"])
+        unreadable = json.loads(UNREADABLE.read_text(encoding="utf-8"))
+        assert post_update(port, {**unreadable, "update_id": 901}, "rahasia_123") == 200
+        assert post_update(port, fake.text_update(CITIZEN, "/layanan"), "rahasia_123") == 200
+        fake.wait_for(lambda: len(fake.sent(CITIZEN)) == 1)
+    finally:
+        bot.stop()
+    assert "update 901 could not be read" in (tmp_path / "skm.log").read_text(encoding="utf-8")

@@ -78,7 +78,8 @@ class Engine:
             if not claimed:
                 return []
             if event.channel in self.windowed_channels:
-                await record_inbound(tx, event.channel, event.user_key, now)
+                sent = min(event.sent_at, now) if event.sent_at is not None else now
+                await record_inbound(tx, event.channel, event.user_key, sent)
             state = DialogState.from_json(stored)
             ctx = await self._context(tx, event, now, state)
             served = None
@@ -162,10 +163,11 @@ class Engine:
         async with self.db.transaction() as tx:
             await enqueue(tx, channel, address, replies, self.clock())
 
-    async def touch(self, channel: str, user_key: str) -> None:
+    async def touch(self, channel: str, user_key: str, sent_at: datetime | None = None) -> None:
         """A person wrote (in a way that is not a conversation event): their window opens."""
+        now = self.clock()
         async with self.db.transaction() as tx:
-            await record_inbound(tx, channel, user_key, self.clock())
+            await record_inbound(tx, channel, user_key, min(sent_at or now, now))
 
     async def forget_old_events(self, keep: timedelta = timedelta(days=7)) -> int:
         """Trim the ledger of processed events; redeliveries come within hours, not days."""

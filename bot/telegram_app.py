@@ -41,7 +41,7 @@ from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.typed import whole_number
-from skm_core.delivery import RetryLater, Undeliverable
+from skm_core.delivery import FailureKind, RetryLater, Undeliverable
 from skm_core.pseudonym import Pseudonymizer
 from skm_core.storage.officials import list_officials
 
@@ -88,7 +88,7 @@ class TelegramChannel:
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             raise RetryLater(str(exc), seconds) from exc
         except Forbidden as exc:
-            raise Undeliverable(str(exc)) from exc
+            raise Undeliverable(str(exc), FailureKind.BLOCKED) from exc
         except BadRequest as exc:
             raise Undeliverable(str(exc)) from exc
         except (TimedOut, NetworkError) as exc:

@@ -444,6 +444,14 @@ class OfficialTexts(Strict):
     answer_usage: Text
     answer_unknown: Text
     answer_sent: Text
+    answer_queued: Text
+    answer_in_flight: Text
+    answer_failed: Text
+    complaint_sending: Text
+    complaint_undelivered: Text
+    delivery_reasons: Annotated[Words, _keys("blocked", "undeliverable", "gave_up")]
+    official_unreachable: Text
+    unreachable_notice: Text
     answer_to_citizen: Text
     schedules_title: Text
     schedule_line: Text
@@ -458,6 +466,9 @@ class OfficialTexts(Strict):
 
     def role_name(self, role: str) -> str:
         return self.roles.get(role, role)
+
+    def delivery_reason(self, kind: str) -> str:
+        return self.delivery_reasons.get(kind, self.delivery_reasons["undeliverable"])
 
     def schedule_name(self, report: str) -> str:
         return self.schedule_names.get(report, report)

@@ -19,7 +19,7 @@ from skm_core.desk import OfficialDesk
 from skm_core.periods import local_day_start
 from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
 from skm_core.search import ServiceSearch
-from skm_core.storage.complaints import add_complaint
+from skm_core.storage.complaints import add_complaint, forget_answered_addresses
 from skm_core.storage.conversations import (
     claim_event,
     forget_events_before,
@@ -27,7 +27,12 @@ from skm_core.storage.conversations import (
 )
 from skm_core.storage.database import Database, Reader, Transaction
 from skm_core.storage.officials import add_official, officials_with_role, roles_of
-from skm_core.storage.outbox import enqueue, record_inbound
+from skm_core.storage.outbox import (
+    enqueue,
+    erase_delivered_before,
+    forget_sent_before,
+    record_inbound,
+)
 from skm_core.storage.responses import finished_by_respondent, insert_response
 from skm_core.storage.tickets import find_ticket, use_ticket
 from skm_core.tickets import POSTER_PAYLOAD
@@ -155,8 +160,16 @@ class Engine:
         """At start-up: queue whatever report a schedule should have queued while down."""
         return sum([await self.queue_reports(schedule) for schedule in SCHEDULES])
 
-    async def flush_outbox(self, channel: str, send: Sender, window: Window | None = None) -> int:
-        return await flush_outbox(self.db, channel, send, self.clock(), window)
+    async def flush_outbox(
+        self,
+        channel: str,
+        send: Sender,
+        window: Window | None = None,
+        erase_on_send: bool = True,
+    ) -> int:
+        return await flush_outbox(
+            self.db, channel, send, self.clock(), window, self.content, erase_on_send
+        )
 
     async def queue_messages(self, channel: str, address: str, replies: list[Reply]) -> None:
         """Replies a channel could not send now: the outbox sends them with backoff."""
@@ -170,9 +183,14 @@ class Engine:
             await record_inbound(tx, channel, user_key, min(sent_at or now, now))
 
     async def forget_old_events(self, keep: timedelta = timedelta(days=7)) -> int:
-        """Trim the ledger of processed events; redeliveries come within hours, not days."""
+        """Trim the ledger of processed events; redeliveries come within hours, not days.
+        Sent messages whose delivery was never confirmed are erased after as long."""
+        now = self.clock()
         async with self.db.transaction() as tx:
-            return await forget_events_before(tx, self.clock() - keep)
+            await forget_sent_before(tx, now - keep)
+            await erase_delivered_before(tx, now - keep, now)
+            await forget_answered_addresses(tx)
+            return await forget_events_before(tx, now - keep)
 
     async def _context(
         self, tx: Transaction, event: Event, now: datetime, state: DialogState

@@ -17,6 +17,14 @@ class Complaint:
     created_at: datetime
     answer: str | None
     answered_at: datetime | None
+    answer_outbox_id: int | None = None
+    """The answer being delivered (or that failed to be)."""
+    delivery_error: str | None = None
+    """Why the answer did not reach the person (a delivery failure kind), if it did not."""
+
+    @property
+    def sending(self) -> bool:
+        return self.answer_outbox_id is not None and self.delivery_error is None
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,10 @@ class ComplaintCounts:
     answered_last_30_days: int
 
 
-_COLUMNS = "id, channel, user_key, address, kind, text, created_at, answer, answered_at"
+_COLUMNS = (
+    "id, channel, user_key, address, kind, text, created_at, answer, answered_at,"
+    " answer_outbox_id, delivery_error"
+)
 
 
 def _complaint(row: tuple[object, ...]) -> Complaint:
@@ -40,6 +51,8 @@ def _complaint(row: tuple[object, ...]) -> Complaint:
         created_at=parse_utc(str(row[6])),
         answer=str(row[7]) if row[7] is not None else None,
         answered_at=parse_utc(str(row[8])) if row[8] else None,
+        answer_outbox_id=int(str(row[9])) if row[9] is not None else None,
+        delivery_error=str(row[10]) if row[10] is not None else None,
     )
 
 
@@ -59,15 +72,56 @@ async def get_complaint(tx: Transaction, complaint_id: int) -> Complaint | None:
 
 
 async def answer_complaint(
-    tx: Transaction, complaint_id: int, answer: str, now: datetime, by: str
+    tx: Transaction, complaint_id: int, answer: str, by: str, outbox_id: int
 ) -> bool:
-    """Record the answer and forget where the citizen is: the address was kept only for this."""
+    """Record the answer on its way; the complaint stays open until it is delivered."""
     changed = await tx.execute(
-        "UPDATE complaints SET answer = ?, answered_at = ?, answered_by = ?, address = NULL"
-        " WHERE id = ? AND answered_at IS NULL",
-        (answer, format_utc(now), by, complaint_id),
+        "UPDATE complaints SET answer = ?, answered_by = ?, answer_outbox_id = ?,"
+        " delivery_error = NULL WHERE id = ? AND answered_at IS NULL",
+        (answer, by, outbox_id, complaint_id),
     )
     return changed == 1
+
+
+async def answer_delivered(
+    tx: Transaction, outbox_id: int, now: datetime, forget_address: bool
+) -> list[tuple[int, str]]:
+    """The answer reached the person: the complaint is answered. (id, who answered) of each.
+
+    The citizen's address was kept only for this; it is forgotten once delivery is certain
+    (`forget_address`), or kept while a channel may still report the delivery failed."""
+    rows = await tx.fetch_all(
+        "UPDATE complaints SET answered_at = ?, delivery_error = NULL,"
+        " address = CASE WHEN ? THEN NULL ELSE address END"
+        " WHERE answer_outbox_id = ? AND answered_at IS NULL RETURNING id, answered_by",
+        (format_utc(now), 1 if forget_address else 0, outbox_id),
+    )
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+async def forget_answered_addresses(tx: Transaction, outbox_id: int | None = None) -> None:
+    """Once an answer's delivery is confirmed, the citizen's address is no longer needed."""
+    if outbox_id is None:
+        await tx.execute(
+            "UPDATE complaints SET address = NULL"
+            " WHERE answered_at IS NOT NULL AND address IS NOT NULL"
+        )
+        return
+    await tx.execute(
+        "UPDATE complaints SET address = NULL"
+        " WHERE answer_outbox_id = ? AND answered_at IS NOT NULL",
+        (outbox_id,),
+    )
+
+
+async def answer_undelivered(tx: Transaction, outbox_id: int, kind: str) -> list[tuple[int, str]]:
+    """The answer did not reach the person: the complaint stays open, saying why."""
+    rows = await tx.fetch_all(
+        "UPDATE complaints SET answered_at = NULL, delivery_error = ?"
+        " WHERE answer_outbox_id = ? AND address IS NOT NULL RETURNING id, answered_by",
+        (kind, outbox_id),
+    )
+    return [(int(r[0]), str(r[1])) for r in rows]
 
 
 async def open_complaints(tx: Transaction, limit: int = 20) -> list[Complaint]:

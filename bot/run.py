@@ -95,6 +95,7 @@ def _start_whatsapp(runtime: Runtime, stack: AsyncExitStack, health: Health) -> 
     )
     stack.push_async_callback(graph.close)
     channel = WhatsAppChannel(settings, runtime.content, runtime.engine, runtime.pseudonyms, graph)
+    channel.start()
     stack.push_async_callback(channel.drain)
     health.set(WHATSAPP, ChannelState.OK)
     return channel

@@ -60,7 +60,12 @@ def build_web_app(
             payload = json.loads(body)
         except ValueError:
             return PlainTextResponse("invalid JSON", status_code=400)
-        whatsapp.accept(payload)
+        try:
+            await whatsapp.accept(payload)
+        except Exception as exc:
+            # Not stored, so not acknowledged: Meta sends the post again later.
+            log.error("a WhatsApp post could not be stored (%s); refused", type(exc).__name__)
+            return PlainTextResponse("try again", status_code=503)
         return PlainTextResponse("ok")
 
     async def telegram_post(request: Request) -> Response:

@@ -278,7 +278,8 @@ def test_a_summary_to_an_official_outside_the_window_goes_as_the_template(tmp_pa
             assert template["template"]["language"] == {"code": "id"}
             button = template["template"]["components"][1]
             payload = button["parameters"][0]["payload"]
-            tap = {"id": "wamid.tap.1", "timestamp": "1", "type": "button",
+            sent = str(int(time.time()))
+            tap = {"id": "wamid.tap.1", "timestamp": sent, "type": "button",
                    "button": {"payload": payload, "text": "Lihat laporan"}}  # fmt: skip
             envelope = json.loads(FIXTURE.read_text(encoding="utf-8"))
             envelope["entry"][0]["changes"][0]["value"]["messages"] = [{"from": OFFICIAL, **tap}]

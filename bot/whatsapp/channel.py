@@ -8,28 +8,51 @@ approved template goes instead, and its quick reply releases the held message.
 import asyncio
 import logging
 import re
-from datetime import timedelta
+from contextlib import suppress
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 from bot.settings import Settings
-from bot.whatsapp.graph import MAX_CAPTION, GraphClient
+from bot.whatsapp.graph import MAX_CAPTION, RE_ENGAGEMENT, GraphClient
 from bot.whatsapp.render import message_content
-from bot.whatsapp.webhook import Inbound, Status, read_update
+from bot.whatsapp.webhook import Inbound, Kind, Status, read_update
 from skm_core.content import Content
-from skm_core.conversation import Event, EventKind, Reply
+from skm_core.conversation import Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.typed import whole_number
-from skm_core.delivery import RetryLater
-from skm_core.outbox import QueuedMessage
+from skm_core.delivery import FailureKind, RetryLater, Undeliverable, give_up
+from skm_core.outbox import QueuedMessage, as_parts
 from skm_core.pseudonym import Pseudonymizer
-from skm_core.storage.outbox import last_inbound, release
+from skm_core.storage.inbound import (
+    StoredInbound,
+    forget_inbound,
+    pending_inbound,
+    retry_inbound,
+    store_inbound,
+)
+from skm_core.storage.outbox import (
+    confirm_delivered,
+    hold,
+    last_inbound,
+    record_sent,
+    release,
+    reopen,
+    sent_message,
+)
 
 CHANNEL = "whatsapp"
 WINDOW = timedelta(hours=24)
 # Leave a margin so that a message queued at 23:59 does not arrive after the window closes.
 WINDOW_MARGIN = timedelta(minutes=10)
 HELD_PREFIX = "outbox:"
+STATUS_PREFIX = "status:"
+BATCH = 100
+WORKER_TICK_SECONDS = 1.0
+"""How often stored messages waiting for a retry are looked at, when no post wakes the worker."""
+MAX_INBOUND_ATTEMPTS = 8
+# 131026: the number cannot receive (not on WhatsApp, old app, or it blocked the business).
+BLOCKED_CODES = {131026}
 _MIME = {"png": "image/png", "pdf": "application/pdf", "csv": "text/csv",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
 log = logging.getLogger(__name__)
@@ -37,6 +60,11 @@ log = logging.getLogger(__name__)
 
 def _mime(filename: str) -> str:
     return _MIME.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+def _sender(payload: dict[str, Any]) -> str:
+    message = payload.get("message")
+    return str(message.get("wa_id", "")) if isinstance(message, dict) else "status"
 
 
 def _one_line(text: str, limit: int = 200) -> str:
@@ -59,7 +87,9 @@ class WhatsAppChannel:
         self.engine = engine
         self.pseudonyms = pseudonyms
         self.graph = graph
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._worker: asyncio.Task[None] | None = None
         engine.windowed_channels.add(CHANNEL)
         word = content.texts.whatsapp.start_word
         self._start = re.compile(rf"^\s*{re.escape(word)}\s+([A-Za-z0-9_-]{{8,64}})\s*$", re.I)
@@ -71,49 +101,153 @@ class WhatsAppChannel:
     def user_key(self, wa_id: str) -> str:
         return self.pseudonyms.user_key(CHANNEL, wa_id)
 
-    # --- the webhook ----------------------------------------------------------------------
+    # --- the webhook: stored first, answered after, processed from the store ---------------
 
-    def accept(self, body: Any) -> None:
-        """Take a verified webhook post: answer 200 at once, process it after."""
-        task = asyncio.create_task(self.process(body))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def accept(self, body: Any) -> int:
+        """Store a verified webhook post's messages and statuses; only then may it be answered.
+
+        Raises when they cannot be stored (the database is locked for too long): the webhook
+        then answers with an error, and Meta sends the post again."""
+        messages, statuses = read_update(body, self.settings.whatsapp_phone_number_id)
+        now = self.engine.clock()
+        stored = 0
+        async with self.engine.db.transaction() as tx:
+            for inbound in messages:
+                payload = {"message": inbound.to_json()}
+                stored += await store_inbound(tx, CHANNEL, inbound.wamid, payload, now)
+            for status in statuses:
+                key = f"{STATUS_PREFIX}{status.wamid}:{status.status}"
+                stored += await store_inbound(tx, CHANNEL, key, {"status": status.to_json()}, now)
+        self._wake.set()
+        return stored
+
+    def start(self) -> None:
+        """Process what is stored, now (what a stop or a crash left) and as posts arrive."""
+        self._worker = asyncio.create_task(self._work())
 
     async def drain(self) -> None:
-        """Wait for the posts being processed (at shutdown)."""
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        """At shutdown: finish the message being processed; the rest stays stored."""
+        self._stopping = True
+        self._wake.set()
+        if self._worker is not None:
+            await asyncio.gather(self._worker, return_exceptions=True)
+
+    async def _work(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.work_off()
+            except Exception:
+                log.exception("processing stored WhatsApp messages failed")
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=WORKER_TICK_SECONDS)
+
+    async def work_off(self) -> int:
+        """Process every stored item that is due, in order of arrival; returns how many."""
+        done = 0
+        while not self._stopping:
+            pending = await pending_inbound(self.engine.db, CHANNEL, limit=BATCH)
+            now = self.engine.clock()
+            # A person whose earlier message waits for a retry waits with it: order is kept.
+            waiting: set[str] = set()
+            progressed = 0
+            for item in pending:
+                if self._stopping:
+                    break
+                sender = _sender(item.payload)
+                if sender in waiting or item.not_before > now:
+                    waiting.add(sender)
+                    continue
+                if await self._process_stored(item):
+                    progressed += 1
+                else:
+                    waiting.add(sender)
+            done += progressed
+            if progressed == 0 or len(pending) < BATCH:
+                break
+        return done
+
+    async def _process_stored(self, item: StoredInbound) -> bool:
+        try:
+            if "status" in item.payload:
+                await self.on_status(Status.from_json(item.payload["status"]))
+            else:
+                await self.handle(Inbound.from_json(item.payload["message"]))
+        except Exception as exc:
+            attempts = await retry_inbound(
+                self.engine.db, CHANNEL, item.message_id, self.engine.clock(), repr(exc)
+            )
+            if attempts >= MAX_INBOUND_ATTEMPTS:
+                log.error(
+                    "WhatsApp message %s given up after %d attempts (%s)",
+                    item.message_id,
+                    attempts,
+                    type(exc).__name__,
+                )
+                await forget_inbound(self.engine.db, CHANNEL, item.message_id)
+            else:
+                log.warning(
+                    "WhatsApp message %s failed (%s); retried later",
+                    item.message_id,
+                    type(exc).__name__,
+                )
+            return False
+        await forget_inbound(self.engine.db, CHANNEL, item.message_id)
+        return True
 
     async def process(self, body: Any) -> None:
-        messages, statuses = read_update(body)
-        for inbound in messages:
-            try:
-                await self.handle(inbound)
-            except Exception:
-                log.exception("WhatsApp message %s failed", inbound.wamid)
-        for status in statuses:
-            self._note_status(status)
+        """Accept a post and process it at once (what the worker does, for one post)."""
+        await self.accept(body)
+        await self.work_off()
 
-    def _note_status(self, status: Status) -> None:
-        if status.status == "failed":
-            log.warning(
-                "WhatsApp message %s to a contact failed: %s", status.wamid, status.error_codes
-            )
+    async def on_status(self, status: Status) -> None:
+        """A sent message's fate: delivered erases its text; failed is handled as it must be."""
+        if status.status in ("delivered", "read"):
+            await confirm_delivered(self.engine.db, CHANNEL, status.wamid)
+            return
+        if status.status != "failed":
+            return
+        found = await sent_message(self.engine.db, CHANNEL, status.wamid)
+        log.warning("WhatsApp message %s failed: %s", status.wamid, status.error_codes)
+        if found is None:
+            return  # a direct reply: nothing is kept to send again
+        message, part = found
+        if RE_ENGAGEMENT in status.error_codes and await reopen(self.engine.db, message.id, part):
+            # The window closed before it arrived: the template invites; the message waits.
+            await self.invite(message)
+            await hold(self.engine.db, message.id, self.engine.clock())
+            return
+        kind = FailureKind.BLOCKED if BLOCKED_CODES & set(status.error_codes) else None
+        await give_up(
+            self.engine.db,
+            self.content,
+            message,
+            kind or FailureKind.UNDELIVERABLE,
+            f"status failed {list(status.error_codes)}",
+            self.engine.clock(),
+        )
 
     def event_for(self, inbound: Inbound) -> Event | None:
         key = self.user_key(inbound.wa_id)
+        sent_at = (
+            datetime.fromtimestamp(inbound.timestamp, UTC)
+            if inbound.timestamp is not None
+            else None
+        )
 
         def event(kind: EventKind, value: str = "") -> Event:
-            return Event(CHANNEL, key, inbound.wamid, kind, value, inbound.wa_id)
+            return Event(CHANNEL, key, inbound.wamid, kind, value, inbound.wa_id, sent_at)
 
-        if inbound.kind == "text":
+        if inbound.kind is Kind.TEXT:
             ticket = self._start.match(inbound.value)
             if ticket:
                 return event(EventKind.START, ticket[1])
             return event(EventKind.TEXT, inbound.value)
-        if inbound.kind in ("button_reply", "list_reply"):
+        if inbound.kind in (Kind.BUTTON_REPLY, Kind.LIST_REPLY):
             return event(EventKind.OPTION, inbound.value)
-        if inbound.kind == "quick_reply":
+        if inbound.kind is Kind.WELCOME:
+            return event(EventKind.START)
+        if inbound.kind is Kind.QUICK_REPLY:
             return None
         return event(EventKind.UNREADABLE)
 
@@ -126,28 +260,55 @@ class WhatsAppChannel:
         await self.reply(inbound.wa_id, replies)
 
     async def reply(self, wa_id: str, replies: list[Reply]) -> None:
-        """Answer now; what a passing failure stops goes to the outbox, to be retried."""
-        for number, reply in enumerate(replies):
+        """Answer now; what a passing failure stops goes to the outbox, to be retried.
+
+        An image and the text after it go as two parts, so that a failure of the text
+        repeats only the text."""
+        parts = as_parts(replies)
+        for number, part in enumerate(parts):
             try:
-                await self.deliver(wa_id, [reply])
-            except RetryLater as exc:
-                log.info("replying to a WhatsApp contact deferred: %s", exc)
-                await self.engine.queue_messages(CHANNEL, wa_id, replies[number:])
+                ids = await self.deliver(wa_id, [part])
+            except RetryLater:
+                log.info("replying to a WhatsApp contact deferred")
+                await self.engine.queue_messages(CHANNEL, wa_id, parts[number:])
                 return
+            except Undeliverable as exc:
+                log.warning("replying to a WhatsApp contact failed: %s", exc)
+                return
+            await self._record(ids)
+
+    async def _record(self, ids: list[str]) -> None:
+        now = self.engine.clock()
+        async with self.engine.db.transaction() as tx:
+            for provider_id in ids:
+                await record_sent(tx, CHANNEL, provider_id, None, 0, now)
 
     async def _released(self, inbound: Inbound) -> None:
         """A template's quick reply: the person opened the window; send what was held."""
-        await self.engine.touch(CHANNEL, self.user_key(inbound.wa_id))
+        sent_at = (
+            datetime.fromtimestamp(inbound.timestamp, UTC)
+            if inbound.timestamp is not None
+            else None
+        )
+        await self.engine.touch(CHANNEL, self.user_key(inbound.wa_id), sent_at)
+        released = False
         if inbound.value.startswith(HELD_PREFIX):
             number = whole_number(inbound.value.removeprefix(HELD_PREFIX), max_digits=18)
             if number is not None:
-                await release(self.engine.db, number, CHANNEL, inbound.wa_id)
+                released = await release(self.engine.db, number, CHANNEL, inbound.wa_id)
+        if not released:
+            # Already sent (the button pressed twice) or gone: say so rather than nothing.
+            words = self.content.texts
+            menu = (Option("menu", words.chat.opt_menu),)
+            await self.reply(inbound.wa_id, [Reply(words.whatsapp.nothing_held, menu)])
         await self.flush()
 
     # --- sending ----------------------------------------------------------------------------
 
-    async def deliver(self, wa_id: str, replies: list[Reply]) -> None:
+    async def deliver(self, wa_id: str, replies: list[Reply]) -> list[str]:
+        """Send; returns the wamids of the messages sent."""
         words = self.content.texts.whatsapp
+        ids: list[str] = []
         for reply in replies:
             if reply.attachment is not None:
                 a = reply.attachment
@@ -158,12 +319,13 @@ class WhatsAppChannel:
                 else:
                     document = {"id": media, "filename": a.filename, "caption": caption}
                     content = {"type": "document", "document": document}
-                await self.graph.send(wa_id, content)
+                ids.append(await self.graph.send(wa_id, content))
             if reply.text:
-                await self.graph.send(wa_id, message_content(reply, words))
+                ids.append(await self.graph.send(wa_id, message_content(reply, words)))
+        return [i for i in ids if i]
 
-    async def send_queued(self, address: str, replies: list[Reply]) -> None:
-        await self.deliver(address, replies)
+    async def send_queued(self, address: str, replies: list[Reply]) -> list[str]:
+        return await self.deliver(address, replies)
 
     async def is_open(self, address: str) -> bool:
         last = await last_inbound(self.engine.db, CHANNEL, self.user_key(address))
@@ -194,4 +356,7 @@ class WhatsAppChannel:
         await self.graph.send(message.address, template)
 
     async def flush(self) -> int:
-        return await self.engine.flush_outbox(CHANNEL, self.send_queued, window=self)
+        # Statuses tell later whether a message arrived: its text is kept until they do.
+        return await self.engine.flush_outbox(
+            CHANNEL, self.send_queued, window=self, erase_on_send=False
+        )

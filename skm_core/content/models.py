@@ -554,6 +554,8 @@ class WhatsAppTexts(Strict):
     list_section: Annotated[str, StringConstraints(min_length=1, max_length=24)]
     start_word: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,20}$")]
     """The word before a ticket token in a wa.me link's prefilled text."""
+    nothing_held: Text
+    """A template's button pressed when what it invited to has already been sent or is gone."""
 
 
 class Texts(Strict):

@@ -39,12 +39,10 @@ class FakeGraphApi(Watched):
             if self.failures:
                 return self.failures.pop(0)
             if path.endswith(f"/{PHONE_NUMBER_ID}/messages"):
-                self.messages.append(json.loads(body))
+                wamid = f"wamid.out.{next(self._ids)}"
+                self.messages.append({**json.loads(body), "_id": wamid})
                 self.changed()
-                return 200, {
-                    "messaging_product": "whatsapp",
-                    "messages": [{"id": f"wamid.out.{next(self._ids)}"}],
-                }
+                return 200, {"messaging_product": "whatsapp", "messages": [{"id": wamid}]}
             if path.endswith(f"/{PHONE_NUMBER_ID}/media"):
                 message = BytesParser(policy=HTTP).parsebytes(
                     f"Content-Type: {headers.get('Content-Type')}\r\n\r\n".encode() + body

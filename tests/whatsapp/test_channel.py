@@ -3,6 +3,7 @@
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +163,8 @@ async def test_a_summary_outside_the_window_goes_as_a_template(phone, content):
     assert payload.startswith("outbox:")
     await phone.channel.flush()
     assert len(phone.api.to(OFFICIAL)) == before + 1  # held: nothing more until the tap
-    quick = {"id": "wamid.tap", "timestamp": "1", "type": "button",
+    sent = str(int(clock().timestamp()))
+    quick = {"id": "wamid.tap", "timestamp": sent, "type": "button",
              "button": {"payload": payload, "text": "Lihat laporan"}}  # fmt: skip
     await phone.post(quick, OFFICIAL)
     after = phone.api.to(OFFICIAL)[before + 1 :]
@@ -228,3 +230,150 @@ async def test_an_official_exports_the_reports_as_documents(phone):
     pdf = next(data for name, data in uploaded.items() if name.endswith(".pdf"))
     assert pdf.startswith(b"%PDF")
     assert CITIZEN.encode() not in b"".join(uploaded.values())
+
+
+def fixture(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def now_stamp(phone: Phone, ago: timedelta = timedelta()) -> str:
+    return str(int((phone.runtime.engine.clock() - ago).timestamp()))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["reaction", "reaction_removed", "deleted", "edit", "system", "group", "other_number",
+     "status_delivered", "status_undeliverable", "status"],
+)  # fmt: skip
+async def test_what_is_not_a_message_to_answer_gets_no_answer(phone, name):
+    await phone.channel.process(fixture(name))
+    assert phone.api.messages == []
+    assert await phone.runtime.db.fetch_one("SELECT COUNT(*) FROM processed_events") == (0,)
+    assert await phone.runtime.db.fetch_one("SELECT COUNT(*) FROM inbound_messages") == (0,)
+
+
+async def test_opening_the_chat_gets_the_welcome(phone):
+    await phone.channel.process(fixture("request_welcome"))
+    assert "Selamat datang" in phone.text(phone.api.to(CITIZEN)[0])
+
+
+async def test_a_template_button_with_nothing_held_gets_a_clear_word(phone):
+    tap = {"id": "wamid.tap.late", "timestamp": now_stamp(phone), "type": "button",
+           "button": {"payload": "outbox:999", "text": "Lihat laporan"}}  # fmt: skip
+    await phone.post(tap, OFFICIAL)
+    assert "sudah terkirim sebelumnya" in phone.text(phone.last(OFFICIAL))
+
+
+async def test_the_window_counts_from_when_the_person_wrote_not_when_it_was_processed(phone):
+    wrote = now_stamp(phone, ago=timedelta(hours=23, minutes=55))
+    await phone.post({"id": "wamid.late", "timestamp": wrote, "type": "text",
+                      "text": {"body": "menu"}})  # fmt: skip
+    assert phone.api.to(CITIZEN)  # answered all the same
+    assert not await phone.channel.is_open(CITIZEN)
+    await phone.type("menu")  # a message without a timestamp counts from now
+    assert await phone.channel.is_open(CITIZEN)
+
+
+def envelope_of(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    envelope = fixture("text")
+    envelope["entry"][0]["changes"][0]["value"]["messages"] = messages
+    return envelope
+
+
+async def test_an_accepted_post_is_kept_until_processed_and_a_restart_resumes_it(phone, content):
+    people = [f"62813000000{n:02d}" for n in range(5)]
+    messages = [
+        {"from": who, "id": f"wamid.kept.{n}", "type": "text", "text": {"body": "menu"}}
+        for n, who in enumerate(people)
+    ]
+    assert await phone.channel.accept(envelope_of(messages)) == 5
+    assert await phone.channel.accept(envelope_of(messages)) == 0  # Meta sent it again
+    assert phone.api.messages == []  # acknowledged, stored, not yet processed: then a stop
+    restarted = WhatsAppChannel(
+        phone.channel.settings, content, phone.runtime.engine, phone.runtime.pseudonyms,
+        phone.channel.graph,
+    )  # fmt: skip
+    assert await restarted.work_off() == 5
+    assert await restarted.work_off() == 0
+    assert sorted(m["to"] for m in phone.api.messages) == people
+    # Nothing of what they wrote, nor their numbers, stays once processed.
+    assert await phone.runtime.db.fetch_one("SELECT COUNT(*) FROM inbound_messages") == (0,)
+
+
+async def test_a_message_that_meets_a_locked_database_is_retried_not_dropped(phone):
+    import sqlite3
+
+    clock = Clock(phone.runtime.engine.clock())
+    phone.runtime.engine.clock = clock
+    handle = phone.runtime.engine.handle
+    failures = [sqlite3.OperationalError("database is locked")]
+
+    async def locked_once(event):
+        if failures:
+            raise failures.pop()
+        return await handle(event)
+
+    phone.runtime.engine.handle = locked_once  # type: ignore[method-assign]
+    await phone.type("menu")
+    await phone.type("bantuan")  # the same person's next message waits behind it
+    assert phone.api.messages == []
+    clock.advance(minutes=1)
+    assert await phone.channel.work_off() == 2
+    texts = [phone.text(m) for m in phone.api.to(CITIZEN)]
+    assert "Silakan pilih menu" in texts[0] and "Cara menggunakan" in texts[1]
+
+
+async def test_a_failed_status_outside_the_window_falls_back_to_the_template(phone):
+    await phone.type("/jadwal mingguan aktif", wa_id=OFFICIAL)
+    clock = Clock(phone.runtime.engine.clock())
+    phone.runtime.engine.clock = clock
+    clock.advance(days=7)
+    assert await phone.runtime.engine.queue_reports(SCHEDULES[0]) == 1
+    await phone.runtime.engine.touch("whatsapp", phone.channel.user_key(OFFICIAL))
+    before = len(phone.api.to(OFFICIAL))
+    await phone.channel.flush()
+    sent = phone.api.to(OFFICIAL)[before:]
+    assert [m["type"] for m in sent] == ["text", "image", "interactive"]
+    status = fixture("status")  # failed, 131047: the window had closed after all
+    status["entry"][0]["changes"][0]["value"]["statuses"][0]["id"] = sent[0]["_id"]
+    status["entry"][0]["changes"][0]["value"]["statuses"][0]["recipient_id"] = OFFICIAL
+    await phone.channel.process(status)
+    [template] = phone.api.to(OFFICIAL)[before + 3 :]
+    assert template["type"] == "template"
+    await phone.channel.flush()
+    assert len(phone.api.to(OFFICIAL)) == before + 4  # held until the person taps
+
+
+async def answered_complaint(phone: Phone) -> dict[str, Any]:
+    """A citizen's complaint answered by the admin; returns the answer as sent."""
+    await phone.type("menu")
+    await phone.tap(phone.option("Kontak"))
+    await phone.tap(phone.option("Kirim pengaduan"), kind="button_reply")
+    await phone.type("Antrean loket lama sekali.")
+    await phone.type("/jawab 1 Mohon maaf, loket kini dibuka pukul 07.30.", wa_id=OFFICIAL)
+    await phone.channel.flush()
+    return next(m for m in phone.api.to(CITIZEN) if "07.30" in phone.text(m))
+
+
+def status_for(name: str, message: dict[str, Any]) -> dict[str, Any]:
+    status = fixture(name)
+    status["entry"][0]["changes"][0]["value"]["statuses"][0]["id"] = message["_id"]
+    return status
+
+
+async def test_an_undeliverable_status_keeps_the_complaint_open_and_says_why(phone):
+    answer = await answered_complaint(phone)
+    await phone.channel.process(status_for("status_undeliverable", answer))
+    await phone.type("/aduan", wa_id=OFFICIAL)
+    listing = phone.text(phone.last(OFFICIAL))
+    assert "#1" in listing and "TIDAK TERKIRIM" in listing
+
+
+async def test_a_delivered_status_erases_what_the_outbox_kept_for_it(phone):
+    answer = await answered_complaint(phone)
+    db = phone.runtime.db
+    kept = "SELECT COUNT(*) FROM outbox WHERE payload LIKE '%07.30%'"
+    assert await db.fetch_one(kept) == (1,)  # kept while WhatsApp may still report a failure
+    await phone.channel.process(status_for("status_delivered", answer))
+    assert await db.fetch_one(kept) == (0,)
+    assert await db.fetch_one("SELECT address FROM complaints WHERE id = 1") == (None,)

@@ -42,6 +42,7 @@ from skm_core.conversation import Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.typed import whole_number
 from skm_core.delivery import FailureKind, RetryLater, Undeliverable
+from skm_core.outbox import as_parts
 from skm_core.pseudonym import Pseudonymizer
 from skm_core.storage.officials import list_officials
 
@@ -161,7 +162,9 @@ class TelegramChannel:
     # --- replies -> messages ----------------------------------------------------------------
 
     async def _handle(self, update: Update, event: Event, pressed: Message | None = None) -> None:
-        replies = await self.engine.handle(event)
+        # An image and the text after it go as two parts: a failure of the text repeats
+        # only the text, never the image before it.
+        replies = as_parts(await self.engine.handle(event))
         chat = update.effective_chat
         if chat is None or not replies:
             return

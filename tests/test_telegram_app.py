@@ -283,3 +283,13 @@ async def test_an_invited_official_gets_the_weekly_summary_once_despite_downtime
     assert sent == ["sendMessage", "sendPhoto", "sendMessage"]
     assert "Laporan terjadwal (Mingguan" in bot.api.texts(official)[1]
     assert "Ringkasan SKM" in bot.api.texts(official)[-1]
+
+
+async def test_a_ticket_whose_text_fails_after_its_qr_sends_only_the_text_again(bot):
+    bot.api.fail("sendMessage", 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+    await bot.type("/tiket sktm", user=ADMIN)
+    assert [c.method for c in bot.api.sent(ADMIN)] == ["sendPhoto"]
+    await bot.channel.flush()
+    await bot.channel.flush()
+    assert [c.method for c in bot.api.sent(ADMIN)] == ["sendPhoto", "sendMessage"]
+    assert "https://t.me/" in bot.last_text(ADMIN)

@@ -377,3 +377,15 @@ async def test_a_delivered_status_erases_what_the_outbox_kept_for_it(phone):
     await phone.channel.process(status_for("status_delivered", answer))
     assert await db.fetch_one(kept) == (0,)
     assert await db.fetch_one("SELECT address FROM complaints WHERE id = 1") == (None,)
+
+
+async def test_a_ticket_whose_text_fails_after_its_qr_sends_only_the_text_again(phone):
+    clock = Clock(phone.runtime.engine.clock())
+    phone.runtime.engine.clock = clock
+    phone.api.fail_next_of("interactive", 500, 1, "Internal error")
+    await phone.type("/tiket sktm", wa_id=OFFICIAL)
+    assert [m["type"] for m in phone.api.to(OFFICIAL)] == ["image"]
+    clock.advance(minutes=1)
+    await phone.channel.flush()
+    await phone.channel.flush()
+    assert [m["type"] for m in phone.api.to(OFFICIAL)] == ["image", "interactive"]

@@ -254,3 +254,33 @@ def test_the_webhook_confirms_an_unreadable_update_with_200(api, tmp_path):
     finally:
         bot.stop()
     assert "update 901 could not be read" in (tmp_path / "skm.log").read_text(encoding="utf-8")
+
+
+ADMIN = 6900
+
+
+def test_an_answer_to_a_citizen_who_blocked_the_bot_is_not_called_sent(api, tmp_path):
+    fake, base_url = api
+    extra = {"SKM_ADMIN_TELEGRAM_IDS": str(ADMIN), "SKM_OUTBOX_INTERVAL_SECONDS": "0.2"}
+    bot = Process(tmp_path / "data", base_url, extra)
+
+    def admin_says(text: str, expected: str) -> str:
+        fake.push(fake.text_update(ADMIN, text))
+        fake.wait_for(lambda: any(expected in t for t in fake.texts(ADMIN)))
+        return next(t for t in reversed(fake.texts(ADMIN)) if expected in t)
+
+    try:
+        say(fake, "/start")
+        press(fake, "Kontak")
+        press(fake, "Kirim pengaduan")
+        say(fake, "Antrean loket lama sekali.")
+        fake.wait_for(lambda: any("Antrean loket" in t for t in fake.texts(ADMIN)))
+        fake.blocked.add(CITIZEN)
+        assert "sedang dikirim" in admin_says("/jawab 1 Loket kini dibuka 07.30.", "#1 sedang")
+        failed = admin_says("/menu", "tidak dapat dikirim kepada warga")
+        assert "memblokir bot" in failed
+        listing = admin_says("/aduan", "TIDAK TERKIRIM")
+        assert "#1" in listing
+        assert not any("telah terkirim" in t for t in fake.texts(ADMIN))
+    finally:
+        bot.stop()

@@ -21,6 +21,7 @@ from telegram import (
     Message,
     Update,
 )
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
@@ -48,7 +49,15 @@ from skm_core.storage.officials import list_officials
 
 CHANNEL = "telegram"
 log = logging.getLogger(__name__)
+
+# What is answered, and how. The bot speaks with one person at a time: nothing in a group is
+# answered. Service messages (a pin, an auto-delete timer, a chat background) are not written
+# by the person and get no reply; a photo's or a document's caption is read as text.
 PRIVATE = filters.ChatType.PRIVATE
+TYPED = PRIVATE & filters.TEXT
+CAPTIONED = PRIVATE & ~filters.TEXT & filters.CAPTION
+SERVICE = filters.StatusUpdate.ALL
+UNREADABLE = PRIVATE & ~filters.TEXT & ~filters.CAPTION & ~SERVICE
 
 
 def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
@@ -148,6 +157,11 @@ class TelegramChannel:
         text = message.text if message and message.text else ""
         await self._handle(update, self._event(update, EventKind.TEXT, text))
 
+    async def on_caption(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        caption = message.caption if message and message.caption else ""
+        await self._handle(update, self._event(update, EventKind.TEXT, caption))
+
     async def on_unreadable(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._handle(update, self._event(update, EventKind.UNREADABLE))
 
@@ -155,6 +169,10 @@ class TelegramChannel:
         query = update.callback_query
         assert query is not None
         await query.answer()
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            # A button on a message forwarded into a group: not answered in the group.
+            return
         pressed = query.message if isinstance(query.message, Message) else None
         event = self._event(update, EventKind.OPTION, query.data or "")
         await self._handle(update, event, pressed)
@@ -271,8 +289,9 @@ def build_application(
     application.add_handler(CommandHandler("start", channel.on_start, filters=PRIVATE))
     commands = [c for c in dict.fromkeys(known) if c != "start"]
     application.add_handler(CommandHandler(commands, channel.on_command, filters=PRIVATE))
-    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, channel.on_text))
+    application.add_handler(MessageHandler(TYPED, channel.on_text))
+    application.add_handler(MessageHandler(CAPTIONED, channel.on_caption))
     application.add_handler(CallbackQueryHandler(channel.on_button))
-    application.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, channel.on_unreadable))
+    application.add_handler(MessageHandler(UNREADABLE, channel.on_unreadable))
     application.add_error_handler(channel.on_error)
     return application, channel

@@ -284,3 +284,27 @@ def test_an_answer_to_a_citizen_who_blocked_the_bot_is_not_called_sent(api, tmp_
         assert not any("telah terkirim" in t for t in fake.texts(ADMIN))
     finally:
         bot.stop()
+
+
+def test_real_update_shapes_are_answered_only_where_a_person_wrote_to_the_bot(api, tmp_path):
+    fake, base_url = api
+    shapes = Path(__file__).parent / "data" / "telegram"
+
+    def push(name: str) -> None:
+        update = json.loads((shapes / f"{name}.json").read_text(encoding="utf-8"))
+        fake.push({**update, "update_id": next(fake._update_ids)})
+
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        for name in ["pinned", "auto_delete_timer", "background", "group_text", "group_callback"]:
+            push(name)
+        push("photo_caption")
+        fake.wait_for(lambda: len(fake.sent()) == 1)
+        push("document_caption")
+        fake.wait_for(lambda: len(fake.sent()) == 2)
+        say(fake, "/bantuan")  # everything before it was confirmed and is not met again
+    finally:
+        bot.stop()
+    texts = [str(c.params.get("text", "")) for c in fake.sent()]
+    assert len(texts) == 3
+    assert "Persyaratan:" in texts[0] and "Persyaratan:" in texts[1]

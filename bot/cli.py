@@ -14,18 +14,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
 from skm_core.answer_files import FileProblem, read_answer_file
 from skm_core.content import Content, ContentError, load_content
-from skm_core.conversation.engine import Engine
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm_report import ikm_json, ikm_text
 from skm_core.importing import responses_from_rows
 from skm_core.periods import Period, period_between, utc_bounds
 from skm_core.problems import Problem
-from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
@@ -194,12 +193,14 @@ def cmd_cari(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _chat(settings: Settings, content: Content, identity: str) -> None:
-    key = load_or_create_key(settings.pseudonym_key_path)
-    user_key = Pseudonymizer(key).user_key(TERMINAL, identity)
-    async with await Database.open(settings.database_path) as db:
-        engine = Engine(db, content, settings.survey_policy())
-        await engine.forget_old_events()
-        await TerminalChat(engine, user_key, sys.stdin, sys.stdout).run()
+    # The engine is built as `skm run` builds it, from the same settings (timezone, ticket
+    # validity, admins, survey policy).
+    runtime = await open_runtime(settings, content)
+    try:
+        user_key = runtime.pseudonyms.user_key(TERMINAL, identity)
+        await TerminalChat(runtime.engine, user_key, sys.stdin, sys.stdout).run()
+    finally:
+        await runtime.close()
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

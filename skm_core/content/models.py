@@ -305,6 +305,8 @@ class CommandWords(Strict):
 
 class ChatTexts(Strict):
     welcome: Text
+    survey_lost: Text
+    """An unfinished survey stored by an earlier version that can no longer be continued."""
     menu_prompt: Text
     menu_info: Text
     menu_survey: Text

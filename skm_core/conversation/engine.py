@@ -4,6 +4,7 @@ The event id, the state change and a finished survey are written in one transact
 event delivered twice has its effect once and a restart loses nothing.
 """
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -38,6 +39,7 @@ from skm_core.storage.tickets import find_ticket, use_ticket
 from skm_core.tickets import POSTER_PAYLOAD
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 MAX_TOKEN_CHARS = 64
 
 
@@ -85,7 +87,15 @@ class Engine:
             if event.channel in self.windowed_channels:
                 sent = min(event.sent_at, now) if event.sent_at is not None else now
                 await record_inbound(tx, event.channel, event.user_key, sent)
-            state = DialogState.from_json(stored)
+            state, dropped = DialogState.restore(stored)
+            if dropped:
+                # Stored by an earlier version: what still validates is kept, and the person
+                # is told when an unfinished survey could not be carried over.
+                log.warning(
+                    "conversation state of %s no longer validated; left out: %s",
+                    event.user_key[:12],
+                    ", ".join(sorted(dropped)),
+                )
             ctx = await self._context(tx, event, now, state)
             served = None
             # Only an officials' command needs the person's roles: most events skip the query.
@@ -94,7 +104,10 @@ class Engine:
                 if self.desk.serves(event, roles):
                     served = await self.desk.handle(tx, event, ctx, roles)
             if served is None:
-                return await self._converse(tx, event, ctx, state)
+                replies = await self._converse(tx, event, ctx, state)
+                if dropped and state.survey is None and '"survey"' in (stored or ""):
+                    return [Reply(self.content.texts.chat.survey_lost), *replies]
+                return replies
         if served.later is not None:
             return [*served.replies, *await served.later()]
         return served.replies

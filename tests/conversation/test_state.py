@@ -51,4 +51,5 @@ async def test_what_still_validates_is_kept(engine, chat, db, clock, caplog):
 def test_restoring_any_stored_shape_never_fails(data):
     state, dropped = DialogState.restore(json.dumps(data))
     assert isinstance(state, DialogState)
+    assert dropped <= {*data, "(all)"}
     assert DialogState.restore(state.to_json()) == (state, frozenset())

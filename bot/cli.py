@@ -28,7 +28,7 @@ from skm_core.problems import Problem
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
-from skm_core.storage.responses import answer_records, insert_responses, tally_responses
+from skm_core.storage.responses import answer_records, insert_in_batches, tally_responses
 from skm_core.summary import build_summary
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
 
@@ -149,8 +149,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _store(settings: Settings, responses: Sequence[SurveyResponse]) -> int:
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
-        return await insert_responses(tx, responses)
+    async with await Database.open(settings.database_path) as db:
+        return await insert_in_batches(db, responses)
 
 
 def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:

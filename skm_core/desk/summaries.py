@@ -16,7 +16,7 @@ from skm_core.sample import krejcie_morgan
 from skm_core.storage.database import Database
 from skm_core.storage.officials import audit
 from skm_core.storage.population import set_population_figure
-from skm_core.storage.responses import answer_records
+from skm_core.storage.responses import answer_records_apart
 from skm_core.summary import Summary, build_summary
 from skm_core.summary_text import summary_text
 
@@ -92,7 +92,8 @@ class SummaryDesk:
 
         t = self.content.texts.officials
         start, end = summary.period.utc_bounds(self.timezone)
-        records = await answer_records(self.db, start, end)
+        # A large period's answers are read apart from the connection conversations use.
+        records = await answer_records_apart(self.db, start, end)
         chart = await asyncio.to_thread(summary_chart_png, summary, self.content)
         xlsx = await asyncio.to_thread(summary_xlsx, summary, records, self.content)
         csv = await asyncio.to_thread(answers_csv, records, self.content, self.timezone)

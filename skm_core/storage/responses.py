@@ -1,13 +1,18 @@
 """Survey responses: storing them and aggregating them in SQL."""
 
+import asyncio
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from skm_core.ikm import Tally
 from skm_core.responses import SurveyResponse
 from skm_core.storage.database import (
+    BUSY_TIMEOUT_MS,
     Database,
     Params,
     Reader,
@@ -239,13 +244,36 @@ class AnswerRecord:
     suggestion: str | None
 
 
+_ANSWERS = (
+    "SELECT submitted_at, service_id, channel, ticketed, profile,"
+    " u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion FROM survey_responses"
+    " WHERE submitted_at >= ? AND submitted_at < ? ORDER BY submitted_at, id"
+)
+
+
 async def answer_records(db: Reader, start: datetime, end: datetime) -> list[AnswerRecord]:
-    rows = await db.fetch_all(
-        "SELECT submitted_at, service_id, channel, ticketed, profile,"
-        " u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion FROM survey_responses"
-        " WHERE submitted_at >= ? AND submitted_at < ? ORDER BY submitted_at, id",
-        (format_utc(start), format_utc(end)),
-    )
+    rows = await db.fetch_all(_ANSWERS, (format_utc(start), format_utc(end)))
+    return _answer_records(rows)
+
+
+async def answer_records_apart(db: Database, start: datetime, end: datetime) -> list[AnswerRecord]:
+    """The same, read in a worker thread on a read-only connection of its own: a large
+    period then holds neither the bot's connection (every conversation step waits for it)
+    nor its event loop. WAL lets this reader see what is committed without blocking writers."""
+    if db.path == ":memory:":
+        return await answer_records(db, start, end)
+    return await asyncio.to_thread(_read_answer_records, db.path, start, end)
+
+
+def _read_answer_records(path: str, start: datetime, end: datetime) -> list[AnswerRecord]:
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        rows = conn.execute(_ANSWERS, (format_utc(start), format_utc(end))).fetchall()
+    return _answer_records([tuple(r) for r in rows])
+
+
+def _answer_records(rows: list[Row]) -> list[AnswerRecord]:
     return [
         AnswerRecord(
             number=n,

@@ -142,19 +142,101 @@ async def process_raw(application: Any, raw: Any) -> None:
         )
 
 
+def _person(raw: Any) -> Any:
+    """Whose update it is: one person's updates are processed in order, others' alongside."""
+    if isinstance(raw, dict):
+        for kind in ("message", "callback_query"):
+            body = raw.get(kind)
+            sender = body.get("from") if isinstance(body, dict) else None
+            if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+                return sender["id"]
+    return ("update", id(raw))
+
+
+async def _after(previous: "asyncio.Task[None] | None", application: Any, raw: Any) -> None:
+    if previous is not None:
+        await asyncio.gather(previous, return_exceptions=True)
+    await process_raw(application, raw)
+
+
+class InFlight:
+    """Updates being processed. Telegram is told an update is confirmed only once every update
+    before it is processed too, so one person's long work (an export of a large period) holds
+    up neither other people nor the polling, and a crash loses nothing."""
+
+    def __init__(self, application: Any, limit: int) -> None:
+        self.application = application
+        self.limit = limit
+        self.running: dict[int, asyncio.Task[None]] = {}
+        self.last_of: dict[Any, asyncio.Task[None]] = {}
+        self.seen_below: int | None = None
+        """Every update below this id was taken (processed or being processed)."""
+
+    @property
+    def offset(self) -> int | None:
+        return min(self.running) if self.running else self.seen_below
+
+    def take(self, raw: Any) -> bool:
+        """Start processing an update unless it is already taken; True if it was new."""
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        if not isinstance(update_id, int):
+            return False
+        if update_id in self.running or (
+            self.seen_below is not None and update_id < self.seen_below
+        ):
+            return False  # Telegram sends again what is not yet confirmed
+        person = _person(raw)
+        task = asyncio.create_task(_after(self.last_of.get(person), self.application, raw))
+        self.running[update_id] = task
+        self.last_of[person] = task
+        task.add_done_callback(lambda done: self._finished(update_id, person, done))
+        self.seen_below = max(self.seen_below or 0, update_id + 1)
+        return True
+
+    def _finished(self, update_id: int, person: Any, task: "asyncio.Task[None]") -> None:
+        self.running.pop(update_id, None)
+        if self.last_of.get(person) is task:
+            del self.last_of[person]
+
+    async def wait(self, at_most: float | None) -> None:
+        """Until one update is processed, or `at_most` seconds pass."""
+        if self.running:
+            await asyncio.wait(
+                list(self.running.values()), timeout=at_most, return_when=asyncio.FIRST_COMPLETED
+            )
+
+    async def finish(self) -> None:
+        """At a stop: what was begun is processed to its end."""
+        while self.running:
+            await asyncio.gather(*self.running.values(), return_exceptions=True)
+
+
+PAUSE_WHILE_BUSY = 0.5
+"""Seconds between fetches while updates are still being processed (Telegram answers at once
+then, sending the unconfirmed ones again)."""
+MAX_IN_FLIGHT = 64
+
+
 async def poll(application: Any, health: Health, policy: PollPolicy | None = None) -> None:
     """Poll until a fault that no retry mends; then raise PollingStopped."""
     policy = policy or PollPolicy()
     fault = Fault(policy, health)
-    offset: int | None = None
-    while True:
+    flight = InFlight(application, MAX_IN_FLIGHT)
+    try:
+        while True:
+            if len(flight.running) >= flight.limit:
+                await flight.wait(None)
+                continue
+            hold = 0 if flight.running else policy.timeout
 
-        async def step(offset: int | None = offset) -> list[Any]:
-            return await fetch(application.bot, offset, policy.timeout)
+            async def step(offset: int | None = flight.offset, hold: int = hold) -> list[Any]:
+                return await fetch(application.bot, offset, hold)
 
-        batch = await until_done(step, fault, "polling for updates")
-        for raw in batch:
-            await process_raw(application, raw)
-            update_id = raw.get("update_id") if isinstance(raw, dict) else None
-            if isinstance(update_id, int):
-                offset = max(offset or 0, update_id + 1)
+            batch = await until_done(step, fault, "polling for updates")
+            fresh = sum(flight.take(raw) for raw in batch)
+            if flight.running and not fresh:
+                await flight.wait(PAUSE_WHILE_BUSY)
+            else:
+                await asyncio.sleep(0)  # let what was taken begin
+    finally:
+        await flight.finish()

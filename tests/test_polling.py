@@ -1,6 +1,7 @@
 """Telegram polling: passing faults are waited out, lasting ones stop the process with a reason,
 and an update that cannot be read is confirmed and skipped."""
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -103,3 +104,38 @@ async def test_an_unreadable_update_is_confirmed_and_the_next_is_served(telegram
     # Both are confirmed: Telegram will not send the unreadable one again.
     [last_call] = [c.params for c in api.calls if c.method == "!getUpdates"]
     assert int(last_call["offset"]) == served["update_id"] + 1
+
+
+async def test_one_persons_long_work_holds_up_nobody_else_and_their_own_stay_in_order(telegram):
+    api, application = telegram
+    slow, other = CITIZEN, CITIZEN + 1
+    process = application.process_update
+    release = asyncio.Event()
+    done: dict[int, asyncio.Event] = {}
+    order: list[int] = []
+
+    async def watched(update: Any) -> None:
+        if update.update_id == first["update_id"]:
+            await release.wait()  # a large export, say
+        await process(update)
+        order.append(update.update_id)
+        done.setdefault(update.update_id, asyncio.Event()).set()
+
+    def finished(update: dict[str, Any]) -> asyncio.Event:
+        return done.setdefault(update["update_id"], asyncio.Event())
+
+    application.process_update = watched
+    first = api.push(api.text_update(slow, "/layanan"))
+    then = api.push(api.text_update(slow, "/bantuan"))
+    meanwhile = api.push(api.text_update(other, "/layanan"))
+    polling = asyncio.create_task(poll(application, Health(), PollPolicy()))
+    await asyncio.wait_for(finished(meanwhile).wait(), timeout=20)
+    assert order == [meanwhile["update_id"]]  # answered while the first person's work runs
+    # Nothing of theirs is confirmed yet: Telegram still holds it, should the bot die now.
+    assert first["update_id"] in {u["update_id"] for u in api.updates}
+    release.set()
+    await asyncio.wait_for(finished(then).wait(), timeout=20)
+    polling.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await polling
+    assert order == [meanwhile["update_id"], first["update_id"], then["update_id"]]

@@ -48,6 +48,7 @@ WINDOW_MARGIN = timedelta(minutes=10)
 HELD_PREFIX = "outbox:"
 STATUS_PREFIX = "status:"
 BATCH = 100
+PEOPLE_AT_ONCE = 16
 WORKER_TICK_SECONDS = 1.0
 """How often stored messages waiting for a retry are looked at, when no post wakes the worker."""
 MAX_INBOUND_ATTEMPTS = 8
@@ -90,6 +91,7 @@ class WhatsAppChannel:
         self._wake = asyncio.Event()
         self._stopping = False
         self._worker: asyncio.Task[None] | None = None
+        self._slots = asyncio.Semaphore(PEOPLE_AT_ONCE)
         engine.windowed_channels.add(CHANNEL)
         word = content.texts.whatsapp.start_word
         self._start = re.compile(rf"^\s*{re.escape(word)}\s+([A-Za-z0-9_-]{{8,64}})\s*$", re.I)
@@ -143,29 +145,35 @@ class WhatsAppChannel:
                 await asyncio.wait_for(self._wake.wait(), timeout=WORKER_TICK_SECONDS)
 
     async def work_off(self) -> int:
-        """Process every stored item that is due, in order of arrival; returns how many."""
+        """Process every stored item that is due; returns how many. One person's messages in
+        order of arrival, different people's alongside, so one long piece of work (an export)
+        holds up nobody else."""
         done = 0
         while not self._stopping:
             pending = await pending_inbound(self.engine.db, CHANNEL, limit=BATCH)
             now = self.engine.clock()
-            # A person whose earlier message waits for a retry waits with it: order is kept.
-            waiting: set[str] = set()
-            progressed = 0
+            by_sender: dict[str, list[StoredInbound]] = {}
             for item in pending:
-                if self._stopping:
-                    break
-                sender = _sender(item.payload)
-                if sender in waiting or item.not_before > now:
-                    waiting.add(sender)
-                    continue
-                if await self._process_stored(item):
-                    progressed += 1
-                else:
-                    waiting.add(sender)
-            done += progressed
-            if progressed == 0 or len(pending) < BATCH:
+                by_sender.setdefault(_sender(item.payload), []).append(item)
+            counts = await asyncio.gather(
+                *(self._work_for(items, now) for items in by_sender.values())
+            )
+            done += sum(counts)
+            if sum(counts) == 0 or len(pending) < BATCH:
                 break
         return done
+
+    async def _work_for(self, items: list[StoredInbound], now: datetime) -> int:
+        """One person's messages in order; one that waits for a retry holds back the rest."""
+        processed = 0
+        async with self._slots:
+            for item in items:
+                if self._stopping or item.not_before > now:
+                    break
+                if not await self._process_stored(item):
+                    break
+                processed += 1
+        return processed
 
     async def _process_stored(self, item: StoredInbound) -> bool:
         try:

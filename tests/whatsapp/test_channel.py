@@ -389,3 +389,37 @@ async def test_a_ticket_whose_text_fails_after_its_qr_sends_only_the_text_again(
     await phone.channel.flush()
     await phone.channel.flush()
     assert [m["type"] for m in phone.api.to(OFFICIAL)] == ["image", "interactive"]
+
+
+async def test_one_persons_long_work_holds_up_nobody_else(phone):
+    import asyncio
+
+    engine = phone.runtime.engine
+    handle = engine.handle
+    release, citizen_done = asyncio.Event(), asyncio.Event()
+    official_key = phone.channel.user_key(OFFICIAL)
+
+    async def watched(event):
+        if event.user_key == official_key:
+            await release.wait()  # a large export, say
+        return await handle(event)
+
+    reply = phone.channel.reply
+
+    async def replied(wa_id, replies):
+        await reply(wa_id, replies)
+        if wa_id == CITIZEN:
+            citizen_done.set()
+
+    engine.handle = watched  # type: ignore[method-assign]
+    phone.channel.reply = replied  # type: ignore[method-assign]
+    messages = [
+        {"from": OFFICIAL, "id": "wamid.slow", "type": "text", "text": {"body": "/ekspor"}},
+        {"from": CITIZEN, "id": "wamid.quick", "type": "text", "text": {"body": "menu"}},
+    ]
+    await phone.channel.accept(envelope_of(messages))
+    working = asyncio.create_task(phone.channel.work_off())
+    await asyncio.wait_for(citizen_done.wait(), timeout=20)
+    assert phone.api.to(CITIZEN) and not working.done()
+    release.set()
+    assert await asyncio.wait_for(working, timeout=60) == 2

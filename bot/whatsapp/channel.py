@@ -21,7 +21,7 @@ from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.typed import whole_number
-from skm_core.delivery import FailureKind, RetryLater, Undeliverable, give_up
+from skm_core.delivery import FailureKind, OutsideWindow, RetryLater, Undeliverable, give_up
 from skm_core.outbox import QueuedMessage, as_parts
 from skm_core.pseudonym import Pseudonymizer
 from skm_core.storage.inbound import (
@@ -276,7 +276,9 @@ class WhatsAppChannel:
         for number, part in enumerate(parts):
             try:
                 ids = await self.deliver(wa_id, [part])
-            except RetryLater:
+            except (RetryLater, OutsideWindow):
+                # Passing, or the window closed while the message waited for a retry: the
+                # outbox sends it later (inviting with the template if the window is shut).
                 log.info("replying to a WhatsApp contact deferred")
                 await self.engine.queue_messages(CHANNEL, wa_id, parts[number:])
                 return

@@ -423,3 +423,35 @@ async def test_one_persons_long_work_holds_up_nobody_else(phone):
     assert phone.api.to(CITIZEN) and not working.done()
     release.set()
     assert await asyncio.wait_for(working, timeout=60) == 2
+
+
+async def test_a_refused_token_gives_nothing_up_and_flags_nobody(phone):
+    clock = Clock(phone.runtime.engine.clock())
+    phone.runtime.engine.clock = clock
+    await phone.type("/jadwal mingguan aktif", wa_id=OFFICIAL)
+    clock.advance(days=7)
+    assert await phone.runtime.engine.queue_reports(SCHEDULES[0]) == 1
+    await phone.runtime.engine.touch("whatsapp", phone.channel.user_key(OFFICIAL))
+    before = len(phone.api.to(OFFICIAL))
+    phone.api.fail_next(401, 190, "Error validating access token: Session has expired")
+    await phone.channel.flush()
+    db = phone.runtime.db
+    assert await db.fetch_one("SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL") == (0,)
+    assert await db.fetch_one(
+        "SELECT COUNT(*) FROM officials WHERE unreachable_at IS NOT NULL"
+    ) == (0,)
+    clock.advance(minutes=10)  # the token was mended meanwhile
+    await phone.runtime.engine.touch("whatsapp", phone.channel.user_key(OFFICIAL))
+    await phone.channel.flush()
+    assert [m["type"] for m in phone.api.to(OFFICIAL)[before:]] == ["text", "image", "interactive"]
+
+
+async def test_a_reply_that_meets_a_closed_window_waits_in_the_outbox(phone):
+    phone.api.fail_next_of("interactive", 400, 131047, "Re-engagement message")
+    await phone.type("menu")
+    assert phone.api.to(CITIZEN) == []
+    assert await phone.runtime.db.fetch_one(
+        "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"
+    ) == (1,)
+    await phone.channel.flush()
+    assert [m["type"] for m in phone.api.to(CITIZEN)] == ["interactive"]

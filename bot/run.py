@@ -114,10 +114,18 @@ async def serve(settings: Settings, content: Content, policy: PollPolicy | None 
         application = None
         polling = None
         if settings.telegram_bot_token is not None:
+            starting = asyncio.ensure_future(_start_telegram(runtime, stack, health, policy))
+            stopped = asyncio.ensure_future(stop.wait())
+            # A stop while Telegram is still unreachable at start-up ends the waiting.
+            await asyncio.wait({starting, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if not starting.done():
+                starting.cancel()
+                with suppress(asyncio.CancelledError):
+                    await starting
+                return 0
             try:
-                application, telegram, polling = await _start_telegram(
-                    runtime, stack, health, policy
-                )
+                application, telegram, polling = starting.result()
             except PollingStopped as exc:
                 log.critical("Telegram stopped: %s", exc)
                 return 1

@@ -308,3 +308,16 @@ def test_real_update_shapes_are_answered_only_where_a_person_wrote_to_the_bot(ap
     texts = [str(c.params.get("text", "")) for c in fake.sent()]
     assert len(texts) == 3
     assert "Persyaratan:" in texts[0] and "Persyaratan:" in texts[1]
+
+
+def test_a_stop_while_telegram_is_unreachable_at_start_up_ends_at_once(api, tmp_path):
+    fake, base_url = api
+    for _ in range(50):
+        fake.fail("getMe", 502, error(502, "Bad Gateway"))
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        fake.wait_for(lambda: sum(c.method == "!getMe" for c in fake.calls) >= 2)
+        bot.popen.send_signal(signal.SIGTERM)
+        assert bot.popen.wait(timeout=10) == 0
+    finally:
+        bot.stop()

@@ -455,3 +455,18 @@ async def test_a_reply_that_meets_a_closed_window_waits_in_the_outbox(phone):
     ) == (1,)
     await phone.channel.flush()
     assert [m["type"] for m in phone.api.to(CITIZEN)] == ["interactive"]
+
+
+async def test_what_a_sent_message_kept_for_a_status_is_erased_if_none_comes(phone):
+    from bot.scheduling import housekeeping
+
+    clock = Clock(phone.runtime.engine.clock())
+    phone.runtime.engine.clock = clock
+    await answered_complaint(phone)
+    db = phone.runtime.db
+    kept = "SELECT COUNT(*) FROM outbox WHERE payload LIKE '%07.30%'"
+    assert await db.fetch_one(kept) == (1,)
+    clock.advance(days=8)  # no status ever came
+    await housekeeping(phone.runtime.engine)
+    assert await db.fetch_one(kept) == (0,)
+    assert await db.fetch_one("SELECT address FROM complaints WHERE id = 1") == (None,)

@@ -26,8 +26,8 @@ from skm_core.outbox import QueuedMessage, as_parts
 from skm_core.pseudonym import Pseudonymizer
 from skm_core.storage.inbound import (
     StoredInbound,
+    due_inbound,
     forget_inbound,
-    pending_inbound,
     retry_inbound,
     store_inbound,
 )
@@ -61,11 +61,6 @@ log = logging.getLogger(__name__)
 
 def _mime(filename: str) -> str:
     return _MIME.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
-
-
-def _sender(payload: dict[str, Any]) -> str:
-    message = payload.get("message")
-    return str(message.get("wa_id", "")) if isinstance(message, dict) else "status"
 
 
 def _one_line(text: str, limit: int = 200) -> str:
@@ -116,10 +111,13 @@ class WhatsAppChannel:
         async with self.engine.db.transaction() as tx:
             for inbound in messages:
                 payload = {"message": inbound.to_json()}
-                stored += await store_inbound(tx, CHANNEL, inbound.wamid, payload, now)
+                sender = self.user_key(inbound.wa_id)
+                stored += await store_inbound(tx, CHANNEL, inbound.wamid, sender, payload, now)
             for status in statuses:
+                # Statuses wait for nothing else: each is its own sequence.
                 key = f"{STATUS_PREFIX}{status.wamid}:{status.status}"
-                stored += await store_inbound(tx, CHANNEL, key, {"status": status.to_json()}, now)
+                payload = {"status": status.to_json()}
+                stored += await store_inbound(tx, CHANNEL, key, key, payload, now)
         self._wake.set()
         return stored
 
@@ -150,27 +148,22 @@ class WhatsAppChannel:
         holds up nobody else."""
         done = 0
         while not self._stopping:
-            pending = await pending_inbound(self.engine.db, CHANNEL, limit=BATCH)
-            now = self.engine.clock()
+            due = await due_inbound(self.engine.db, CHANNEL, self.engine.clock(), limit=BATCH)
             by_sender: dict[str, list[StoredInbound]] = {}
-            for item in pending:
-                by_sender.setdefault(_sender(item.payload), []).append(item)
-            counts = await asyncio.gather(
-                *(self._work_for(items, now) for items in by_sender.values())
-            )
+            for item in due:
+                by_sender.setdefault(item.sender, []).append(item)
+            counts = await asyncio.gather(*(self._work_for(items) for items in by_sender.values()))
             done += sum(counts)
-            if sum(counts) == 0 or len(pending) < BATCH:
+            if sum(counts) == 0 or len(due) < BATCH:
                 break
         return done
 
-    async def _work_for(self, items: list[StoredInbound], now: datetime) -> int:
-        """One person's messages in order; one that waits for a retry holds back the rest."""
+    async def _work_for(self, items: list[StoredInbound]) -> int:
+        """One person's messages in order; one that fails holds back the rest."""
         processed = 0
         async with self._slots:
             for item in items:
-                if self._stopping or item.not_before > now:
-                    break
-                if not await self._process_stored(item):
+                if self._stopping or not await self._process_stored(item):
                     break
                 processed += 1
         return processed

@@ -18,48 +18,57 @@ from skm_core.storage.database import Database, Transaction, format_utc, parse_u
 class StoredInbound:
     channel: str
     message_id: str
+    sender: str
     payload: dict[str, Any]
     received_at: datetime
     attempts: int
-    not_before: datetime
 
 
 async def store_inbound(
-    tx: Transaction, channel: str, message_id: str, payload: dict[str, Any], now: datetime
+    tx: Transaction,
+    channel: str,
+    message_id: str,
+    sender: str,
+    payload: dict[str, Any],
+    now: datetime,
 ) -> bool:
-    """Keep one message; False when it is already kept (a redelivery)."""
+    """Keep one message; False when it is already kept (a redelivery). `sender` is a
+    pseudonym, or any key that groups what must be processed in order."""
     moment = format_utc(now)
     changed = await tx.execute(
-        "INSERT INTO inbound_messages (channel, message_id, payload, received_at, not_before)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        (channel, message_id, json.dumps(payload, ensure_ascii=False), moment, moment),
+        "INSERT INTO inbound_messages"
+        " (channel, message_id, sender, payload, received_at, not_before)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (channel, message_id, sender, json.dumps(payload, ensure_ascii=False), moment, moment),
     )
     return changed == 1
 
 
-async def pending_inbound(db: Database, channel: str, limit: int = 100) -> list[StoredInbound]:
-    """What waits to be processed, in order of arrival, due now or waiting for a retry."""
+async def due_inbound(
+    db: Database, channel: str, now: datetime, limit: int = 100
+) -> list[StoredInbound]:
+    """What is due, in order of arrival; a message of someone whose earlier message waits for
+    a retry waits with it, so that one person's messages are processed in order."""
+    moment = format_utc(now)
     rows = await db.fetch_all(
-        "SELECT channel, message_id, payload, received_at, attempts, not_before"
-        " FROM inbound_messages WHERE channel = ? ORDER BY id LIMIT ?",
-        (channel, limit),
+        "SELECT m.channel, m.message_id, m.sender, m.payload, m.received_at, m.attempts"
+        " FROM inbound_messages AS m WHERE m.channel = ? AND m.not_before <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM inbound_messages AS e WHERE e.channel = m.channel"
+        " AND e.sender = m.sender AND e.id < m.id AND e.not_before > ?)"
+        " ORDER BY m.id LIMIT ?",
+        (channel, moment, moment, limit),
     )
     return [
         StoredInbound(
             channel=str(r[0]),
             message_id=str(r[1]),
-            payload=json.loads(str(r[2])),
-            received_at=parse_utc(str(r[3])),
-            attempts=int(r[4]),
-            not_before=parse_utc(str(r[5])),
+            sender=str(r[2]),
+            payload=json.loads(str(r[3])),
+            received_at=parse_utc(str(r[4])),
+            attempts=int(r[5]),
         )
         for r in rows
     ]
-
-
-async def waiting_inbound(db: Database, channel: str) -> int:
-    row = await db.fetch_one("SELECT COUNT(*) FROM inbound_messages WHERE channel = ?", (channel,))
-    return int(row[0]) if row else 0
 
 
 async def forget_inbound(db: Database, channel: str, message_id: str) -> None:

@@ -277,6 +277,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             id          INTEGER PRIMARY KEY,  -- arrival order: a person's messages stay in order
             channel     TEXT NOT NULL,
             message_id  TEXT NOT NULL,   -- the chat app's id (wamid): a redelivery is one row
+            sender      TEXT NOT NULL,   -- whose: one person's messages are processed in order
             payload     TEXT NOT NULL CHECK (json_valid(payload)),  -- deleted once processed
             received_at TEXT NOT NULL,
             attempts    INTEGER NOT NULL DEFAULT 0,
@@ -284,6 +285,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             last_error  TEXT,
             UNIQUE (channel, message_id)
         );
+        CREATE INDEX inbound_messages_sender ON inbound_messages (channel, sender, id);
         CREATE TABLE sent_messages (
             channel     TEXT NOT NULL,
             provider_id TEXT NOT NULL,   -- the chat app's id of one message sent

@@ -1,18 +1,22 @@
 """The WhatsApp channel in process, against the fake Graph API on 127.0.0.1."""
 
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.runtime import Runtime, open_runtime
+from bot.server import build_web_app
 from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.graph import GraphClient
+from bot.whatsapp.webhook import sign
 from skm_core.scheduled_reports import SCHEDULES
 from tests.conversation.chat import Clock
 from tests.fakes.graph_api import ACCESS_TOKEN, PHONE_NUMBER_ID, FakeGraphApi, serve_graph_api
@@ -470,3 +474,40 @@ async def test_what_a_sent_message_kept_for_a_status_is_erased_if_none_comes(pho
     await housekeeping(phone.runtime.engine)
     assert await db.fetch_one(kept) == (0,)
     assert await db.fetch_one("SELECT address FROM complaints WHERE id = 1") == (None,)
+
+
+# --- the webhook route: acknowledged only once stored -------------------------------------
+
+
+def client_of(app) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bot")
+
+
+def signed(settings) -> tuple[bytes, dict[str, str]]:
+    body = (FIXTURES / "text.json").read_bytes()
+    secret = settings.whatsapp_app_secret.get_secret_value()
+    return body, {"X-Hub-Signature-256": sign(secret, body), "Content-Type": "application/json"}
+
+
+async def test_a_post_that_cannot_be_stored_is_refused_not_acknowledged(phone):
+    async def locked(body):
+        raise sqlite3.OperationalError("database is locked")
+
+    phone.channel.accept = locked  # type: ignore[method-assign]
+    app = build_web_app(phone.channel.settings, phone.channel, None)
+    body, headers = signed(phone.channel.settings)
+    async with client_of(app) as client:
+        answer = await client.post("/webhook/whatsapp", content=body, headers=headers)
+    assert answer.status_code == 503
+
+
+async def test_a_stored_post_is_acknowledged_and_kept_until_processed(phone):
+    app = build_web_app(phone.channel.settings, phone.channel, None)
+    body, headers = signed(phone.channel.settings)
+    async with client_of(app) as client:
+        answer = await client.post("/webhook/whatsapp", content=body, headers=headers)
+        assert answer.status_code == 200
+        health = (await client.get("/health")).json()
+    stored = await phone.runtime.db.fetch_one("SELECT COUNT(*) FROM inbound_messages")
+    assert stored == (1,)
+    assert health["status"] == "ok"  # served beside the webhook

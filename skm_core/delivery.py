@@ -15,7 +15,7 @@ from typing import Protocol
 
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Reply
-from skm_core.delivery_outcomes import delivered, undelivered
+from skm_core.delivery_outcomes import confirmed_later, delivered, undelivered
 from skm_core.outbox import QueuedMessage
 from skm_core.storage.database import Database
 from skm_core.storage.outbox import (
@@ -24,6 +24,7 @@ from skm_core.storage.outbox import (
     mark_part_sent,
     mark_retry,
     record_sent,
+    sent_outbox_id,
 )
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,17 @@ async def flush_outbox(
                 await mark_retry(db, message.id, now, repr(exc))
         else:
             async with db.transaction() as tx:
-                await delivered(tx, content, message, now, erase=erase_on_send)
+                await delivered(tx, content, message, now, confirmed=erase_on_send)
             sent += 1
     return sent
+
+
+async def confirm_delivery(
+    db: Database, content: Content | None, channel: str, provider_id: str, now: datetime
+) -> None:
+    """A channel's later report that a sent message arrived (WhatsApp's delivered or read)."""
+    outbox_id = await sent_outbox_id(db, channel, provider_id)
+    if outbox_id is None:
+        return  # a direct reply, or a part of a message whose rest is still to be sent
+    async with db.transaction() as tx:
+        await confirmed_later(tx, content, outbox_id, now)

@@ -1,9 +1,10 @@
 """What a delivery, or its failure, changes where officials look.
 
-An answer to a complaint counts as sent only once it is delivered: then the complaint is
-answered and the official who answered is told; if it fails, the complaint stays open with
-the reason, shown in /aduan, and can be answered again. An official whom messages no longer
-reach is flagged in /pejabat, and the admins are told once.
+An answer to a complaint counts as sent only once it is delivered (on WhatsApp, once its
+status says so): then the complaint is answered and the official who answered is told; if
+it fails, the complaint stays open with the reason, shown in /aduan, and can be answered
+again. An official whom messages no longer reach is flagged in /pejabat, and the admins are
+told once.
 """
 
 from datetime import datetime
@@ -11,7 +12,11 @@ from datetime import datetime
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Option, Reply
 from skm_core.outbox import QueuedMessage
-from skm_core.storage.complaints import answer_delivered, answer_undelivered
+from skm_core.storage.complaints import (
+    answer_delivered,
+    answer_undelivered,
+    unconfirmed_answers,
+)
 from skm_core.storage.database import Transaction
 from skm_core.storage.officials import (
     clear_unreachable,
@@ -19,7 +24,7 @@ from skm_core.storage.officials import (
     officials_by_key,
     officials_with_role,
 )
-from skm_core.storage.outbox import enqueue, mark_failed, mark_sent
+from skm_core.storage.outbox import enqueue, erase_message, mark_failed, mark_sent
 
 
 async def _tell(tx: Transaction, content: Content, user_key: str, text: str, now: datetime) -> None:
@@ -33,16 +38,44 @@ async def _tell(tx: Transaction, content: Content, user_key: str, text: str, now
 
 
 async def delivered(
-    tx: Transaction, content: Content | None, message: QueuedMessage, now: datetime, erase: bool
+    tx: Transaction,
+    content: Content | None,
+    message: QueuedMessage,
+    now: datetime,
+    confirmed: bool,
 ) -> None:
-    await mark_sent(tx, message.id, now, erase)
+    """A message sent. `confirmed` is False on a channel that reports delivery later
+    (WhatsApp's statuses): its text is then kept, and "sent" is said, on `confirmed_later`."""
+    await mark_sent(tx, message.id, now, erase=confirmed)
     await clear_unreachable(tx, message.channel, message.address)
-    answered = await answer_delivered(tx, message.id, now, forget_address=erase)
+    if confirmed:
+        await _arrived(tx, content, message.id, now)
+
+
+async def confirmed_later(
+    tx: Transaction, content: Content | None, outbox_id: int, now: datetime
+) -> None:
+    """The channel says the message arrived: what was kept for a failure is erased."""
+    await erase_message(tx, outbox_id, now)
+    await _arrived(tx, content, outbox_id, now)
+
+
+async def _arrived(tx: Transaction, content: Content | None, outbox_id: int, now: datetime) -> None:
+    answered = await answer_delivered(tx, outbox_id, now)
     if content is None:
         return
     t = content.texts.officials
     for complaint_id, by in answered:
         await _tell(tx, content, by, t.answer_sent.format(id=complaint_id), now)
+
+
+async def settle_unconfirmed(
+    tx: Transaction, content: Content | None, sent_before: datetime, now: datetime
+) -> None:
+    """Answers whose delivery was never reported either way: a failure is reported within
+    hours, so after as long they are taken as delivered (and their text erased)."""
+    for outbox_id in await unconfirmed_answers(tx, sent_before):
+        await confirmed_later(tx, content, outbox_id, now)
 
 
 async def undelivered(

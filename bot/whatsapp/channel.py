@@ -21,7 +21,14 @@ from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.typed import whole_number
-from skm_core.delivery import FailureKind, OutsideWindow, RetryLater, Undeliverable, give_up
+from skm_core.delivery import (
+    FailureKind,
+    OutsideWindow,
+    RetryLater,
+    Undeliverable,
+    confirm_delivery,
+    give_up,
+)
 from skm_core.outbox import QueuedMessage, as_parts
 from skm_core.pseudonym import Pseudonymizer
 from skm_core.storage.inbound import (
@@ -32,7 +39,6 @@ from skm_core.storage.inbound import (
     store_inbound,
 )
 from skm_core.storage.outbox import (
-    confirm_delivered,
     hold,
     last_inbound,
     record_sent,
@@ -204,7 +210,9 @@ class WhatsAppChannel:
     async def on_status(self, status: Status) -> None:
         """A sent message's fate: delivered erases its text; failed is handled as it must be."""
         if status.status in ("delivered", "read"):
-            await confirm_delivered(self.engine.db, CHANNEL, status.wamid)
+            await confirm_delivery(
+                self.engine.db, self.content, CHANNEL, status.wamid, self.engine.clock()
+            )
             return
         if status.status != "failed":
             return

@@ -16,11 +16,12 @@ from skm_core.conversation.messages import Event, EventKind, Reply
 from skm_core.conversation.state import DialogState
 from skm_core.conversation.survey import REVIEW, SERVICE, StepContext, SurveyPolicy, TicketInfo
 from skm_core.delivery import Sender, Window, flush_outbox
+from skm_core.delivery_outcomes import settle_unconfirmed
 from skm_core.desk import OfficialDesk
 from skm_core.periods import local_day_start
 from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
 from skm_core.search import ServiceSearch
-from skm_core.storage.complaints import add_complaint, forget_answered_addresses
+from skm_core.storage.complaints import add_complaint
 from skm_core.storage.conversations import (
     claim_event,
     forget_events_before,
@@ -200,9 +201,9 @@ class Engine:
         Sent messages whose delivery was never confirmed are erased after as long."""
         now = self.clock()
         async with self.db.transaction() as tx:
+            await settle_unconfirmed(tx, self.content, now - keep, now)
             await forget_sent_before(tx, now - keep)
             await erase_delivered_before(tx, now - keep, now)
-            await forget_answered_addresses(tx)
             return await forget_events_before(tx, now - keep)
 
     async def _context(

@@ -83,35 +83,27 @@ async def answer_complaint(
     return changed == 1
 
 
-async def answer_delivered(
-    tx: Transaction, outbox_id: int, now: datetime, forget_address: bool
-) -> list[tuple[int, str]]:
-    """The answer reached the person: the complaint is answered. (id, who answered) of each.
-
-    The citizen's address was kept only for this; it is forgotten once delivery is certain
-    (`forget_address`), or kept while a channel may still report the delivery failed."""
+async def answer_delivered(tx: Transaction, outbox_id: int, now: datetime) -> list[tuple[int, str]]:
+    """The answer reached the person: the complaint is answered, and the citizen's address,
+    kept only for this, is forgotten. (id, who answered) of each such complaint."""
     rows = await tx.fetch_all(
-        "UPDATE complaints SET answered_at = ?, delivery_error = NULL,"
-        " address = CASE WHEN ? THEN NULL ELSE address END"
+        "UPDATE complaints SET answered_at = ?, delivery_error = NULL, address = NULL"
         " WHERE answer_outbox_id = ? AND answered_at IS NULL RETURNING id, answered_by",
-        (format_utc(now), 1 if forget_address else 0, outbox_id),
+        (format_utc(now), outbox_id),
     )
     return [(int(r[0]), str(r[1])) for r in rows]
 
 
-async def forget_answered_addresses(tx: Transaction, outbox_id: int | None = None) -> None:
-    """Once an answer's delivery is confirmed, the citizen's address is no longer needed."""
-    if outbox_id is None:
-        await tx.execute(
-            "UPDATE complaints SET address = NULL"
-            " WHERE answered_at IS NOT NULL AND address IS NOT NULL"
-        )
-        return
-    await tx.execute(
-        "UPDATE complaints SET address = NULL"
-        " WHERE answer_outbox_id = ? AND answered_at IS NOT NULL",
-        (outbox_id,),
+async def unconfirmed_answers(tx: Transaction, sent_before: datetime) -> list[int]:
+    """Outbox ids of answers sent before then whose delivery was neither confirmed nor
+    reported failed (a channel that reports delivery later, whose report never came)."""
+    rows = await tx.fetch_all(
+        "SELECT c.answer_outbox_id FROM complaints AS c JOIN outbox AS o"
+        " ON o.id = c.answer_outbox_id WHERE c.answered_at IS NULL"
+        " AND c.delivery_error IS NULL AND o.sent_at IS NOT NULL AND o.sent_at < ?",
+        (format_utc(sent_before),),
     )
+    return [int(r[0]) for r in rows]
 
 
 async def answer_undelivered(tx: Transaction, outbox_id: int, kind: str) -> list[tuple[int, str]]:

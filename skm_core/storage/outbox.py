@@ -199,27 +199,14 @@ async def last_inbound(db: Reader, channel: str, user_key: str) -> datetime | No
     return parse_utc(str(row[0])) if row else None
 
 
-async def confirm_delivered(db: Database, channel: str, provider_id: str) -> None:
-    """The chat app says a message arrived: what was kept in case it failed is erased."""
-    async with db.transaction() as tx:
-        row = await tx.fetch_one(
-            "SELECT outbox_id FROM sent_messages WHERE channel = ? AND provider_id = ?",
-            (channel, provider_id),
-        )
-        if row is None or row[0] is None:
-            return
-        outbox_id = int(row[0])
-        sent = await tx.fetch_one(
-            "SELECT sent_at FROM outbox WHERE id = ? AND sent_at IS NOT NULL", (outbox_id,)
-        )
-        if sent is None:
-            return  # more parts to send
-        await erase_message(tx, outbox_id, parse_utc(str(sent[0])))
-        await tx.execute(
-            "UPDATE complaints SET address = NULL"
-            " WHERE answer_outbox_id = ? AND answered_at IS NOT NULL",
-            (outbox_id,),
-        )
+async def sent_outbox_id(db: Reader, channel: str, provider_id: str) -> int | None:
+    """The outbox message a sent message belongs to, once all of it is sent; else None."""
+    row = await db.fetch_one(
+        "SELECT s.outbox_id FROM sent_messages AS s JOIN outbox AS o ON o.id = s.outbox_id"
+        " WHERE s.channel = ? AND s.provider_id = ? AND o.sent_at IS NOT NULL",
+        (channel, provider_id),
+    )
+    return int(row[0]) if row is not None else None
 
 
 async def reopen(db: Database, message_id: int, part: int) -> bool:

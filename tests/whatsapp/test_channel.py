@@ -511,3 +511,20 @@ async def test_a_stored_post_is_acknowledged_and_kept_until_processed(phone):
     stored = await phone.runtime.db.fetch_one("SELECT COUNT(*) FROM inbound_messages")
     assert stored == (1,)
     assert health["status"] == "ok"  # served beside the webhook
+
+
+async def test_on_whatsapp_an_answer_is_called_sent_once_its_status_says_delivered(phone):
+    answer = await answered_complaint(phone)
+    await phone.channel.flush()
+
+    def told() -> list[str]:
+        return [phone.text(m) for m in phone.api.to(OFFICIAL) if "telah terkirim" in phone.text(m)]
+
+    assert told() == []  # accepted by Meta is not yet delivered
+    await phone.type("/aduan", wa_id=OFFICIAL)
+    assert "#1" in phone.text(phone.last(OFFICIAL))  # still open, on its way
+    await phone.channel.process(status_for("status_delivered", answer))
+    await phone.channel.flush()
+    assert len(told()) == 1 and "#1" in told()[0]
+    await phone.type("/aduan", wa_id=OFFICIAL)
+    assert "Tidak ada pengaduan" in phone.text(phone.last(OFFICIAL))

@@ -126,7 +126,7 @@ class TelegramChannel:
             )
         except (BadRequest, Forbidden) as exc:
             # Someone who has not opened a chat with the bot yet has no chat to scope to.
-            log.warning("command menu for chat %s not set: %s", chat_id, exc)
+            log.warning("command menu for official %s not set: %s", user_key[:12], exc)
 
     # --- updates -> events ------------------------------------------------------------------
 
@@ -194,7 +194,7 @@ class TelegramChannel:
                 await self.deliver(chat.id, [reply], pressed)
             except (RetryAfter, TimedOut, NetworkError) as exc:
                 # The answer is decided and stored; the outbox sends the rest when it can.
-                log.info("replying to chat %s deferred: %s", chat.id, exc)
+                log.info("replying to %s deferred: %s", event.user_key[:12], exc)
                 await self.engine.queue_messages(CHANNEL, str(chat.id), replies[number:])
                 return
 

@@ -21,13 +21,13 @@ from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, iso_date, populatio
 from bot.cli_common import load as _load
 from bot.cli_data import add_data_commands
 from bot.lock import AlreadyRunning, data_dir_lock
+from bot.runtime import open_runtime
 from bot.settings import Settings, settings_problems
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
 from skm_core.answer_files import FileProblem, iter_answer_file
 from skm_core.content import Content, ContentError, load_content
 from skm_core.content.confirmation import to_confirm
-from skm_core.conversation.engine import Engine
 from skm_core.dates import local_datetime_text
 from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm_report import ikm_json, ikm_text
@@ -40,12 +40,12 @@ from skm_core.periods import (
     utc_bounds,
 )
 from skm_core.problems import Problem
-from skm_core.pseudonym import KeyFileProblem, Pseudonymizer, load_or_create_key
+from skm_core.pseudonym import KeyFileProblem
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
 from skm_core.storage.imports import ImportedFile, find_import, record_import
-from skm_core.storage.responses import answer_records, insert_responses, tally_responses
+from skm_core.storage.responses import answer_records, insert_in_batches, tally_responses
 from skm_core.summary import build_summary
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
 
@@ -158,9 +158,6 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-IMPORT_BATCH_ROWS = 1000
-
-
 class AlreadyImported(Exception):
     def __init__(self, file: ImportedFile) -> None:
         super().__init__(file.file_name)
@@ -183,19 +180,16 @@ async def _store(
     now: datetime,
     again: bool,
 ) -> int:
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
-        previous = await find_import(tx, digest)
+    """The file's responses in short transactions (a running bot never waits behind them),
+    all or nothing, and the file recorded so that it is not imported twice by mistake."""
+    async with await Database.open(settings.database_path) as db:
+        async with db.transaction() as tx:
+            previous = await find_import(tx, digest)
         if previous is not None and not again:
             raise AlreadyImported(previous)
-        count = 0
-        batch: list[SurveyResponse] = []
-        for response in responses:
-            batch.append(response)
-            if len(batch) == IMPORT_BATCH_ROWS:
-                count += await insert_responses(tx, batch)
-                batch = []
-        count += await insert_responses(tx, batch)
-        await record_import(tx, digest, name, now, count)
+        count = await insert_in_batches(db, responses)
+        async with db.transaction() as tx:
+            await record_import(tx, digest, name, now, count)
         return count
 
 
@@ -263,12 +257,14 @@ def cmd_cari(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _chat(settings: Settings, content: Content, identity: str) -> None:
-    key = load_or_create_key(settings.pseudonym_key_path)
-    user_key = Pseudonymizer(key).user_key(TERMINAL, identity)
-    async with await Database.open(settings.database_path) as db:
-        engine = Engine(db, content, settings.survey_policy())
-        await engine.forget_old_events()
-        await TerminalChat(engine, user_key, sys.stdin, sys.stdout).run()
+    # The engine is built as `skm run` builds it, from the same settings (timezone, ticket
+    # validity, admins, survey policy).
+    runtime = await open_runtime(settings, content)
+    try:
+        user_key = runtime.pseudonyms.user_key(TERMINAL, identity)
+        await TerminalChat(runtime.engine, user_key, sys.stdin, sys.stdout).run()
+    finally:
+        await runtime.close()
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

@@ -72,3 +72,21 @@ def schedule_jobs(
         coalesce=True,
         max_instances=1,
     )
+    scheduler.add_job(
+        housekeeping,
+        trigger=CronTrigger(hour=3, minute=0, timezone=timezone),
+        args=[engine],
+        id="housekeeping",
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=3600,
+    )
+
+
+async def housekeeping(engine: Engine) -> None:
+    """Daily, not only at start-up: old event ids trimmed, and what sent messages kept for a
+    status that never came (an address, a text) erased."""
+    try:
+        await engine.forget_old_events()
+    except Exception:
+        log.exception("housekeeping failed")

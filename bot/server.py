@@ -10,8 +10,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from telegram import Update
 
+from bot.health import Health
 from bot.http_guard import (
     ACCEPT_BACKLOG,
     BodyRefused,
@@ -19,6 +19,7 @@ from bot.http_guard import (
     guarded_protocol,
     read_capped,
 )
+from bot.polling import process_raw
 from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.webhook import SIGNATURE_HEADER, signature_valid
@@ -68,12 +69,14 @@ def build_web_app(
     settings: Settings,
     whatsapp: WhatsAppChannel | None,
     telegram: Any | None,
+    health: Health | None = None,
 ) -> Starlette:
     """`telegram` is the PTB Application when Telegram runs with a webhook, else None."""
     body_timeout = settings.skm_http_body_timeout_seconds
+    states = health or Health()
 
-    async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+    async def health_check(request: Request) -> Response:
+        return JSONResponse(states.report())
 
     async def whatsapp_verify(request: Request) -> Response:
         params = request.query_params
@@ -101,7 +104,12 @@ def build_web_app(
             payload = json.loads(body)
         except (ValueError, RecursionError):
             return PlainTextResponse("invalid JSON", status_code=400)
-        whatsapp.accept(payload)
+        try:
+            await whatsapp.accept(payload)
+        except Exception as exc:
+            # Not stored, so not acknowledged: Meta sends the post again later.
+            log.error("a WhatsApp post could not be stored (%s); refused", type(exc).__name__)
+            return PlainTextResponse("try again", status_code=503)
         return PlainTextResponse("ok")
 
     async def telegram_post(request: Request) -> Response:
@@ -116,22 +124,23 @@ def build_web_app(
         ):
             return PlainTextResponse("forbidden", status_code=403)
         try:
-            data = json.loads(await read_capped(request, TELEGRAM_MAX_BODY, body_timeout))
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raw = json.loads(await read_capped(request, TELEGRAM_MAX_BODY, body_timeout))
+            if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
                 raise TypeError("not an update")
-            update = Update.de_json(data, telegram.bot)
         except BodyRefused as refused:
             return _refusal(refused)
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        except (ValueError, TypeError, RecursionError):
             # A 500 would make Telegram send the same unusable body again and again.
             log.warning("refused a Telegram webhook body that is not an update")
             return PlainTextResponse("not an update", status_code=400)
         # Processed before answering: Telegram sends the update again if the bot dies first.
-        await telegram.process_update(update)
+        # One it cannot read or handle is confirmed all the same (logged inside), or Telegram
+        # would send it again and again, holding back every update after it.
+        await process_raw(telegram, raw)
         return PlainTextResponse("ok")
 
     routes = [
-        Route("/health", health, methods=["GET"]),
+        Route("/health", health_check, methods=["GET"]),
         Route(WHATSAPP_PATH, whatsapp_verify, methods=["GET"]),
         Route(WHATSAPP_PATH, whatsapp_post, methods=["POST"]),
     ]

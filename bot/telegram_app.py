@@ -20,6 +20,7 @@ from telegram import (
     Message,
     Update,
 )
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
@@ -41,13 +42,22 @@ from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.typed import whole_number
-from skm_core.delivery import RetryLater, Undeliverable
+from skm_core.delivery import FailureKind, RetryLater, Undeliverable
+from skm_core.outbox import as_parts
 from skm_core.pseudonym import Pseudonymizer
 from skm_core.storage.officials import list_officials
 
 CHANNEL = "telegram"
 log = logging.getLogger(__name__)
+
+# What is answered, and how. The bot speaks with one person at a time: nothing in a group is
+# answered. Service messages (a pin, an auto-delete timer, a chat background) are not written
+# by the person and get no reply; a photo's or a document's caption is read as text.
 PRIVATE = filters.ChatType.PRIVATE
+TYPED = PRIVATE & filters.TEXT
+CAPTIONED = PRIVATE & ~filters.TEXT & filters.CAPTION
+SERVICE = filters.StatusUpdate.ALL
+UNREADABLE = PRIVATE & ~filters.TEXT & ~filters.CAPTION & ~SERVICE
 
 
 def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
@@ -88,7 +98,7 @@ class TelegramChannel:
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             raise RetryLater(str(exc), seconds) from exc
         except Forbidden as exc:
-            raise Undeliverable(str(exc)) from exc
+            raise Undeliverable(str(exc), FailureKind.BLOCKED) from exc
         except BadRequest as exc:
             raise Undeliverable(str(exc)) from exc
         except (TimedOut, NetworkError) as exc:
@@ -147,6 +157,11 @@ class TelegramChannel:
         text = message.text if message and message.text else ""
         await self._handle(update, self._event(update, EventKind.TEXT, text))
 
+    async def on_caption(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        caption = message.caption if message and message.caption else ""
+        await self._handle(update, self._event(update, EventKind.TEXT, caption))
+
     async def on_unreadable(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._handle(update, self._event(update, EventKind.UNREADABLE))
 
@@ -154,6 +169,10 @@ class TelegramChannel:
         query = update.callback_query
         assert query is not None
         await query.answer()
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            # A button on a message forwarded into a group: not answered in the group.
+            return
         pressed = query.message if isinstance(query.message, Message) else None
         event = self._event(update, EventKind.OPTION, query.data or "")
         await self._handle(update, event, pressed)
@@ -161,7 +180,9 @@ class TelegramChannel:
     # --- replies -> messages ----------------------------------------------------------------
 
     async def _handle(self, update: Update, event: Event, pressed: Message | None = None) -> None:
-        replies = await self.engine.handle(event)
+        # An image and the text after it go as two parts: a failure of the text repeats
+        # only the text, never the image before it.
+        replies = as_parts(await self.engine.handle(event))
         chat = update.effective_chat
         if chat is None or not replies:
             return
@@ -273,8 +294,9 @@ def build_application(
     application.add_handler(CommandHandler("start", channel.on_start, filters=PRIVATE))
     commands = [c for c in dict.fromkeys(known) if c != "start"]
     application.add_handler(CommandHandler(commands, channel.on_command, filters=PRIVATE))
-    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, channel.on_text))
+    application.add_handler(MessageHandler(TYPED, channel.on_text))
+    application.add_handler(MessageHandler(CAPTIONED, channel.on_caption))
     application.add_handler(CallbackQueryHandler(channel.on_button))
-    application.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, channel.on_unreadable))
+    application.add_handler(MessageHandler(UNREADABLE, channel.on_unreadable))
     application.add_error_handler(channel.on_error)
     return application, channel

@@ -179,3 +179,29 @@ def test_a_word_naming_two_answers_is_refused(content_copy):
         load_content(content_copy)
     assert "survey.yaml [profile.3]" in str(err.value)
     assert "'polisi' names two different answers" in str(err.value)
+
+
+def test_a_placeholder_the_code_does_not_fill_is_refused_at_check(content_copy, skm_env, capsys):
+    texts = content_copy / "texts.yaml"
+    original = texts.read_text(encoding="utf-8")
+    assert "{name}" in original.split("report_intro:", 1)[1].split("\n", 1)[0]
+    intro = original.split("report_intro:", 1)[1].split("\n", 1)[0]
+    texts.write_text(original.replace(intro, intro.replace("{name}", "{nama}")), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    [issue] = err.value.issues
+    assert (issue.file, issue.field) == (texts, "officials.report_intro")
+    assert "{nama}" in issue.reason and "{name}" in issue.reason
+    assert main(["content", "check", str(content_copy)]) != 0
+    assert "officials.report_intro" in capsys.readouterr().err
+
+
+def test_a_lone_brace_in_a_text_is_refused(content_copy):
+    texts = content_copy / "texts.yaml"
+    original = texts.read_text(encoding="utf-8")
+    texts.write_text(
+        original.replace('answer_usage: "Gunakan:', 'answer_usage: "{Gunakan:'), encoding="utf-8"
+    )
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert [i.field for i in err.value.issues] == ["officials.answer_usage"]

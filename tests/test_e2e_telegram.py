@@ -172,3 +172,154 @@ def test_webhook_mode_checks_the_secret_token(api, tmp_path):
     finally:
         bot.stop()
     assert len(fake.sent(CITIZEN)) == 1  # the refused update changed nothing
+
+
+UNREADABLE = Path(__file__).parent / "data" / "telegram" / "unreadable.json"
+
+
+def error(status: int, description: str, **parameters: int) -> dict[str, object]:
+    body: dict[str, object] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return body
+
+
+def test_getupdates_429_409_and_5xx_are_waited_out_and_nothing_is_lost(api, tmp_path):
+    fake, base_url = api
+    fake.fail("getMe", 502, error(502, "Bad Gateway"))  # Telegram unreachable at start-up
+    fake.fail("getUpdates", 429, error(429, "Too Many Requests", retry_after=1))
+    fake.fail("getUpdates", 409, error(409, "Conflict: terminated by other getUpdates request"))
+    fake.fail("getUpdates", 500, error(500, "Internal Server Error"))
+    fake.push(fake.text_update(CITIZEN, "/layanan"))
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        fake.wait_for(lambda: len(fake.sent(CITIZEN)) == 1)
+        assert "Silakan pilih layanan" in last(fake)
+        say(fake, "/bantuan")
+        assert bot.popen.poll() is None
+    finally:
+        bot.stop()
+    assert len(fake.sent(CITIZEN)) == 2  # each answered once
+    assert bot.popen.returncode == 0
+
+
+def test_a_refused_token_stops_the_process_with_a_reason_and_a_non_zero_exit(api, tmp_path):
+    fake, base_url = api
+    fake.fail("getUpdates", 401, error(401, "Unauthorized"))
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        assert bot.popen.wait(timeout=30) == 1
+    finally:
+        bot.stop()
+    log = (tmp_path / "skm.log").read_text(encoding="utf-8")
+    assert "Telegram refused the bot token" in log
+
+
+def test_an_unreadable_update_is_skipped_confirmed_and_not_fatal(api, tmp_path):
+    fake, base_url = api
+    unreadable = json.loads(UNREADABLE.read_text(encoding="utf-8"))
+    fake.push({**unreadable, "update_id": 900})
+    fake.push(fake.text_update(CITIZEN, "/layanan"))
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        fake.wait_for(lambda: len(fake.sent(CITIZEN)) == 1)
+        fake.wait_for(lambda: all(u["update_id"] != 900 for u in fake.updates))
+    finally:
+        bot.stop()
+    bot = Process(tmp_path / "data", base_url)  # a restart does not meet it again
+    try:
+        say(fake, "/bantuan")
+    finally:
+        bot.stop()
+    assert len(fake.sent(CITIZEN)) == 2
+    log = (tmp_path / "skm.log").read_text(encoding="utf-8")
+    assert log.count("update 900 could not be read") == 1
+    assert "halo" not in log
+
+
+def test_the_webhook_confirms_an_unreadable_update_with_200(api, tmp_path):
+    fake, base_url = api
+    port = free_port()
+    webhook = {
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example.invalid/telegram",
+        "TELEGRAM_WEBHOOK_SECRET": "rahasia_123",
+        "SKM_HTTP_PORT": str(port),
+    }
+    bot = Process(tmp_path / "data", base_url, webhook)
+    try:
+        fake.wait_for(lambda: fake.webhook_url == webhook["TELEGRAM_WEBHOOK_URL"])
+        unreadable = json.loads(UNREADABLE.read_text(encoding="utf-8"))
+        assert post_update(port, {**unreadable, "update_id": 901}, "rahasia_123") == 200
+        assert post_update(port, fake.text_update(CITIZEN, "/layanan"), "rahasia_123") == 200
+        fake.wait_for(lambda: len(fake.sent(CITIZEN)) == 1)
+    finally:
+        bot.stop()
+    assert "update 901 could not be read" in (tmp_path / "skm.log").read_text(encoding="utf-8")
+
+
+ADMIN = 6900
+
+
+def test_an_answer_to_a_citizen_who_blocked_the_bot_is_not_called_sent(api, tmp_path):
+    fake, base_url = api
+    extra = {"SKM_ADMIN_TELEGRAM_IDS": str(ADMIN), "SKM_OUTBOX_INTERVAL_SECONDS": "0.2"}
+    bot = Process(tmp_path / "data", base_url, extra)
+
+    def admin_says(text: str, expected: str) -> str:
+        fake.push(fake.text_update(ADMIN, text))
+        fake.wait_for(lambda: any(expected in t for t in fake.texts(ADMIN)))
+        return next(t for t in reversed(fake.texts(ADMIN)) if expected in t)
+
+    try:
+        say(fake, "/start")
+        press(fake, "Kontak")
+        press(fake, "Kirim pengaduan")
+        say(fake, "Antrean loket lama sekali.")
+        press(fake, "Kirim")
+        fake.wait_for(lambda: any("Antrean loket" in t for t in fake.texts(ADMIN)))
+        fake.blocked.add(CITIZEN)
+        assert "sedang dikirim" in admin_says("/jawab 1 Loket kini dibuka 07.30.", "#1 sedang")
+        failed = admin_says("/menu", "tidak dapat dikirim kepada warga")
+        assert "memblokir bot" in failed
+        listing = admin_says("/aduan", "TIDAK TERKIRIM")
+        assert "#1" in listing
+        assert not any("telah terkirim" in t for t in fake.texts(ADMIN))
+    finally:
+        bot.stop()
+
+
+def test_real_update_shapes_are_answered_only_where_a_person_wrote_to_the_bot(api, tmp_path):
+    fake, base_url = api
+    shapes = Path(__file__).parent / "data" / "telegram"
+
+    def push(name: str) -> None:
+        update = json.loads((shapes / f"{name}.json").read_text(encoding="utf-8"))
+        fake.push({**update, "update_id": next(fake._update_ids)})
+
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        for name in ["pinned", "auto_delete_timer", "background", "group_text", "group_callback"]:
+            push(name)
+        push("photo_caption")
+        fake.wait_for(lambda: len(fake.sent()) == 1)
+        push("document_caption")
+        fake.wait_for(lambda: len(fake.sent()) == 2)
+        say(fake, "/bantuan")  # everything before it was confirmed and is not met again
+    finally:
+        bot.stop()
+    texts = [str(c.params.get("text", "")) for c in fake.sent()]
+    assert len(texts) == 3
+    assert "Persyaratan:" in texts[0] and "Persyaratan:" in texts[1]
+
+
+def test_a_stop_while_telegram_is_unreachable_at_start_up_ends_at_once(api, tmp_path):
+    fake, base_url = api
+    for _ in range(50):
+        fake.fail("getMe", 502, error(502, "Bad Gateway"))
+    bot = Process(tmp_path / "data", base_url)
+    try:
+        fake.wait_for(lambda: sum(c.method == "!getMe" for c in fake.calls) >= 2)
+        bot.popen.send_signal(signal.SIGTERM)
+        assert bot.popen.wait(timeout=10) == 0
+    finally:
+        bot.stop()

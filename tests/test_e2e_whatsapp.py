@@ -91,7 +91,7 @@ class Bot:
         self.n += 1
         message = {
             "id": wamid or f"wamid.e2e.{self.n}",
-            "timestamp": "1764316800",
+            "timestamp": str(int(time.time())),
             "type": "text",
             "text": {"body": body},
         }
@@ -102,7 +102,7 @@ class Bot:
         kind = "list_reply" if not option_id.startswith("sv:") else "button_reply"
         message = {
             "id": f"wamid.e2e.{self.n}",
-            "timestamp": "1764316800",
+            "timestamp": str(int(time.time())),
             "type": "interactive",
             "interactive": {"type": kind, kind: {"id": option_id, "title": "x"}},
         }
@@ -171,7 +171,11 @@ def say(bot: Bot, api: FakeGraphApi, body: str) -> None:
 
 def test_verification_and_health(whatsapp):
     bot, _ = whatsapp
-    assert bot.request("GET", "/health") == (200, '{"status":"ok"}')
+    status, body = bot.request("GET", "/health")
+    assert (status, json.loads(body)) == (
+        200,
+        {"status": "ok", "channels": {"whatsapp": {"state": "ok"}}},
+    )
     good = "/webhook/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=12345"
     assert bot.request("GET", good) == (200, "12345")
     bad = "/webhook/whatsapp?hub.mode=subscribe&hub.verify_token=salah&hub.challenge=12345"
@@ -279,7 +283,8 @@ def test_a_summary_to_an_official_outside_the_window_goes_as_the_template(tmp_pa
             assert template["template"]["language"] == {"code": "id"}
             button = template["template"]["components"][1]
             payload = button["parameters"][0]["payload"]
-            tap = {"id": "wamid.tap.1", "timestamp": "1", "type": "button",
+            sent = str(int(time.time()))
+            tap = {"id": "wamid.tap.1", "timestamp": sent, "type": "button",
                    "button": {"payload": payload, "text": "Lihat laporan"}}  # fmt: skip
             envelope = json.loads(FIXTURE.read_text(encoding="utf-8"))
             envelope["entry"][0]["changes"][0]["value"]["messages"] = [{"from": OFFICIAL, **tap}]
@@ -293,5 +298,104 @@ def test_a_summary_to_an_official_outside_the_window_goes_as_the_template(tmp_pa
             kinds = [m["type"] for m in api.to(OFFICIAL)][len(templates) :]
             assert kinds == ["text", "image", "interactive"]
             assert "Ringkasan SKM" in api.to(OFFICIAL)[-1]["interactive"]["body"]["text"]
+        finally:
+            bot.stop()
+
+
+FIXTURES = FIXTURE.parent
+
+
+def post_body(bot: Bot, body: dict[str, Any]) -> int:
+    data = json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(SECRET, data)}
+    return bot.request("POST", "/webhook/whatsapp", data, headers)[0]
+
+
+def test_shapes_that_are_not_messages_to_answer_get_nothing_and_a_welcome_gets_the_welcome(
+    whatsapp, tmp_path
+):
+    bot, api = whatsapp
+    ignored = ["reaction", "reaction_removed", "deleted", "edit", "system", "group",
+               "other_number", "status_delivered", "status_undeliverable", "status"]  # fmt: skip
+    for name in ignored:
+        assert post_body(bot, json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))) == 200
+    assert post_body(bot, json.loads((FIXTURES / "request_welcome.json").read_text("utf-8"))) == 200
+    api.wait_for(lambda: len(api.to(CITIZEN)) == 1)
+    assert "Selamat datang" in texts(api)[0]
+    say(bot, api, "bantuan")  # served in order, after everything above
+    assert len(api.to(CITIZEN)) == 2
+    with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM processed_events").fetchone() == (2,)
+
+
+PEOPLE = 300
+
+
+def test_sigterm_with_acknowledged_messages_pending_then_a_restart_processes_each_once(tmp_path):
+    api = FakeGraphApi()
+    people = [f"6281{n:08d}" for n in range(PEOPLE)]
+    envelope = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    envelope["entry"][0]["changes"][0]["value"]["messages"] = [
+        {"from": who, "id": f"wamid.burst.{n}", "timestamp": str(int(time.time())),
+         "type": "text", "text": {"body": "menu"}}
+        for n, who in enumerate(people)
+    ]  # fmt: skip
+    with serve_graph_api(api) as url:
+        bot = Bot(tmp_path, url)
+        try:
+            assert post_body(bot, envelope) == 200  # acknowledged: Meta will not send it again
+            bot.process.send_signal(signal.SIGTERM)
+            assert bot.process.wait(timeout=60) == 0
+        finally:
+            bot.stop()
+        answered_before_restart = len(api.messages)
+        bot = Bot(tmp_path, url)
+        try:
+            api.wait_for(lambda: len(api.messages) >= PEOPLE, timeout=120)
+        finally:
+            bot.stop()
+    replies = sorted(m["to"] for m in api.messages)
+    assert replies == sorted(people)  # every one answered, none twice
+    with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM inbound_messages").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM processed_events").fetchone() == (PEOPLE,)
+    print(f"answered before the restart: {answered_before_restart} of {PEOPLE}")
+
+
+def test_a_failed_status_on_an_answer_keeps_the_complaint_open_and_says_why(tmp_path):
+    api = FakeGraphApi()
+    with serve_graph_api(api) as url:
+        extra = {"SKM_ADMIN_WHATSAPP_NUMBERS": OFFICIAL, "SKM_OUTBOX_INTERVAL_SECONDS": "0.2"}
+        bot = Bot(tmp_path, url, extra)
+        try:
+            say(bot, api, "menu")
+            choose(bot, api, "Kontak")
+            choose(bot, api, "Kirim pengaduan")
+            say(bot, api, "Antrean loket lama sekali.")
+            choose(bot, api, "Kirim")
+
+            def official(body: str) -> None:
+                bot.n += 1
+                message = {"id": f"wamid.off.{bot.n}", "timestamp": str(int(time.time())),
+                           "type": "text", "text": {"body": body}}  # fmt: skip
+                envelope = json.loads(FIXTURE.read_text(encoding="utf-8"))
+                value = envelope["entry"][0]["changes"][0]["value"]
+                value["messages"] = [{"from": OFFICIAL, **message}]
+                count = len(api.to(OFFICIAL))
+                assert post_body(bot, envelope) == 200
+                api.wait_for(lambda: len(api.to(OFFICIAL)) > count)
+
+            official("/jawab 1 Mohon maaf, loket kini dibuka pukul 07.30.")
+            api.wait_for(lambda: any("07.30" in t for t in texts(api)))
+            answer = next(m for m in api.to(CITIZEN) if "07.30" in json.dumps(m))
+            status = json.loads((FIXTURES / "status_undeliverable.json").read_text("utf-8"))
+            status["entry"][0]["changes"][0]["value"]["statuses"][0]["id"] = answer["_id"]
+            assert post_body(bot, status) == 200
+            api.wait_for(
+                lambda: any("tidak dapat dikirim" in json.dumps(m) for m in api.to(OFFICIAL))
+            )
+            official("/aduan")
+            listing = json.dumps(api.to(OFFICIAL)[-1], ensure_ascii=False)
+            assert "#1" in listing and "TIDAK TERKIRIM" in listing
         finally:
             bot.stop()

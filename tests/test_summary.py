@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 from skm_core.ikm import Tally, compute_ikm
 from skm_core.periods import month_of, week_of, year_of
 from skm_core.responses import SurveyResponse
-from skm_core.storage.complaints import add_complaint, answer_complaint, complaints_of_period
+from skm_core.storage.complaints import add_complaint, complaints_of_period
 from skm_core.storage.followup import add_plan
 from skm_core.storage.history import add_published_result
 from skm_core.storage.population import set_population_figure
 from skm_core.storage.responses import insert_responses
 from skm_core.summary import build_summary
 from skm_core.summary_text import summary_text
+from tests.complaint_answers import answered
 
 WITA = ZoneInfo("Asia/Makassar")
 NOVEMBER = month_of(date(2026, 11, 1))
@@ -162,8 +163,8 @@ async def test_complaints_of_the_period_only(db, content):
         before = await add_complaint(tx, "telegram", "a", "x", "complaint", "lama", first - HOUR)
         during = await add_complaint(tx, "telegram", "b", "x", "complaint", "kursi", first + HOUR)
         await add_complaint(tx, "telegram", "c", "x", "complaint", "parkir", first + 2 * HOUR)
-        await answer_complaint(tx, before, "ok", first, "camat")
-        await answer_complaint(tx, during, "ok", first + 4 * HOUR, "camat")
+        await answered(tx, before, "ok", first)
+        await answered(tx, during, "ok", first + 4 * HOUR)
     counts = await complaints_of_period(db, first, last)
     assert (counts.received, counts.answered, counts.still_open) == (2, 1, 1)
     assert counts.median_answer_time == 3 * HOUR

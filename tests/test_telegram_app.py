@@ -1,5 +1,6 @@
 """The Telegram adapter, driven through Application.process_update against an offline fake."""
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,3 +298,40 @@ async def test_an_invited_official_gets_the_weekly_summary_once_despite_downtime
     assert sent == ["sendMessage", "sendPhoto", "sendMessage"]
     assert "Laporan terjadwal (Mingguan" in bot.api.texts(official)[1]
     assert "Ringkasan SKM" in bot.api.texts(official)[-1]
+
+
+async def test_a_ticket_whose_text_fails_after_its_qr_sends_only_the_text_again(bot):
+    bot.api.fail("sendMessage", 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+    await bot.type("/tiket sktm", user=ADMIN)
+    assert [c.method for c in bot.api.sent(ADMIN)] == ["sendPhoto"]
+    await bot.channel.flush()
+    await bot.channel.flush()
+    assert [c.method for c in bot.api.sent(ADMIN)] == ["sendPhoto", "sendMessage"]
+    assert "https://t.me/" in bot.last_text(ADMIN)
+
+
+TELEGRAM_FIXTURES = Path(__file__).parent / "data" / "telegram"
+
+
+def shape(api: FakeBotApi, name: str) -> dict[str, Any]:
+    update = json.loads((TELEGRAM_FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return {**update, "update_id": next(api._update_ids)}
+
+
+@pytest.mark.parametrize("name", ["pinned", "auto_delete_timer", "background", "group_text"])
+async def test_service_messages_and_groups_get_no_reply(bot, name):
+    await bot.send(shape(bot.api, name))
+    assert bot.api.sent() == []
+
+
+async def test_a_button_in_a_group_is_not_answered_in_the_group(bot):
+    await bot.send(shape(bot.api, "group_callback"))
+    assert bot.api.sent() == []
+    answered = [c for c in bot.api.calls if c.method == "answerCallbackQuery"]
+    assert len(answered) == 1  # the spinner on the button stops all the same
+
+
+@pytest.mark.parametrize("name", ["photo_caption", "document_caption"])
+async def test_a_caption_is_read_as_text(bot, name):
+    await bot.send(shape(bot.api, name))
+    assert "Persyaratan:" in bot.last_text()

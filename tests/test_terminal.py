@@ -152,3 +152,33 @@ def test_a_number_beyond_the_answers_is_asked_again_not_taken_as_back(tmp_path):
     assert "  1. Tidak sesuai" in done.stdout
     last = done.stdout.rsplit("Angka 7 tidak ada pada pilihan", 1)
     assert len(last) == 2 and "Pertanyaan 6 dari 15" in last[1]
+
+
+async def test_the_terminal_chat_builds_the_engine_as_the_bot_does(tmp_path, content, monkeypatch):
+    from datetime import timedelta
+
+    from bot import cli
+    from bot.settings import Settings
+
+    built = []
+
+    class Recorder:
+        def __init__(self, engine, user_key, stdin, stdout) -> None:
+            built.append(engine)
+
+        async def run(self) -> None:
+            return None
+
+    monkeypatch.setattr(cli, "TerminalChat", Recorder)
+    settings = Settings(
+        skm_data_dir=tmp_path / "data",
+        skm_timezone="Asia/Jayapura",
+        skm_ticket_days=3,
+        skm_admin_telegram_ids="4242",
+        _env_file=None,
+    )
+    await cli._chat(settings, content, "budi")
+    [engine] = built
+    assert engine.timezone.key == "Asia/Jayapura"
+    assert engine.desk.tickets.validity == timedelta(days=3)
+    assert any(channel == "telegram" for channel, _ in engine.admin_keys)

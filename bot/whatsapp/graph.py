@@ -27,6 +27,9 @@ MAX_CAPTION = 1024
 RE_ENGAGEMENT = 131047
 # Throughput and rate-limit codes of the Cloud API: waiting is the cure.
 RATE_LIMITED = {4, 80007, 130429, 131048, 131056}
+# An invalid or expired token, or a token without the permission (OAuthException codes).
+TOKEN_REFUSED = {190, 10, 200}
+TOKEN_RETRY_SECONDS = 300.0
 
 
 def _error(response: httpx.Response) -> tuple[int | None, str]:
@@ -66,6 +69,12 @@ class GraphClient:
         described = f"{response.status_code} {code}: {message}"
         if code == RE_ENGAGEMENT:
             raise OutsideWindow(described)
+        if response.status_code in (401, 403) or code in TOKEN_REFUSED:
+            # The bot's own token is refused: no fault of the person's, so nothing is given
+            # up (nor anyone flagged unreachable); messages wait until the token is mended.
+            log.error("the Graph API refused the access token (%s); check WHATSAPP_ACCESS_TOKEN",
+                      response.status_code)  # fmt: skip
+            raise RetryLater(described, TOKEN_RETRY_SECONDS)
         if response.status_code == 429 or response.status_code >= 500 or code in RATE_LIMITED:
             after = response.headers.get("Retry-After")
             wait = whole_number(after or "", max_digits=6)

@@ -17,6 +17,7 @@ from skm_core.content.models import (
     Texts,
     Unit,
 )
+from skm_core.content.placeholders import placeholder_problems
 from skm_core.content.report_texts import ReportTexts
 
 M = TypeVar("M", bound=BaseModel)
@@ -155,6 +156,9 @@ def load_content(directory: Path) -> Content:
     unit = _validate(Unit, directory / UNIT_FILE, issues)
     survey = _validate(Survey, directory / SURVEY_FILE, issues)
     texts = _validate(Texts, directory / TEXTS_FILE, issues)
+    if texts is not None:
+        for field, reason in placeholder_problems(texts.model_dump()):
+            issues.append(ContentIssue(directory / TEXTS_FILE, field, reason))
     search = _validate(SearchSettings, directory / SEARCH_FILE, issues)
     report = _validate(ReportTexts, directory / REPORT_FILE, issues)
     services = _load_services(directory, issues)

@@ -466,6 +466,8 @@ class CommandWords(Strict):
 
 class ChatTexts(Strict):
     welcome: Text
+    survey_lost: Text
+    """An unfinished survey stored by an earlier version that can no longer be continued."""
     menu_prompt: Text
     menu_info: Text
     menu_survey: Text
@@ -626,6 +628,14 @@ class OfficialTexts(Strict):
     answer_usage: Text
     answer_unknown: Text
     answer_sent: Text
+    answer_queued: Text
+    answer_in_flight: Text
+    answer_failed: Text
+    complaint_sending: Text
+    complaint_undelivered: Text
+    delivery_reasons: Annotated[Words, _keys("blocked", "undeliverable", "gave_up")]
+    official_unreachable: Text
+    unreachable_notice: Text
     answer_to_citizen: Text
     schedules_title: Text
     schedule_line: Text
@@ -640,6 +650,9 @@ class OfficialTexts(Strict):
 
     def role_name(self, role: str) -> str:
         return self.roles.get(role, role)
+
+    def delivery_reason(self, kind: str) -> str:
+        return self.delivery_reasons.get(kind, self.delivery_reasons["undeliverable"])
 
     def schedule_name(self, report: str) -> str:
         return self.schedule_names.get(report, report)
@@ -732,6 +745,8 @@ class WhatsAppTexts(Strict):
     list_section: Annotated[str, StringConstraints(min_length=1, max_length=24)]
     start_word: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,20}$")]
     """The word before a ticket token in a wa.me link's prefilled text."""
+    nothing_held: Text
+    """A template's button pressed when what it invited to has already been sent or is gone."""
 
 
 class Texts(Strict):

@@ -4,6 +4,7 @@ The event id, the state change and a finished survey are written in one transact
 event delivered twice has its effect once and a restart loses nothing.
 """
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from skm_core.conversation.messages import Event, EventKind, Reply
 from skm_core.conversation.state import DialogState
 from skm_core.conversation.survey import REVIEW, SERVICE, StepContext, SurveyPolicy, TicketInfo
 from skm_core.delivery import Sender, Window, flush_outbox
+from skm_core.delivery_outcomes import settle_unconfirmed
 from skm_core.desk import OfficialDesk
 from skm_core.periods import local_day_start
 from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
@@ -27,12 +29,18 @@ from skm_core.storage.conversations import (
 )
 from skm_core.storage.database import Database, Reader, Transaction
 from skm_core.storage.officials import add_official, officials_with_role, roles_of
-from skm_core.storage.outbox import enqueue, record_inbound
+from skm_core.storage.outbox import (
+    enqueue,
+    erase_delivered_before,
+    forget_sent_before,
+    record_inbound,
+)
 from skm_core.storage.responses import finished_by_respondent, insert_response
 from skm_core.storage.tickets import find_ticket, use_ticket
 from skm_core.tickets import POSTER_PAYLOAD
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 MAX_TOKEN_CHARS = 64
 
 
@@ -78,8 +86,17 @@ class Engine:
             if not claimed:
                 return []
             if event.channel in self.windowed_channels:
-                await record_inbound(tx, event.channel, event.user_key, now)
-            state = DialogState.from_json(stored)
+                sent = min(event.sent_at, now) if event.sent_at is not None else now
+                await record_inbound(tx, event.channel, event.user_key, sent)
+            state, dropped = DialogState.restore(stored)
+            if dropped:
+                # Stored by an earlier version: what still validates is kept, and the person
+                # is told when an unfinished survey could not be carried over.
+                log.warning(
+                    "conversation state of %s no longer validated; left out: %s",
+                    event.user_key[:12],
+                    ", ".join(sorted(dropped)),
+                )
             ctx = await self._context(tx, event, now, state)
             served = None
             # Only an officials' command needs the person's roles: most events skip the query.
@@ -88,7 +105,10 @@ class Engine:
                 if self.desk.serves(event, roles):
                     served = await self.desk.handle(tx, event, ctx, roles)
             if served is None:
-                return await self._converse(tx, event, ctx, state)
+                replies = await self._converse(tx, event, ctx, state)
+                if dropped and state.survey is None and '"survey"' in (stored or ""):
+                    return [Reply(self.content.texts.chat.survey_lost), *replies]
+                return replies
         if served.later is not None:
             return [*served.replies, *await served.later()]
         return served.replies
@@ -163,23 +183,37 @@ class Engine:
         """At start-up: queue whatever report a schedule should have queued while down."""
         return sum([await self.queue_reports(schedule) for schedule in SCHEDULES])
 
-    async def flush_outbox(self, channel: str, send: Sender, window: Window | None = None) -> int:
-        return await flush_outbox(self.db, channel, send, self.clock(), window)
+    async def flush_outbox(
+        self,
+        channel: str,
+        send: Sender,
+        window: Window | None = None,
+        erase_on_send: bool = True,
+    ) -> int:
+        return await flush_outbox(
+            self.db, channel, send, self.clock(), window, self.content, erase_on_send
+        )
 
     async def queue_messages(self, channel: str, address: str, replies: list[Reply]) -> None:
         """Replies a channel could not send now: the outbox sends them with backoff."""
         async with self.db.transaction() as tx:
             await enqueue(tx, channel, address, replies, self.clock())
 
-    async def touch(self, channel: str, user_key: str) -> None:
+    async def touch(self, channel: str, user_key: str, sent_at: datetime | None = None) -> None:
         """A person wrote (in a way that is not a conversation event): their window opens."""
+        now = self.clock()
         async with self.db.transaction() as tx:
-            await record_inbound(tx, channel, user_key, self.clock())
+            await record_inbound(tx, channel, user_key, min(sent_at or now, now))
 
     async def forget_old_events(self, keep: timedelta = timedelta(days=7)) -> int:
-        """Trim the ledger of processed events; redeliveries come within hours, not days."""
+        """Trim the ledger of processed events; redeliveries come within hours, not days.
+        Sent messages whose delivery was never confirmed are erased after as long."""
+        now = self.clock()
         async with self.db.transaction() as tx:
-            return await forget_events_before(tx, self.clock() - keep)
+            await settle_unconfirmed(tx, self.content, now - keep, now)
+            await forget_sent_before(tx, now - keep)
+            await erase_delivered_before(tx, now - keep, now)
+            return await forget_events_before(tx, now - keep)
 
     async def _context(
         self, tx: Transaction, event: Event, now: datetime, state: DialogState

@@ -1,6 +1,7 @@
 """What goes into the conversation and what comes out of it."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -29,6 +30,9 @@ class Event:
     address: str = ""
     """Where the channel delivers to this person (chat id, phone number). Stored only where a
     later message must reach them: an official's reports, the answer to their complaint."""
+    sent_at: datetime | None = None
+    """When the person sent it, where the channel tells (WhatsApp's messaging window counts
+    from it, not from when the bot got round to processing it)."""
 
 
 @dataclass(frozen=True)

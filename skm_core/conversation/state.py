@@ -1,5 +1,6 @@
 """Where a person is in the conversation; stored as JSON between events."""
 
+import json
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -54,9 +55,31 @@ class DialogState(BaseModel):
     @classmethod
     def from_json(cls, text: str | None) -> "DialogState":
         """The stored state, or a fresh one when there is none or it cannot be read."""
+        return cls.restore(text)[0]
+
+    @classmethod
+    def restore(cls, text: str | None) -> tuple["DialogState", frozenset[str]]:
+        """The stored state and the names of the parts that no longer validate (a state
+        stored by an earlier version): those are left out, everything else is kept."""
         if not text:
-            return cls()
+            return cls(), frozenset()
         try:
-            return cls.model_validate_json(text)
+            return cls.model_validate_json(text), frozenset()
         except ValidationError:
-            return cls()
+            pass
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return cls(), frozenset({"(unreadable)"})
+        if not isinstance(data, dict):
+            return cls(), frozenset({"(unreadable)"})
+        dropped: set[str] = set()
+        while True:
+            try:
+                return cls.model_validate(data), frozenset(dropped)
+            except ValidationError as exc:
+                bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+                if not bad or not bad - dropped:
+                    return cls(), frozenset(dropped | bad | {"(all)"})
+                dropped |= bad
+                data = {k: v for k, v in data.items() if k not in dropped}

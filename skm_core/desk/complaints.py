@@ -37,14 +37,18 @@ class ComplaintDesk:
             return self._reply(t.complaints_none)
         lines = [t.complaints_title]
         for c in waiting:
-            lines.append(
-                t.complaint_line.format(
-                    id=c.id,
-                    kind=t.complaint_kinds[c.kind],
-                    age=self.age(c.created_at, call.ctx.now),
-                    text=quoted(c.text[:300], profile_for(call.event.channel)),
-                )
+            line = t.complaint_line.format(
+                id=c.id,
+                kind=t.complaint_kinds[c.kind],
+                age=self.age(c.created_at, call.ctx.now),
+                text=quoted(c.text[:300], profile_for(call.event.channel)),
             )
+            if c.delivery_error is not None:
+                reason = t.delivery_reason(c.delivery_error)
+                line += t.complaint_undelivered.format(id=c.id, reason=reason)
+            elif c.sending:
+                line += t.complaint_sending
+            lines.append(line)
         lines += ["", t.complaints_hint]
         return self._reply("\n".join(lines))
 
@@ -57,18 +61,20 @@ class ComplaintDesk:
             return self._reply(t.answer_usage)
         number = str(complaint_id)
         complaint = await get_complaint(call.tx, complaint_id)
-        if complaint is None or complaint.address is None:
+        if complaint is None or complaint.address is None or complaint.answered_at is not None:
             return self._reply(t.answer_unknown.format(id=number))
-        if not await answer_complaint(call.tx, complaint.id, answer, call.ctx.now, call.actor):
-            return self._reply(t.answer_unknown.format(id=number))
+        if complaint.sending:
+            return self._reply(t.answer_in_flight.format(id=number))
         to_citizen = t.answer_to_citizen.format(
             unit=self.content.unit.short_name,
             kind=t.complaint_kinds[complaint.kind].casefold(),
             id=complaint.id,
             answer=answer,
         )
-        await enqueue(
+        outbox_id = await enqueue(
             call.tx, complaint.channel, complaint.address, self._reply(to_citizen), call.ctx.now
         )
+        await answer_complaint(call.tx, complaint.id, answer, call.actor, outbox_id)
         await audit(call.tx, call.ctx.now, call.actor, "complaint.answer", str(complaint.id))
-        return self._reply(t.answer_sent.format(id=complaint.id))
+        # "Sent" is said only once it is delivered (skm_core.delivery_outcomes).
+        return self._reply(t.answer_queued.format(id=complaint.id))

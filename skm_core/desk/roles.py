@@ -112,16 +112,18 @@ class RoleDesk:
         lines = [t.officials_title]
         for number, official in enumerate(officials, start=1):
             since = local_datetime_text(official.added_at, self.timezone, self.content.texts)
-            lines.append(
-                t.official_line.format(
-                    number=number,
-                    id=official.id,
-                    name=official.name or "-",
-                    role=t.role_name(official.role),
-                    channel=official.channel,
-                    since=since,
-                )
+            line = t.official_line.format(
+                number=number,
+                id=official.id,
+                name=official.name or "-",
+                role=t.role_name(official.role),
+                channel=official.channel,
+                since=since,
             )
+            if official.unreachable_reason is not None:
+                reason = t.delivery_reason(official.unreachable_reason)
+                line += t.official_unreachable.format(reason=reason)
+            lines.append(line)
         lines += ["", t.officials_hint]
         return self._reply("\n".join(lines))
 

@@ -16,7 +16,7 @@ from skm_core.sample import krejcie_morgan
 from skm_core.storage.database import Database
 from skm_core.storage.officials import audit
 from skm_core.storage.population import set_population_figure
-from skm_core.storage.responses import answer_records
+from skm_core.storage.responses import answer_records_apart
 from skm_core.summary import Summary, build_summary
 from skm_core.summary_text import summary_text
 
@@ -105,9 +105,11 @@ class SummaryDesk:
 
         t = self.content.texts.officials
         start, end = summary.period.utc_bounds(self.timezone)
+        # The answers of a large period are read apart from the connection conversations use
+        # (the CSV) or a batch at a time between their steps (the workbook).
+        records = await answer_records_apart(self.db, start, end)
         chart = await asyncio.to_thread(summary_chart_png, summary, self.content)
         xlsx = await period_xlsx(self.db, summary, self.content)
-        records = await answer_records(self.db, start, end)
         csv = await asyncio.to_thread(answers_csv, records, self.content, self.timezone)
         pdf = await asyncio.to_thread(summary_pdf, summary, self.content, chart)
         poster = await asyncio.to_thread(infographic_pdf, summary, self.content)

@@ -18,6 +18,14 @@ class Complaint:
     created_at: datetime
     answer: str | None
     answered_at: datetime | None
+    answer_outbox_id: int | None = None
+    """The answer being delivered (or that failed to be)."""
+    delivery_error: str | None = None
+    """Why the answer did not reach the person (a delivery failure kind), if it did not."""
+
+    @property
+    def sending(self) -> bool:
+        return self.answer_outbox_id is not None and self.delivery_error is None
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,10 @@ class PeriodComplaints:
     """Median time from receipt to answer of those answered; None when none was answered."""
 
 
-_COLUMNS = "id, channel, user_key, address, kind, text, created_at, answer, answered_at"
+_COLUMNS = (
+    "id, channel, user_key, address, kind, text, created_at, answer, answered_at,"
+    " answer_outbox_id, delivery_error"
+)
 
 
 def _complaint(row: tuple[object, ...]) -> Complaint:
@@ -52,6 +63,8 @@ def _complaint(row: tuple[object, ...]) -> Complaint:
         created_at=parse_utc(str(row[6])),
         answer=str(row[7]) if row[7] is not None else None,
         answered_at=parse_utc(str(row[8])) if row[8] else None,
+        answer_outbox_id=int(str(row[9])) if row[9] is not None else None,
+        delivery_error=str(row[10]) if row[10] is not None else None,
     )
 
 
@@ -71,15 +84,48 @@ async def get_complaint(tx: Transaction, complaint_id: int) -> Complaint | None:
 
 
 async def answer_complaint(
-    tx: Transaction, complaint_id: int, answer: str, now: datetime, by: str
+    tx: Transaction, complaint_id: int, answer: str, by: str, outbox_id: int
 ) -> bool:
-    """Record the answer and forget where the citizen is: the address was kept only for this."""
+    """Record the answer on its way; the complaint stays open until it is delivered."""
     changed = await tx.execute(
-        "UPDATE complaints SET answer = ?, answered_at = ?, answered_by = ?, address = NULL"
-        " WHERE id = ? AND answered_at IS NULL",
-        (answer, format_utc(now), by, complaint_id),
+        "UPDATE complaints SET answer = ?, answered_by = ?, answer_outbox_id = ?,"
+        " delivery_error = NULL WHERE id = ? AND answered_at IS NULL",
+        (answer, by, outbox_id, complaint_id),
     )
     return changed == 1
+
+
+async def answer_delivered(tx: Transaction, outbox_id: int, now: datetime) -> list[tuple[int, str]]:
+    """The answer reached the person: the complaint is answered, and the citizen's address,
+    kept only for this, is forgotten. (id, who answered) of each such complaint."""
+    rows = await tx.fetch_all(
+        "UPDATE complaints SET answered_at = ?, delivery_error = NULL, address = NULL"
+        " WHERE answer_outbox_id = ? AND answered_at IS NULL RETURNING id, answered_by",
+        (format_utc(now), outbox_id),
+    )
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+async def unconfirmed_answers(tx: Transaction, sent_before: datetime) -> list[int]:
+    """Outbox ids of answers sent before then whose delivery was neither confirmed nor
+    reported failed (a channel that reports delivery later, whose report never came)."""
+    rows = await tx.fetch_all(
+        "SELECT c.answer_outbox_id FROM complaints AS c JOIN outbox AS o"
+        " ON o.id = c.answer_outbox_id WHERE c.answered_at IS NULL"
+        " AND c.delivery_error IS NULL AND o.sent_at IS NOT NULL AND o.sent_at < ?",
+        (format_utc(sent_before),),
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def answer_undelivered(tx: Transaction, outbox_id: int, kind: str) -> list[tuple[int, str]]:
+    """The answer did not reach the person: the complaint stays open, saying why."""
+    rows = await tx.fetch_all(
+        "UPDATE complaints SET answered_at = NULL, delivery_error = ?"
+        " WHERE answer_outbox_id = ? AND address IS NOT NULL RETURNING id, answered_by",
+        (kind, outbox_id),
+    )
+    return [(int(r[0]), str(r[1])) for r in rows]
 
 
 async def open_complaints(tx: Transaction, limit: int = 20) -> list[Complaint]:

@@ -276,6 +276,41 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         """,
     ),
     (
+        8,
+        "durable inbound messages, ids of sent messages, delivery failures",
+        # A webhook message is stored before the webhook is answered and deleted once processed;
+        # a sent message's id lets a later status (WhatsApp's 'failed') find its outbox entry.
+        """
+        CREATE TABLE inbound_messages (
+            id          INTEGER PRIMARY KEY,  -- arrival order: a person's messages stay in order
+            channel     TEXT NOT NULL,
+            message_id  TEXT NOT NULL,   -- the chat app's id (wamid): a redelivery is one row
+            sender      TEXT NOT NULL,   -- whose: one person's messages are processed in order
+            payload     TEXT NOT NULL CHECK (json_valid(payload)),  -- deleted once processed
+            received_at TEXT NOT NULL,
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            not_before  TEXT NOT NULL,
+            last_error  TEXT,
+            UNIQUE (channel, message_id)
+        );
+        CREATE INDEX inbound_messages_sender ON inbound_messages (channel, sender, id);
+        CREATE TABLE sent_messages (
+            channel     TEXT NOT NULL,
+            provider_id TEXT NOT NULL,   -- the chat app's id of one message sent
+            outbox_id   INTEGER REFERENCES outbox (id) ON DELETE CASCADE,
+            part        INTEGER NOT NULL DEFAULT 0,  -- which part of the outbox payload
+            sent_at     TEXT NOT NULL,
+            PRIMARY KEY (channel, provider_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX sent_messages_time ON sent_messages (sent_at);
+        ALTER TABLE outbox ADD COLUMN erased_at TEXT;  -- address and text erased
+        ALTER TABLE complaints ADD COLUMN answer_outbox_id INTEGER REFERENCES outbox (id);
+        ALTER TABLE complaints ADD COLUMN delivery_error TEXT;
+        ALTER TABLE officials ADD COLUMN unreachable_at TEXT;
+        ALTER TABLE officials ADD COLUMN unreachable_reason TEXT;
+        """,
+    ),
+    (
         9,
         "hashed event ids and invitation codes, erasable links to answers, imported files",
         # sha256_hex is a function the connection provides (Database.open). Old rows are
@@ -326,7 +361,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         """,
     ),
     (
-        14,
+        11,
         "how an unfinished follow-up plan is carried forward",
         """
         ALTER TABLE follow_up_plans ADD COLUMN strategy TEXT;

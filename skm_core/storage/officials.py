@@ -21,9 +21,11 @@ class Official:
     name: str | None
     role: str
     added_at: datetime
+    unreachable_reason: str | None = None
+    """Why messages to this official fail (a delivery failure kind), while they do."""
 
 
-_COLUMNS = "id, channel, user_key, address, name, role, added_at"
+_COLUMNS = "id, channel, user_key, address, name, role, added_at, unreachable_reason"
 
 
 def _official(row: tuple[object, ...]) -> Official:
@@ -35,6 +37,7 @@ def _official(row: tuple[object, ...]) -> Official:
         name=str(row[4]) if row[4] is not None else None,
         role=str(row[5]),
         added_at=parse_utc(str(row[6])),
+        unreachable_reason=str(row[7]) if row[7] is not None else None,
     )
 
 
@@ -90,6 +93,37 @@ async def get_official(db: Reader, official_id: int) -> Official | None:
 async def count_with_role(db: Reader, role: str) -> int:
     row = await db.fetch_one("SELECT COUNT(*) FROM officials WHERE role = ?", (role,))
     return int(row[0]) if row else 0
+
+
+async def officials_by_key(db: Reader, channel: str | None, user_key: str) -> list[Official]:
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM officials WHERE user_key = ? AND (? IS NULL OR channel = ?)"
+        " ORDER BY id",
+        (user_key, channel, channel),
+    )
+    return [_official(r) for r in rows]
+
+
+async def flag_unreachable(
+    tx: Transaction, channel: str, address: str, reason: str, now: datetime
+) -> list[Official]:
+    """Officials at this address whom messages no longer reach; returns those newly flagged."""
+    rows = await tx.fetch_all(
+        "UPDATE officials SET unreachable_at = ?, unreachable_reason = ?"
+        " WHERE channel = ? AND address = ? AND unreachable_at IS NULL RETURNING id",
+        (format_utc(now), reason, channel, address),
+    )
+    ids = {int(r[0]) for r in rows}
+    return [o for o in await list_officials(tx) if o.id in ids]
+
+
+async def clear_unreachable(tx: Transaction, channel: str, address: str) -> None:
+    """A message reached them again."""
+    await tx.execute(
+        "UPDATE officials SET unreachable_at = NULL, unreachable_reason = NULL"
+        " WHERE channel = ? AND address = ? AND unreachable_at IS NOT NULL",
+        (channel, address),
+    )
 
 
 async def remove_official(tx: Transaction, official_id: int) -> bool:

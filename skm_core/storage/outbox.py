@@ -4,7 +4,14 @@ from datetime import datetime, timedelta
 
 from skm_core.conversation.messages import Reply
 from skm_core.outbox import QueuedMessage, backoff, decode_replies, encode_replies
-from skm_core.storage.database import Database, Reader, Transaction, format_utc, parse_utc
+from skm_core.storage.database import (
+    Database,
+    Reader,
+    Row,
+    Transaction,
+    format_utc,
+    parse_utc,
+)
 
 
 async def enqueue(
@@ -28,31 +35,105 @@ async def due_messages(
         " ORDER BY id LIMIT ?",
         (channel, format_utc(now), limit),
     )
-    return [
-        QueuedMessage(
-            id=int(r[0]),
-            channel=str(r[1]),
-            address=str(r[2]),
-            replies=decode_replies(str(r[3])),
-            parts_sent=int(r[4]),
-            attempts=int(r[5]),
-            created_at=parse_utc(str(r[6])),
-        )
-        for r in rows
-    ]
+    return [_queued(r) for r in rows]
 
 
-async def mark_part_sent(db: Database, message_id: int, parts_sent: int) -> None:
-    async with db.transaction() as tx:
-        await tx.execute("UPDATE outbox SET parts_sent = ? WHERE id = ?", (parts_sent, message_id))
+def _queued(r: Row) -> QueuedMessage:
+    return QueuedMessage(
+        id=int(r[0]),
+        channel=str(r[1]),
+        address=str(r[2]),
+        replies=decode_replies(str(r[3])),
+        parts_sent=int(r[4]),
+        attempts=int(r[5]),
+        created_at=parse_utc(str(r[6])),
+    )
 
 
-async def mark_sent(db: Database, message_id: int, now: datetime) -> None:
-    async with db.transaction() as tx:
-        await tx.execute(
-            "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-            (format_utc(now), message_id),
-        )
+async def mark_part_sent(tx: Transaction, message_id: int, parts_sent: int) -> None:
+    await tx.execute("UPDATE outbox SET parts_sent = ? WHERE id = ?", (parts_sent, message_id))
+
+
+async def record_sent(
+    tx: Transaction,
+    channel: str,
+    provider_id: str,
+    outbox_id: int | None,
+    part: int,
+    now: datetime,
+) -> None:
+    """The chat app's id of a message sent, so that a later status finds what it was."""
+    await tx.execute(
+        "INSERT INTO sent_messages (channel, provider_id, outbox_id, part, sent_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (channel, provider_id, outbox_id, part, format_utc(now)),
+    )
+
+
+async def sent_message(
+    db: Reader, channel: str, provider_id: str
+) -> tuple[QueuedMessage, int] | None:
+    """The outbox message (and its part) that a sent message's id belongs to."""
+    row = await db.fetch_one(
+        "SELECT outbox_id, part FROM sent_messages WHERE channel = ? AND provider_id = ?",
+        (channel, provider_id),
+    )
+    if row is None or row[0] is None:
+        return None
+    message = await outbox_message(db, int(row[0]))
+    return (message, int(row[1])) if message is not None else None
+
+
+async def forget_sent_before(tx: Transaction, before: datetime) -> int:
+    """Statuses come within hours; old ids are no longer needed."""
+    return await tx.execute("DELETE FROM sent_messages WHERE sent_at < ?", (format_utc(before),))
+
+
+async def mark_sent(tx: Transaction, message_id: int, now: datetime, erase: bool) -> None:
+    await tx.execute(
+        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+        (format_utc(now), message_id),
+    )
+    if erase:
+        await erase_message(tx, message_id, now)
+
+
+async def erase_message(tx: Transaction, message_id: int, now: datetime) -> None:
+    """The address and the text were kept for delivery only (an answer to a complaint, a
+    forward, a phone number): once delivered or given up, nothing of them stays."""
+    await tx.execute(
+        "UPDATE outbox SET address = '', payload = '[]', erased_at = ?"
+        " WHERE id = ? AND erased_at IS NULL",
+        (format_utc(now), message_id),
+    )
+
+
+async def erase_delivered_before(tx: Transaction, before: datetime, now: datetime) -> int:
+    """Messages sent long ago whose delivery was never confirmed are erased all the same."""
+    return await tx.execute(
+        "UPDATE outbox SET address = '', payload = '[]', erased_at = ?"
+        " WHERE erased_at IS NULL AND (sent_at < ? OR failed_at < ?)",
+        (format_utc(now), format_utc(before), format_utc(before)),
+    )
+
+
+async def reopen_part(tx: Transaction, message_id: int, part: int) -> bool:
+    """A part reported failed after it was sent: send again from that part (not yet erased)."""
+    changed = await tx.execute(
+        "UPDATE outbox SET sent_at = NULL, parts_sent = MIN(parts_sent, ?)"
+        " WHERE id = ? AND erased_at IS NULL AND failed_at IS NULL",
+        (part, message_id),
+    )
+    return changed == 1
+
+
+async def outbox_message(db: Reader, message_id: int) -> QueuedMessage | None:
+    row = await db.fetch_one(
+        "SELECT id, channel, address, payload, parts_sent, attempts, created_at FROM outbox"
+        " WHERE id = ?",
+        (message_id,),
+    )
+    return _queued(row) if row is not None else None
 
 
 async def mark_retry(
@@ -70,13 +151,13 @@ async def mark_retry(
         )
 
 
-async def mark_failed(db: Database, message_id: int, now: datetime, error: str) -> None:
+async def mark_failed(tx: Transaction, message_id: int, now: datetime, error: str) -> None:
     """A failure that no retry mends (the person blocked the bot, the chat is gone)."""
-    async with db.transaction() as tx:
-        await tx.execute(
-            "UPDATE outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
-            (format_utc(now), error[:500], message_id),
-        )
+    await tx.execute(
+        "UPDATE outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+        (format_utc(now), error[:500], message_id),
+    )
+    await erase_message(tx, message_id, now)
 
 
 async def hold(db: Database, message_id: int, now: datetime) -> None:
@@ -103,7 +184,9 @@ async def release(db: Database, message_id: int, channel: str, address: str) -> 
 async def record_inbound(tx: Transaction, channel: str, user_key: str, now: datetime) -> None:
     await tx.execute(
         "INSERT INTO contact_windows (channel, user_key, last_inbound_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (channel, user_key) DO UPDATE SET last_inbound_at = excluded.last_inbound_at",
+        # A message processed late (after a retry) never moves the window back.
+        " ON CONFLICT (channel, user_key) DO UPDATE"
+        " SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)",
         (channel, user_key, format_utc(now)),
     )
 
@@ -114,3 +197,18 @@ async def last_inbound(db: Reader, channel: str, user_key: str) -> datetime | No
         (channel, user_key),
     )
     return parse_utc(str(row[0])) if row else None
+
+
+async def sent_outbox_id(db: Reader, channel: str, provider_id: str) -> int | None:
+    """The outbox message a sent message belongs to, once all of it is sent; else None."""
+    row = await db.fetch_one(
+        "SELECT s.outbox_id FROM sent_messages AS s JOIN outbox AS o ON o.id = s.outbox_id"
+        " WHERE s.channel = ? AND s.provider_id = ? AND o.sent_at IS NOT NULL",
+        (channel, provider_id),
+    )
+    return int(row[0]) if row is not None else None
+
+
+async def reopen(db: Database, message_id: int, part: int) -> bool:
+    async with db.transaction() as tx:
+        return await reopen_part(tx, message_id, part)

@@ -1,13 +1,27 @@
 """Survey responses: storing them and aggregating them in SQL."""
 
+import asyncio
 import json
+import sqlite3
 from collections.abc import AsyncGenerator, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
+from pathlib import Path
 
 from skm_core.ikm import Tally
 from skm_core.responses import SurveyResponse
-from skm_core.storage.database import Params, Reader, Row, Transaction, format_utc, parse_utc
+from skm_core.storage.database import (
+    BUSY_TIMEOUT_MS,
+    Database,
+    Params,
+    Reader,
+    Row,
+    Transaction,
+    format_utc,
+    parse_utc,
+)
 
 _INSERT = (
     "INSERT INTO survey_responses (submitted_at, service_id, channel, respondent_key, ticket_id,"
@@ -34,6 +48,39 @@ def _row(response: SurveyResponse) -> tuple[object, ...]:
         response.import_batch,
         response.questionnaire_version,
     )
+
+
+IMPORT_BATCH_ROWS = 2000
+"""Rows written per transaction by an import: a few tens of milliseconds of the write lock,
+a small fraction of the busy timeout a conversation's write waits at most."""
+
+
+async def insert_in_batches(
+    db: Database, responses: Iterable[SurveyResponse], batch_rows: int = IMPORT_BATCH_ROWS
+) -> int:
+    """Many responses in short transactions, each releasing the write lock, so that a bot
+    running beside an import never meets `database is locked`. The responses are taken as
+    they come, so memory holds one batch. Still all or nothing: if reading or writing a batch
+    fails, the batches already written are deleted again."""
+    written: list[tuple[int, int]] = []
+    count = 0
+    source = iter(responses)
+    try:
+        while rows := [_row(r) for r in islice(source, batch_rows)]:
+            async with db.transaction(begin_now=True) as tx:
+                before = await tx.fetch_one("SELECT COALESCE(MAX(id), 0) FROM survey_responses")
+                await tx.execute_many(_INSERT, rows)
+                after = await tx.fetch_one("SELECT COALESCE(MAX(id), 0) FROM survey_responses")
+            written.append((int(before[0]) if before else 0, int(after[0]) if after else 0))
+            count += len(rows)
+    except BaseException:
+        async with db.transaction() as tx:
+            for low, high in written:
+                await tx.execute(
+                    "DELETE FROM survey_responses WHERE id > ? AND id <= ?", (low, high)
+                )
+        raise
+    return count
 
 
 async def insert_response(tx: Transaction, response: SurveyResponse) -> int:
@@ -258,6 +305,27 @@ def _record(number: int, row: Row) -> AnswerRecord:
 
 async def answer_records(db: Reader, start: datetime, end: datetime) -> list[AnswerRecord]:
     return [record async for batch in answer_record_batches(db, start, end) for record in batch]
+
+
+async def answer_records_apart(db: Database, start: datetime, end: datetime) -> list[AnswerRecord]:
+    """The same, read in a worker thread on a read-only connection of its own: a large
+    period then holds neither the bot's connection (every conversation step waits for it)
+    nor its event loop. WAL lets this reader see what is committed without blocking writers."""
+    if db.path == ":memory:":
+        return await answer_records(db, start, end)
+    return await asyncio.to_thread(_read_answer_records, db.path, start, end)
+
+
+def _read_answer_records(path: str, start: datetime, end: datetime) -> list[AnswerRecord]:
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        rows = conn.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM survey_responses"
+            " WHERE submitted_at >= ? AND submitted_at < ? ORDER BY submitted_at, id",
+            (format_utc(start), format_utc(end)),
+        ).fetchall()
+    return [_record(n, tuple(r)) for n, r in enumerate(rows, start=1)]
 
 
 async def answer_record_batches(

@@ -1,4 +1,6 @@
-"""One row cannot break an export: rows stored before text was cleaned still export."""
+"""Exports: one row cannot break them (rows stored before text was cleaned still export), and
+a large period never holds up a conversation: its answers are read on a connection of their
+own in a worker thread, or a bounded batch at a time between conversation steps."""
 
 import io
 from datetime import UTC, datetime
@@ -8,6 +10,7 @@ from openpyxl import load_workbook
 
 from skm_core.clean_text import EXCEL_CELL_CHARS, clean_text
 from skm_core.responses import SurveyResponse
+from skm_core.storage.database import Database
 from skm_core.storage.responses import insert_response
 from tests.test_clean_text import BAD, utf16_units
 
@@ -59,3 +62,36 @@ async def test_a_follow_up_plan_is_cleaned_where_it_is_given(admin, db):
     assert await db.fetch_all("SELECT activity, responsible FROM follow_up_plans") == [
         ("Antrean online", "Kasi PU")
     ]
+
+
+async def test_an_export_reads_answers_apart_or_in_bounded_batches(
+    admin, engine, citizen, db, monkeypatch
+):
+    await citizen.type("survei")
+    await citizen.choose("Ya")
+    await citizen.choose("SKTM")
+    await citizen.choose("Perempuan")
+    await citizen.type("37")
+    await citizen.choose("SMA")
+    await citizen.choose("Wirausaha")
+    for score in (4, 4, 3, 4, 3, 4, 4, 3, 4):
+        await citizen.choose(f"{score} ·")
+    await citizen.choose("Lewati")
+    await citizen.choose("Kirim")
+    assert "Terima kasih" in citizen.text
+    through_main: list[str] = []
+    fetch_all = Database.fetch_all
+
+    async def watched(self, sql, params=()):
+        through_main.append(sql)
+        return await fetch_all(self, sql, params)
+
+    monkeypatch.setattr(Database, "fetch_all", watched)
+    await admin.type("/ekspor bulan ini")
+    csv = next(
+        r.attachment for r in admin.last if r.attachment and r.attachment.filename.endswith(".csv")
+    )
+    assert b"sktm" in csv.data.lower() or b"SKTM" in csv.data
+    answers_read = [sql for sql in through_main if "u9, suggestion" in sql]
+    assert answers_read, "the workbook reads its answers between conversation steps"
+    assert all("LIMIT ?" in sql for sql in answers_read), "never a whole period at once"

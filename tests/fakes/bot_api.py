@@ -39,6 +39,8 @@ class FakeBotApi(Watched):
         self.updates: list[dict[str, Any]] = []
         self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.webhook_url = ""
+        self.blocked: set[int] = set()
+        """Chats whose person blocked the bot: every message to them is refused with 403."""
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
 
@@ -139,6 +141,12 @@ class FakeBotApi(Watched):
                 self.calls.append(Call(f"!{method}", params, files))
                 self.changed()
                 return status, body
+            chat = params.get("chat_id")
+            if method.startswith("send") and chat is not None and int(chat) in self.blocked:
+                self.calls.append(Call(f"!{method}", params, files))
+                self.changed()
+                forbidden = "Forbidden: bot was blocked by the user"
+                return 403, {"ok": False, "error_code": 403, "description": forbidden}
             if method == "getUpdates":
                 result: Any = self._get_updates(params)
             else:

@@ -21,11 +21,17 @@ class FakeGraphApi(Watched):
         self.messages: list[dict[str, Any]] = []
         self.media: list[tuple[str, bytes]] = []
         self.failures: list[tuple[int, dict[str, Any]]] = []
+        self.failures_of: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.unauthorised = 0
         self._ids = itertools.count(1)
 
     def fail_next(self, status: int, code: int, message: str = "error") -> None:
         self.failures.append((status, {"error": {"code": code, "message": message}}))
+
+    def fail_next_of(self, kind: str, status: int, code: int, message: str = "error") -> None:
+        """Answer the next message of this type (text, image, interactive...) with an error."""
+        error = (status, {"error": {"code": code, "message": message}})
+        self.failures_of.setdefault(kind, []).append(error)
 
     def to(self, wa_id: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -39,12 +45,13 @@ class FakeGraphApi(Watched):
             if self.failures:
                 return self.failures.pop(0)
             if path.endswith(f"/{PHONE_NUMBER_ID}/messages"):
-                self.messages.append(json.loads(body))
+                queued = self.failures_of.get(str(json.loads(body).get("type")))
+                if queued:
+                    return queued.pop(0)
+                wamid = f"wamid.out.{next(self._ids)}"
+                self.messages.append({**json.loads(body), "_id": wamid})
                 self.changed()
-                return 200, {
-                    "messaging_product": "whatsapp",
-                    "messages": [{"id": f"wamid.out.{next(self._ids)}"}],
-                }
+                return 200, {"messaging_product": "whatsapp", "messages": [{"id": wamid}]}
             if path.endswith(f"/{PHONE_NUMBER_ID}/media"):
                 message = BytesParser(policy=HTTP).parsebytes(
                     f"Content-Type: {headers.get('Content-Type')}\r\n\r\n".encode() + body

@@ -14,9 +14,10 @@ from skm_core.content import Content
 from skm_core.periods import semester_of
 from skm_core.responses import SurveyResponse
 from skm_core.storage import Database
-from skm_core.storage.complaints import add_complaint, answer_complaint
+from skm_core.storage.complaints import add_complaint
 from skm_core.storage.followup import add_plan, record_realisation
 from skm_core.storage.responses import insert_responses
+from tests.complaint_answers import answered
 
 WITA = ZoneInfo("Asia/Makassar")
 SEMESTER = semester_of(date(2024, 9, 1))
@@ -111,7 +112,5 @@ async def fill_semester(path: Path, content: Content) -> None:
             complaint = await add_complaint(
                 tx, "whatsapp", "warga-a", "alamat", "complaint", "Antrean lama", received
             )
-            await answer_complaint(
-                tx, complaint, "Terima kasih", received + timedelta(hours=hours), "camat"
-            )
+            await answered(tx, complaint, "Terima kasih", received + timedelta(hours=hours))
         await add_complaint(tx, "telegram", "warga-b", "alamat", "complaint", "Parkir", received)

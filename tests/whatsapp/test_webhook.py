@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.whatsapp.webhook import read_update, sign, signature_valid
+from bot.whatsapp.webhook import Inbound, read_update, sign, signature_valid
+from tests.fakes.graph_api import PHONE_NUMBER_ID
 
 FIXTURES = Path(__file__).parent.parent / "data" / "whatsapp"
 
@@ -22,13 +23,43 @@ def fixture(name: str) -> dict:
         ("list_reply", "list_reply", "svc:sktm"),
         ("quick_reply", "quick_reply", "outbox:7"),
         ("image", "other", ""),
+        ("request_welcome", "welcome", ""),
     ],
 )
 def test_each_message_kind(name, kind, value):
-    [message], statuses = read_update(fixture(name))
+    [message], statuses = read_update(fixture(name), PHONE_NUMBER_ID)
     assert (message.kind, message.value, message.wa_id) == (kind, value, "6281311112222")
     assert message.wamid.startswith("wamid.")
+    assert message.timestamp is not None and message.timestamp > 1_700_000_000
     assert statuses == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["reaction", "reaction_removed", "deleted", "edit", "system", "group", "other_number"],
+)
+def test_what_is_not_a_message_to_answer_is_left_out(name):
+    assert read_update(fixture(name), PHONE_NUMBER_ID) == ([], [])
+
+
+def test_a_message_to_the_configured_number_is_read():
+    body = fixture("other_number")
+    assert read_update(body, "9988776655443")[0] != []
+
+
+def test_a_message_round_trips_through_its_stored_form():
+    [message], _ = read_update(fixture("text"))
+    assert Inbound.from_json(json.loads(json.dumps(message.to_json()))) == message
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "codes"),
+    [("status_delivered", "delivered", ()), ("status_undeliverable", "failed", (131026,))],
+)
+def test_delivery_statuses(name, status, codes):
+    messages, [read] = read_update(fixture(name), PHONE_NUMBER_ID)
+    assert messages == []
+    assert (read.wamid, read.status, read.error_codes) == ("wamid.out.1", status, codes)
 
 
 def test_statuses_are_read_for_their_errors():

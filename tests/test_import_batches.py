@@ -1,0 +1,69 @@
+"""`skm import` writes in short batches: a running bot's conversation is never held behind a
+large import, and the import is still all or nothing."""
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from skm_core.conversation.engine import Engine
+from skm_core.conversation.messages import Event, EventKind
+from skm_core.responses import SurveyResponse
+from skm_core.storage.database import Transaction
+from skm_core.storage.responses import insert_in_batches
+
+START = datetime(2024, 5, 1, 1, 0, tzinfo=UTC)
+
+
+def responses(count: int) -> list[SurveyResponse]:
+    return [
+        SurveyResponse(
+            submitted_at=START + timedelta(minutes=n),
+            channel="import",
+            answers=(1 + n % 4,) * 9,
+            import_batch="test",
+        )
+        for n in range(count)
+    ]
+
+
+def stored(db) -> int:
+    with sqlite3.connect(db.path) as reader:
+        return int(reader.execute("SELECT COUNT(*) FROM survey_responses").fetchone()[0])
+
+
+async def test_a_conversation_is_answered_between_the_batches_of_an_import(db, content):
+    engine = Engine(db, content)
+    seen_by_citizen: list[int] = []
+
+    async def citizen() -> None:
+        await engine.handle(Event("terminal", "warga-1", "e1", EventKind.TEXT, "menu"))
+        seen_by_citizen.append(stored(db))
+
+    importing = asyncio.create_task(insert_in_batches(db, responses(60), batch_rows=10))
+    await asyncio.sleep(0)  # the import has begun its first batch
+    await citizen()
+    assert await importing == 60
+    assert stored(db) == 60
+    # The citizen's step did not wait for the whole import: it came between two batches.
+    assert seen_by_citizen[0] < 60
+
+
+async def test_an_import_that_fails_in_a_late_batch_leaves_nothing(db, monkeypatch):
+    write = Transaction.execute_many
+    calls = 0
+
+    async def locked_at_the_fifth(self, sql, rows):
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise sqlite3.OperationalError("database is locked")
+        await write(self, sql, rows)
+
+    monkeypatch.setattr(Transaction, "execute_many", locked_at_the_fifth)
+    with pytest.raises(sqlite3.OperationalError):
+        await insert_in_batches(db, responses(45), batch_rows=10)
+    assert stored(db) == 0
+    rollup = await db.fetch_one("SELECT COALESCE(SUM(respondents), 0) FROM response_rollup")
+    assert rollup == (0,)

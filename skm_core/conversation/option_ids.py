@@ -93,7 +93,7 @@ class Go:
 
 @dataclass(frozen=True)
 class Up:
-    """"Kembali" on an information screen: the screen above this one."""
+    """ "Kembali" on an information screen: the screen above this one."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from bot.whatsapp.webhook import Inbound, Status, read_update
 from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Reply
 from skm_core.conversation.engine import Engine
-from skm_core.conversation.typed import whole_number
+from skm_core.conversation.option_ids import HeldMessage, decode, encode
 from skm_core.delivery import RetryLater
 from skm_core.outbox import QueuedMessage
 from skm_core.pseudonym import Pseudonymizer
@@ -30,7 +30,6 @@ CHANNEL = "whatsapp"
 WINDOW = timedelta(hours=24)
 # Leave a margin so that a message queued at 23:59 does not arrive after the window closes.
 WINDOW_MARGIN = timedelta(minutes=10)
-HELD_PREFIX = "outbox:"
 _MIME = {"png": "image/png", "pdf": "application/pdf", "csv": "text/csv",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
 log = logging.getLogger(__name__)
@@ -140,10 +139,9 @@ class WhatsAppChannel:
     async def _released(self, inbound: Inbound) -> None:
         """A template's quick reply: the person opened the window; send what was held."""
         await self.engine.touch(CHANNEL, self.user_key(inbound.wa_id))
-        if inbound.value.startswith(HELD_PREFIX):
-            number = whole_number(inbound.value.removeprefix(HELD_PREFIX), max_digits=18)
-            if number is not None:
-                await release(self.engine.db, number, CHANNEL, inbound.wa_id)
+        held = decode(inbound.value)
+        if isinstance(held, HeldMessage):
+            await release(self.engine.db, held.message_id, CHANNEL, inbound.wa_id)
         await self.flush()
 
     # --- sending ----------------------------------------------------------------------------
@@ -187,7 +185,7 @@ class WhatsAppChannel:
                         "sub_type": "quick_reply",
                         "index": "0",
                         "parameters": [
-                            {"type": "payload", "payload": f"{HELD_PREFIX}{message.id}"}
+                            {"type": "payload", "payload": encode(HeldMessage(message.id))}
                         ],
                     },
                 ],

@@ -18,6 +18,9 @@ from typing import assert_never
 MAX_BYTES = 64
 """Telegram's limit for callback data; WhatsApp's limits (200 and 256 characters) are wider."""
 
+NONCE_CHARS = 6
+"""A survey draft's nonce: hex, long enough that two drafts of one person never share it."""
+
 _ID = r"[a-z0-9][a-z0-9_-]{0,31}"
 _NUMBER = r"0|[1-9][0-9]{0,2}"
 _NONCE = r"[0-9a-f]{1,16}"

@@ -30,6 +30,7 @@ from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.choices import Choice, ChoiceReader, Reading
 from skm_core.conversation.messages import Option
 from skm_core.conversation.option_ids import (
+    NONCE_CHARS,
     SurveyAct,
     SurveyAction,
     SurveyAnswer,
@@ -185,7 +186,7 @@ class SurveyFlow:
     # --- the draft's steps ----------------------------------------------------------------
 
     def new_draft(self, now: datetime, ticket: TicketInfo | None = None) -> SurveyDraft:
-        draft = SurveyDraft(nonce=secrets.token_hex(3), started_at=now)
+        draft = SurveyDraft(nonce=secrets.token_hex(NONCE_CHARS // 2), started_at=now)
         if ticket is not None and ticket.status == "valid":
             draft.service_id = ticket.service_id
             draft.service_fixed = ticket.service_id is not None

@@ -460,23 +460,30 @@ class Dialogue:
                 draft.offered, draft.page = answered.value.split(","), 0
                 return self._show_survey(draft, ctx.profile)
             case Action.SPECIFY:
-                refusal = self.survey.specify(draft, answered.value)
-                if refusal is not None:
-                    return self._show_survey(draft, ctx.profile, lead=refusal)
-                return self._advance(draft, ctx)
+                return self._survey_specify(draft, answered.value, ctx)
             case Action.EDIT:
                 return self._survey_edit(draft, answered.value, ctx)
             case Action.SEND:
                 return self._send(draft, ctx)
             case Action.SKIP:
-                if draft.step != SUGGESTION:
-                    return self._show_survey(draft, ctx.profile, lead=t.stale_answer)
-                draft.suggestion = None
-                return self._advance(draft, ctx)
+                return self._survey_skip(draft, ctx)
             case Action.ANSWER:
                 return self._survey_answer(draft, answered.value, raw, ctx)
             case _:
                 assert_never(answered.action)
+
+    def _survey_specify(self, draft: SurveyDraft, text: str, ctx: StepContext) -> Outcome:
+        refusal = self.survey.specify(draft, text)
+        if refusal is not None:
+            return self._show_survey(draft, ctx.profile, lead=refusal)
+        return self._advance(draft, ctx)
+
+    def _survey_skip(self, draft: SurveyDraft, ctx: StepContext) -> Outcome:
+        if draft.step != SUGGESTION:
+            lead = self.content.texts.survey.stale_answer
+            return self._show_survey(draft, ctx.profile, lead=lead)
+        draft.suggestion = None
+        return self._advance(draft, ctx)
 
     def _survey_previous(self, draft: SurveyDraft, ctx: StepContext) -> Outcome:
         previous = self.survey.previous_step(draft)

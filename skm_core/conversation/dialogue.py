@@ -52,6 +52,7 @@ from skm_core.conversation.survey import (
     SurveyDraft,
     SurveyFlow,
     SurveyPolicy,
+    TicketStatus,
 )
 from skm_core.conversation.text_split import split_text
 from skm_core.conversation.typed import normalise, typed_number, typed_option, whole_number
@@ -218,12 +219,18 @@ class Dialogue:
                 DialogState(survey=state.survey), ctx.profile, lead=self.screens.welcome()
             )
         t = self.content.texts.survey
-        if ticket.status == "valid":
-            draft = self.survey.new_draft(ctx.now, ticket)
-            return self._show_survey(draft, ctx.profile, lead=self.screens.welcome())
-        lead = {"used": t.ticket_used, "expired": t.ticket_expired}.get(
-            ticket.status, t.ticket_unknown
-        )
+        match ticket.status:
+            case TicketStatus.VALID:
+                draft = self.survey.new_draft(ctx.now, ticket)
+                return self._show_survey(draft, ctx.profile, lead=self.screens.welcome())
+            case TicketStatus.USED:
+                lead = t.ticket_used
+            case TicketStatus.EXPIRED:
+                lead = t.ticket_expired
+            case TicketStatus.UNKNOWN:
+                lead = t.ticket_unknown
+            case _:
+                assert_never(ticket.status)
         return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
 
     # --- options -----------------------------------------------------------------------

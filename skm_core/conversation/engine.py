@@ -13,7 +13,14 @@ from skm_core.conversation.channels import profile_for, quoted
 from skm_core.conversation.dialogue import Dialogue, Outcome
 from skm_core.conversation.messages import Event, EventKind, Reply
 from skm_core.conversation.state import DialogState
-from skm_core.conversation.survey import REVIEW, SERVICE, StepContext, SurveyPolicy, TicketInfo
+from skm_core.conversation.survey import (
+    REVIEW,
+    SERVICE,
+    StepContext,
+    SurveyPolicy,
+    TicketInfo,
+    TicketStatus,
+)
 from skm_core.delivery import Sender, Window, flush_outbox
 from skm_core.desk import OfficialDesk
 from skm_core.periods import local_day_start
@@ -206,15 +213,15 @@ class Engine:
 
     async def _ticket(self, tx: Transaction, token: str, now: datetime) -> TicketInfo:
         if len(token) > MAX_TOKEN_CHARS:
-            return TicketInfo("unknown")
+            return TicketInfo(TicketStatus.UNKNOWN)
         stored = await find_ticket(tx, token)
         if stored is None:
-            return TicketInfo("unknown")
+            return TicketInfo(TicketStatus.UNKNOWN)
         if stored.used_at is not None:
-            return TicketInfo("used", stored.id, stored.service_id)
+            return TicketInfo(TicketStatus.USED, stored.id, stored.service_id)
         if stored.expires_at <= now:
-            return TicketInfo("expired", stored.id, stored.service_id)
-        return TicketInfo("valid", stored.id, stored.service_id)
+            return TicketInfo(TicketStatus.EXPIRED, stored.id, stored.service_id)
+        return TicketInfo(TicketStatus.VALID, stored.id, stored.service_id)
 
     async def _store_submissions(
         self, tx: Transaction, outcome: Outcome, ctx: StepContext

@@ -126,9 +126,16 @@ class SurveyPolicy:
     """Finished surveys without a ticket per person, service and local day (0: no limit)."""
 
 
+class TicketStatus(Enum):
+    VALID = auto()
+    USED = auto()
+    EXPIRED = auto()
+    UNKNOWN = auto()
+
+
 @dataclass(frozen=True)
 class TicketInfo:
-    status: str  # "valid" | "used" | "expired" | "unknown"
+    status: TicketStatus
     ticket_id: int | None = None
     service_id: str | None = None
 
@@ -187,7 +194,7 @@ class SurveyFlow:
 
     def new_draft(self, now: datetime, ticket: TicketInfo | None = None) -> SurveyDraft:
         draft = SurveyDraft(nonce=secrets.token_hex(NONCE_CHARS // 2), started_at=now)
-        if ticket is not None and ticket.status == "valid":
+        if ticket is not None and ticket.status is TicketStatus.VALID:
             draft.service_id = ticket.service_id
             draft.service_fixed = ticket.service_id is not None
             draft.ticket_id = ticket.ticket_id

@@ -292,14 +292,8 @@ def test_a_summary_to_an_official_outside_the_window_goes_as_the_template(tmp_pa
             }
             assert bot.request("POST", "/webhook/whatsapp", body, headers)[0] == 200
             api.wait_for(lambda: len(api.to(OFFICIAL)) >= len(templates) + 3)
-            # The tapped report arrives whole and in order; the window now open, the outbox's
-            # next round may be sending what else was held at the same time.
-            after = api.to(OFFICIAL)[len(templates) :]
-            kinds = iter(m["type"] for m in after)
-            assert all(kind in kinds for kind in ["text", "image", "interactive"])
-            summaries = [m for m in after if m["type"] == "interactive"]
-            assert "Ringkasan SKM" in summaries[0]["interactive"]["body"]["text"]
-            sent = [json.dumps(m, sort_keys=True) for m in api.to(OFFICIAL)]
-            assert len(sent) == len(set(sent)), "a message reached the official twice"
+            kinds = [m["type"] for m in api.to(OFFICIAL)][len(templates) :]
+            assert kinds == ["text", "image", "interactive"]
+            assert "Ringkasan SKM" in api.to(OFFICIAL)[-1]["interactive"]["body"]["text"]
         finally:
             bot.stop()

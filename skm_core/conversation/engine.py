@@ -4,6 +4,7 @@ The event id, the state change and a finished survey are written in one transact
 event delivered twice has its effect once and a restart loses nothing.
 """
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -64,6 +65,7 @@ class Engine:
         self.timezone = timezone or ZoneInfo(content.unit.timezone)
         self.admin_keys = admin_keys
         """(channel, user key) of the admins named in the settings."""
+        self._flushing: dict[str, asyncio.Lock] = {}
         self.windowed_channels: set[str] = set()
         """Channels that may write to a person only for a while after they wrote (WhatsApp)."""
         search = ServiceSearch(content.services, content.search, content.referrals)
@@ -171,7 +173,10 @@ class Engine:
         return sum([await self.queue_reports(schedule) for schedule in SCHEDULES])
 
     async def flush_outbox(self, channel: str, send: Sender, window: Window | None = None) -> int:
-        return await flush_outbox(self.db, channel, send, self.clock(), window)
+        # A person's tap flushes at once while the periodic round may be running: two rounds
+        # over the same due messages would send a message's parts twice.
+        async with self._flushing.setdefault(channel, asyncio.Lock()):
+            return await flush_outbox(self.db, channel, send, self.clock(), window)
 
     async def queue_messages(self, channel: str, address: str, replies: list[Reply]) -> None:
         """Replies a channel could not send now: the outbox sends them with backoff."""

@@ -211,3 +211,14 @@ def test_a_profile_answer_whose_button_id_would_pass_64_bytes_is_refused(content
     assert issue.file == survey
     assert long_option in issue.reason
     assert "too long" in issue.reason
+
+
+def test_a_profile_question_named_where_another_keeps_its_own_words_is_refused(content_copy):
+    survey = content_copy / "survey.yaml"
+    text = survey.read_text(encoding="utf-8").replace("- id: usia", "- id: pekerjaan_lainnya")
+    survey.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    [issue] = [i for i in err.value.issues if i.field == "profile"]
+    assert issue.file == survey
+    assert "'pekerjaan_lainnya'" in issue.reason

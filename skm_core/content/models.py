@@ -280,6 +280,17 @@ class Survey(Strict):
         ids = [q.id for q in profile]
         if len(set(ids)) != len(ids):
             raise ValueError(f"profile question ids repeat: {ids}")
+        # A "Lainnya (sebutkan)" answer's words are kept beside the answer under this name.
+        taken = [
+            i
+            for i in ids
+            if i.removesuffix(SPECIFIED_SUFFIX) in ids and i.endswith(SPECIFIED_SUFFIX)
+        ]
+        if taken:
+            raise ValueError(
+                f"{taken[0]!r} is where the survey keeps the own words of "
+                f"{taken[0].removesuffix(SPECIFIED_SUFFIX)!r}; choose another id"
+            )
         return profile
 
     def wording_fingerprint(self) -> str:

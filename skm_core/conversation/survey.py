@@ -351,14 +351,21 @@ class SurveyFlow:
         return service.name if service else "-"
 
     def _answer_text(self, draft: SurveyDraft, step: str) -> str:
-        if step == SERVICE:
-            return self._service_name(draft)
-        if step in self._profile:
-            return self._profile_answer(draft, self._profile[step])
-        if step in UNSUR_CODES:
-            score = draft.answers.get(step)
-            return self.answer_label(step, score) if score else "-"
-        return draft.suggestion or self.t.no_suggestion
+        match self.step_kind(step):
+            case StepKind.SERVICE:
+                return self._service_name(draft)
+            case StepKind.PROFILE:
+                return self._profile_answer(draft, self._profile[step])
+            case StepKind.UNSUR:
+                score = draft.answers.get(step)
+                return self.answer_label(step, score) if score else "-"
+            case StepKind.SUGGESTION:
+                return draft.suggestion or self.t.no_suggestion
+            case StepKind.CONSENT | StepKind.REVIEW | StepKind.CHANGE | StepKind.UNKNOWN:
+                # Not questions: the review never lists them.
+                return "-"
+            case unknown:
+                assert_never(unknown)
 
     def _profile_answer(self, draft: SurveyDraft, question: ProfileQuestion) -> str:
         value = draft.profile.get(question.id)
@@ -373,13 +380,19 @@ class SurveyFlow:
         return str(value)
 
     def _step_label(self, step: str) -> str:
-        if step == SERVICE:
-            return self.t.review_service
-        if step in self._profile:
-            return self._profile[step].label
-        if step in UNSUR_CODES:
-            return f"{step} {self.content.survey.unsur_by_code(step).name}"
-        return self.t.review_suggestion
+        match self.step_kind(step):
+            case StepKind.SERVICE:
+                return self.t.review_service
+            case StepKind.PROFILE:
+                return self._profile[step].label
+            case StepKind.UNSUR:
+                return f"{step} {self.content.survey.unsur_by_code(step).name}"
+            case StepKind.SUGGESTION:
+                return self.t.review_suggestion
+            case StepKind.CONSENT | StepKind.REVIEW | StepKind.CHANGE | StepKind.UNKNOWN:
+                return step
+            case unknown:
+                assert_never(unknown)
 
     def _review(self, draft: SurveyDraft) -> View:
         lines = [self.t.review_title]

@@ -154,62 +154,10 @@ def iter_responses(
     services = _service_lookup(content.services)
     example_ids = ", ".join(s.id for s in content.services[:3]) or "-"
     for row in rows:
-        date_column = _first_present(DATE_COLUMNS, row)
-        local: datetime | None
-        if date_column is not None and _text(row.fields[date_column]):
-            local = parse_local_datetime(row.fields[date_column])
-            if local is None:
-                raise FileProblem(
-                    path,
-                    Problem.BAD_DATE,
-                    row=row.row,
-                    column=date_column,
-                    value=_text(row.fields[date_column]),
-                )
-            if not answer_day_in_range(local.date(), today):
-                raise FileProblem(
-                    path,
-                    Problem.DATE_OUT_OF_RANGE,
-                    row=row.row,
-                    column=date_column,
-                    value=_text(row.fields[date_column]),
-                    detail=latest_answer_day(today).isoformat(),
-                )
-        elif default_day is not None:
-            local = datetime.combine(default_day, _MIDDAY)
-        elif date_column is not None:
-            raise FileProblem(path, Problem.BAD_DATE, row=row.row, column=date_column, value="")
-        else:
-            raise FileProblem(path, Problem.NO_DATE, row=row.row)
-        service_id: str | None = None
-        service_column = _first_present(SERVICE_COLUMNS, row)
-        if service_column is not None:
-            name = _text(row.fields[service_column])
-            if name:
-                service_id = services.get(name.casefold())
-                if service_id is None:
-                    raise FileProblem(
-                        path,
-                        Problem.UNKNOWN_SERVICE,
-                        row=row.row,
-                        column=service_column,
-                        value=name,
-                        detail=example_ids,
-                    )
-        profile: dict[str, str | int] = {}
-        for question in content.survey.profile:
-            column = _first_present((question.id, question.id.replace("_", " ")), row)
-            if column is None:
-                continue
-            value = _profile_value(path, row, column, question)
-            if value is not None:
-                profile[question.id] = value
-        suggestion_column = _first_present(SUGGESTION_COLUMNS, row)
-        suggestion = _text(row.fields[suggestion_column]) if suggestion_column else ""
-        suggestion = clean_text(suggestion).strip()
-        if suggestion[:2] in FORMULA_GUARDS:
-            # Exports put an apostrophe before text a spreadsheet would take as a formula.
-            suggestion = suggestion[1:]
+        local = _row_datetime(path, row, default_day, today)
+        service_id = _row_service(path, row, services, example_ids)
+        profile = _row_profile(path, row, content)
+        suggestion = _row_suggestion(row)
         yield SurveyResponse(
             submitted_at=local.replace(tzinfo=tz),
             channel=IMPORT_CHANNEL,
@@ -220,3 +168,70 @@ def iter_responses(
             import_batch=batch,
             questionnaire_version=content.survey.version,
         )
+
+
+def _row_datetime(path: Path, row: AnswerRow, default_day: date | None, today: date) -> datetime:
+    """When the row was answered (local, naive): its date cell, or the day given for all."""
+    date_column = _first_present(DATE_COLUMNS, row)
+    if date_column is not None and _text(row.fields[date_column]):
+        typed = _text(row.fields[date_column])
+        local = parse_local_datetime(row.fields[date_column])
+        if local is None:
+            raise FileProblem(path, Problem.BAD_DATE, row=row.row, column=date_column, value=typed)
+        if not answer_day_in_range(local.date(), today):
+            raise FileProblem(
+                path,
+                Problem.DATE_OUT_OF_RANGE,
+                row=row.row,
+                column=date_column,
+                value=typed,
+                detail=latest_answer_day(today).isoformat(),
+            )
+        return local
+    if default_day is not None:
+        return datetime.combine(default_day, _MIDDAY)
+    if date_column is not None:
+        raise FileProblem(path, Problem.BAD_DATE, row=row.row, column=date_column, value="")
+    raise FileProblem(path, Problem.NO_DATE, row=row.row)
+
+
+def _row_service(
+    path: Path, row: AnswerRow, services: dict[str, str], example_ids: str
+) -> str | None:
+    service_column = _first_present(SERVICE_COLUMNS, row)
+    name = _text(row.fields[service_column]) if service_column is not None else ""
+    if not name:
+        return None
+    service_id = services.get(name.casefold())
+    if service_id is None:
+        raise FileProblem(
+            path,
+            Problem.UNKNOWN_SERVICE,
+            row=row.row,
+            column=service_column,
+            value=name,
+            detail=example_ids,
+        )
+    return service_id
+
+
+def _row_profile(path: Path, row: AnswerRow, content: Content) -> dict[str, str | int]:
+    profile: dict[str, str | int] = {}
+    for question in content.survey.profile:
+        column = _first_present((question.id, question.id.replace("_", " ")), row)
+        if column is None:
+            continue
+        value = _profile_value(path, row, column, question)
+        if value is not None:
+            profile[question.id] = value
+    return profile
+
+
+def _row_suggestion(row: AnswerRow) -> str:
+    suggestion_column = _first_present(SUGGESTION_COLUMNS, row)
+    suggestion = _text(row.fields[suggestion_column]) if suggestion_column else ""
+    suggestion = clean_text(suggestion).strip()
+    if suggestion[:2] in FORMULA_GUARDS:
+        # Exports put an apostrophe before text a spreadsheet would take as a formula.
+        suggestion = suggestion[1:]
+    return suggestion

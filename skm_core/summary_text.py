@@ -5,7 +5,7 @@ from decimal import Decimal
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.dates import date_text, period_label
-from skm_core.ikm import round_half_up
+from skm_core.ikm import IkmResult, round_half_up
 from skm_core.ikm_report import id_number
 from skm_core.summary import Summary
 
@@ -17,81 +17,110 @@ def _count(number: int) -> str:
 
 def summary_text(summary: Summary, content: Content) -> str:
     t = content.texts.summary
-    texts = content.texts
-    labels = texts.performance
     blocks = [
-        t.title.format(unit=summary.unit_name, period=period_label(summary.period, texts)),
+        t.title.format(unit=summary.unit_name, period=period_label(summary.period, content.texts))
     ]
-    result = summary.result
-    if result is None:
+    if summary.result is None:
         blocks.append(t.no_responses)
     else:
-        head = [
-            t.respondents.format(count=_count(summary.respondents)),
-            t.ikm.format(
-                ikm=id_number(result.ikm_shown),
-                grade=result.grade.value,
-                label=labels[result.grade.value],
-            ),
+        blocks += [
+            _head(summary, summary.result, content),
+            _unsur(summary.result, content),
+            _lowest(summary.result, content),
+            _services(summary, content),
         ]
-        head.append(_change(summary, content))
-        if summary.versions:
-            head.append(_versions(summary, content))
-        blocks.append("\n".join(head))
-        unsur = [t.unsur_title]
-        for code in UNSUR_CODES:
-            unsur.append(
-                t.unsur_line.format(
-                    code=code,
-                    name=content.survey.unsur_by_code(code).name,
-                    nrr=id_number(result.nrr_shown(code)),
-                    grade=result.unsur_grade(code).value,
-                )
-            )
-        blocks.append("\n".join(unsur))
-        lowest = [t.lowest_title]
-        for rank, code in enumerate(result.lowest(), start=1):
-            lowest.append(
-                t.lowest_line.format(
-                    rank=rank,
-                    code=code,
-                    name=content.survey.unsur_by_code(code).name,
-                    nrr=id_number(result.nrr_shown(code)),
-                )
-            )
-        blocks.append("\n".join(lowest))
-        services = [t.services_title]
-        for line in sorted(summary.services, key=lambda s: -s.respondents):
-            ikm = id_number(round_half_up(line.ikm)) if line.ikm is not None else t.no_ikm
-            if line.ikm is not None and summary.is_small(line.respondents):
-                ikm = content.report.small_sample_mark.format(value=ikm)
-            services.append(
-                t.service_line.format(name=line.name, respondents=_count(line.respondents), ikm=ikm)
-            )
-        if any(summary.is_small(line.respondents) for line in summary.services):
-            services.append(content.report.small_sample_note.format(minimum=summary.small_sample))
-        blocks.append("\n".join(services))
     blocks.append(_sample(summary, content))
     if summary.suggestions:
-        lines = [t.suggestions_title]
-        for s in summary.suggestions:
-            shown = date_text(s.submitted_at.astimezone(summary.timezone).date(), texts)
-            lines.append(t.suggestion_line.format(date=shown, service=s.service_name, text=s.text))
-        more = summary.suggestion_total - len(summary.suggestions)
-        if more > 0:
-            lines.append(t.suggestions_more.format(more=_count(more)))
-        blocks.append("\n".join(lines))
-    tail = [_plans(summary, content)]
-    if summary.complaints is not None and summary.complaints.open == 0:
-        tail.append(t.complaints_none)
-    elif summary.complaints is not None:
-        oldest = ""
-        if summary.complaints.oldest_open_at is not None:
-            since = summary.complaints.oldest_open_at.astimezone(summary.timezone).date()
-            oldest = t.complaints_oldest.format(date=date_text(since, texts))
-        tail.append(t.complaints_line.format(open=_count(summary.complaints.open), oldest=oldest))
-    blocks.append("\n".join(tail))
+        blocks.append(_suggestions(summary, content))
+    blocks.append("\n".join([_plans(summary, content), *_complaints(summary, content)]))
     return "\n\n".join(blocks)
+
+
+def _head(summary: Summary, result: IkmResult, content: Content) -> str:
+    t = content.texts.summary
+    head = [
+        t.respondents.format(count=_count(summary.respondents)),
+        t.ikm.format(
+            ikm=id_number(result.ikm_shown),
+            grade=result.grade.value,
+            label=content.texts.performance[result.grade.value],
+        ),
+        _change(summary, content),
+    ]
+    if summary.versions:
+        head.append(_versions(summary, content))
+    return "\n".join(head)
+
+
+def _unsur(result: IkmResult, content: Content) -> str:
+    t = content.texts.summary
+    lines = [t.unsur_title]
+    for code in UNSUR_CODES:
+        lines.append(
+            t.unsur_line.format(
+                code=code,
+                name=content.survey.unsur_by_code(code).name,
+                nrr=id_number(result.nrr_shown(code)),
+                grade=result.unsur_grade(code).value,
+            )
+        )
+    return "\n".join(lines)
+
+
+def _lowest(result: IkmResult, content: Content) -> str:
+    t = content.texts.summary
+    lines = [t.lowest_title]
+    for rank, code in enumerate(result.lowest(), start=1):
+        lines.append(
+            t.lowest_line.format(
+                rank=rank,
+                code=code,
+                name=content.survey.unsur_by_code(code).name,
+                nrr=id_number(result.nrr_shown(code)),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _services(summary: Summary, content: Content) -> str:
+    t = content.texts.summary
+    lines = [t.services_title]
+    for line in sorted(summary.services, key=lambda s: -s.respondents):
+        ikm = id_number(round_half_up(line.ikm)) if line.ikm is not None else t.no_ikm
+        if line.ikm is not None and summary.is_small(line.respondents):
+            ikm = content.report.small_sample_mark.format(value=ikm)
+        lines.append(
+            t.service_line.format(name=line.name, respondents=_count(line.respondents), ikm=ikm)
+        )
+    if any(summary.is_small(line.respondents) for line in summary.services):
+        lines.append(content.report.small_sample_note.format(minimum=summary.small_sample))
+    return "\n".join(lines)
+
+
+def _suggestions(summary: Summary, content: Content) -> str:
+    t = content.texts.summary
+    lines = [t.suggestions_title]
+    for s in summary.suggestions:
+        shown = date_text(s.submitted_at.astimezone(summary.timezone).date(), content.texts)
+        lines.append(t.suggestion_line.format(date=shown, service=s.service_name, text=s.text))
+    more = summary.suggestion_total - len(summary.suggestions)
+    if more > 0:
+        lines.append(t.suggestions_more.format(more=_count(more)))
+    return "\n".join(lines)
+
+
+def _complaints(summary: Summary, content: Content) -> list[str]:
+    t = content.texts.summary
+    complaints = summary.complaints
+    if complaints is None:
+        return []
+    if complaints.open == 0:
+        return [t.complaints_none]
+    oldest = ""
+    if complaints.oldest_open_at is not None:
+        since = complaints.oldest_open_at.astimezone(summary.timezone).date()
+        oldest = t.complaints_oldest.format(date=date_text(since, content.texts))
+    return [t.complaints_line.format(open=_count(complaints.open), oldest=oldest)]
 
 
 def _plans(summary: Summary, content: Content) -> str:

@@ -205,3 +205,46 @@ def test_a_lone_brace_in_a_text_is_refused(content_copy):
     with pytest.raises(ContentError) as err:
         load_content(content_copy)
     assert [i.field for i in err.value.issues] == ["officials.answer_usage"]
+
+
+@pytest.mark.parametrize("reserved", ["review", "back", "page", "consent", "change"])
+def test_a_profile_question_named_like_a_survey_step_is_refused(
+    skm_env, content_copy, capsys, reserved
+):
+    survey = content_copy / "survey.yaml"
+    text = survey.read_text(encoding="utf-8").replace("- id: usia", f"- id: {reserved}")
+    survey.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    [issue] = [i for i in err.value.issues if i.field == "profile.1.id"]
+    assert issue.file == survey
+    assert "survey uses for its own steps" in issue.reason
+    assert main(["content", "check", str(content_copy)]) == 1
+    assert "profile.1.id" in capsys.readouterr().err
+
+
+def test_a_profile_answer_whose_button_id_would_pass_64_bytes_is_refused(content_copy):
+    survey = content_copy / "survey.yaml"
+    long_question = "pendidikan_terakhir_yang_selesai"
+    long_option = "sekolah_menengah_atas_sederajat1"
+    text = survey.read_text(encoding="utf-8")
+    text = text.replace("- id: pendidikan", f"- id: {long_question}")
+    text = text.replace("- id: sma", f"- id: {long_option}", 1)
+    survey.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    [issue] = [i for i in err.value.issues if i.field == "profile.2"]
+    assert issue.file == survey
+    assert long_option in issue.reason
+    assert "too long" in issue.reason
+
+
+def test_a_profile_question_named_where_another_keeps_its_own_words_is_refused(content_copy):
+    survey = content_copy / "survey.yaml"
+    text = survey.read_text(encoding="utf-8").replace("- id: usia", "- id: pekerjaan_lainnya")
+    survey.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    [issue] = [i for i in err.value.issues if i.field == "profile"]
+    assert issue.file == survey
+    assert "'pekerjaan_lainnya'" in issue.reason

@@ -90,3 +90,31 @@ async def test_a_failure_between_parts_resends_neither(db):
         ("42", "[ikm.png]"),
         ("42", "Ringkasan"),
     ]
+
+
+async def test_two_rounds_at_once_send_each_part_once(db, content):
+    import asyncio
+
+    from skm_core.conversation.engine import Engine
+
+    await queue(db, [Reply("Laporan"), Reply("Ringkasan")])
+    engine = Engine(db, content, clock=lambda: NOW)
+    received: list[str] = []
+    first_part_started = asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def slow_channel(address: str, replies: list[Reply]) -> None:
+        # The first send waits, as a slow Graph API call does, while the second round starts.
+        first_part_started.set()
+        await go_on.wait()
+        received.extend(r.text for r in replies)
+
+    async def second_round() -> int:
+        await first_part_started.wait()
+        return await engine.flush_outbox("telegram", slow_channel)
+
+    rounds = asyncio.gather(engine.flush_outbox("telegram", slow_channel), second_round())
+    await first_part_started.wait()
+    go_on.set()
+    assert sorted(await rounds) == [0, 1]
+    assert received == ["Laporan", "Ringkasan"]

@@ -47,6 +47,8 @@ class Bot:
             "WHATSAPP_VERIFY_TOKEN": "verify-me",
             "WHATSAPP_API_BASE_URL": graph_url,
             "WHATSAPP_BUSINESS_NUMBER": "6281234500000",
+            # The outbox's pace is a setting: a test need not wait out the default 3 seconds.
+            "SKM_OUTBOX_INTERVAL_SECONDS": "0.1",
             **(extra or {}),
         }
         self.log = (tmp_path / "skm.log").open("ab")

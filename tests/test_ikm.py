@@ -19,8 +19,22 @@ from skm_core.ikm import (
 )
 from tests.answer_sets import rows_with_total, rows_with_unsur_sums
 
-# Tabel 1 of the unit's report, period 1 July to 20 November 2023, NRR per unsur.
-REPORT_2023 = ["3.88", "3.88", "3.86", "3.99", "3.89", "3.89", "3.90", "3.99", "3.90"]
+# Tabel 1 of the unit's report, period 1 July to 20 November 2023, NRR per unsur as printed.
+REPORT_2023 = {
+    "U1": "3,88",
+    "U2": "3,88",
+    "U3": "3,86",
+    "U4": "3,99",
+    "U5": "3,89",
+    "U6": "3,89",
+    "U7": "3,9",
+    "U8": "3,99",
+    "U9": "3,9",
+}
+# Answers worked out by hand, not from the table: 73 respondents who all answered every unsur,
+# each answering 4 except this many who answered 3 (e.g. U3: 4 - 10/73 = 3.863).
+RESPONDENTS_2023 = 73
+THREES_2023 = {"U1": 9, "U2": 9, "U3": 10, "U4": 1, "U5": 8, "U6": 8, "U7": 7, "U8": 1, "U9": 7}
 
 
 def ikm_of(rows: list[list[int | None]]) -> Decimal:
@@ -30,16 +44,19 @@ def ikm_of(rows: list[list[int | None]]) -> Decimal:
 class TestUnitReport2023:
     @pytest.fixture
     def result(self):
-        respondents = 100
-        sums = [int(Decimal(v) * respondents) for v in REPORT_2023]
-        return compute_ikm(Tally.from_answers(rows_with_unsur_sums(respondents, sums)))
+        rows = [
+            [3 if person < THREES_2023[f"U{i}"] else 4 for i in range(1, 10)]
+            for person in range(RESPONDENTS_2023)
+        ]
+        return compute_ikm(Tally.from_answers(rows))
 
     def test_nrr_per_unsur_matches_the_report(self, result):
-        shown = [str(result.nrr_shown(f"U{i}")) for i in range(1, 10)]
-        assert shown == ["3.88", "3.88", "3.86", "3.99", "3.89", "3.89", "3.90", "3.99", "3.90"]
+        printed = {code: Decimal(v.replace(",", ".")) for code, v in REPORT_2023.items()}
+        assert {code: result.nrr_shown(code) for code in REPORT_2023} == printed
 
     def test_ikm_is_25_times_the_mean_nrr(self, result):
-        assert result.ikm == Fraction(25 * 3518, 9 * 100)
+        # 73 x 9 answers of 4, less one for each of the 60 answers of 3.
+        assert result.ikm == Fraction(25 * (73 * 9 * 4 - 60), 9 * 73)
         assert result.ikm_shown == Decimal("97.72")
 
     def test_every_unsur_and_the_whole_are_sangat_baik(self, result):
@@ -47,6 +64,8 @@ class TestUnitReport2023:
         assert {result.unsur_grade(f"U{i}") for i in range(1, 10)} == {Grade.A}
 
     def test_kecepatan_pelayanan_is_the_lowest(self, result):
+        # The report follows up U3 (3,86) first, then Prosedur and Persyaratan (3,88 both);
+        # the tie between those two is ordered here by unsur number.
         assert result.lowest() == ["U3", "U1", "U2"]
 
 

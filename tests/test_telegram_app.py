@@ -1,5 +1,6 @@
 """The Telegram adapter, driven through Application.process_update against an offline fake."""
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -238,7 +239,18 @@ async def test_an_error_log_holds_no_id_name_or_text_of_the_person(bot, caplog):
         assert personal not in caplog.text
 
 
-async def test_a_429_is_retried_and_the_message_arrives_once(bot):
+async def test_a_429_is_retried_and_the_message_arrives_once(bot, monkeypatch):
+    # The rate limiter's wait runs on a virtual clock: recorded, not slept.
+    real_sleep = asyncio.sleep
+    waited: list[float] = []
+
+    async def virtual_sleep(delay: float, result: object = None) -> object:
+        if delay >= 1:
+            waited.append(delay)
+            delay = 0
+        return await real_sleep(delay, result)
+
+    monkeypatch.setattr(asyncio, "sleep", virtual_sleep)
     bot.api.fail(
         "sendMessage",
         429,
@@ -255,6 +267,7 @@ async def test_a_429_is_retried_and_the_message_arrives_once(bot):
         "sendMessage",
     ]
     assert "Silakan pilih layanan" in bot.last_text()
+    assert waited == [pytest.approx(1.1)]
 
 
 async def test_a_server_error_defers_the_answer_to_the_outbox_and_it_arrives_once(bot):

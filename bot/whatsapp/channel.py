@@ -21,7 +21,7 @@ from bot.whatsapp.webhook import Inbound, Kind, Status, read_update
 from skm_core.content import Content
 from skm_core.conversation import Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
-from skm_core.conversation.typed import whole_number
+from skm_core.conversation.option_ids import HeldMessage, decode, encode
 from skm_core.delivery import (
     FailureKind,
     OutsideWindow,
@@ -52,7 +52,6 @@ CHANNEL = "whatsapp"
 WINDOW = timedelta(hours=24)
 # Leave a margin so that a message queued at 23:59 does not arrive after the window closes.
 WINDOW_MARGIN = timedelta(minutes=10)
-HELD_PREFIX = "outbox:"
 STATUS_PREFIX = "status:"
 BATCH = 100
 PEOPLE_AT_ONCE = 16
@@ -306,11 +305,10 @@ class WhatsAppChannel:
             else None
         )
         await self.engine.touch(CHANNEL, self.user_key(inbound.wa_id), sent_at)
-        released = False
-        if inbound.value.startswith(HELD_PREFIX):
-            number = whole_number(inbound.value.removeprefix(HELD_PREFIX), max_digits=18)
-            if number is not None:
-                released = await release(self.engine.db, number, CHANNEL, inbound.wa_id)
+        held = decode(inbound.value)
+        released = isinstance(held, HeldMessage) and await release(
+            self.engine.db, held.message_id, CHANNEL, inbound.wa_id
+        )
         if not released:
             # Already sent (the button pressed twice) or gone: say so rather than nothing.
             words = self.content.texts
@@ -362,7 +360,7 @@ class WhatsAppChannel:
                         "sub_type": "quick_reply",
                         "index": "0",
                         "parameters": [
-                            {"type": "payload", "payload": f"{HELD_PREFIX}{message.id}"}
+                            {"type": "payload", "payload": encode(HeldMessage(message.id))}
                         ],
                     },
                 ],

@@ -21,6 +21,13 @@ from pydantic import (
     model_validator,
 )
 
+from skm_core.conversation.option_ids import (
+    NONCE_CHARS,
+    RESERVED_STEP_IDS,
+    OptionIdTooLong,
+    SurveyAnswer,
+    encode,
+)
 from skm_core.problems import Problem
 
 UNSUR_CODES: tuple[str, ...] = tuple(f"U{i}" for i in range(1, 10))
@@ -183,6 +190,16 @@ class ProfileQuestion(Strict):
     min: int | None = None
     max: int | None = None
 
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_STEP_IDS:
+            raise ValueError(
+                f"{value!r} is a word the survey uses for its own steps "
+                f"({', '.join(sorted(RESERVED_STEP_IDS))}); choose another id"
+            )
+        return value
+
     def number_range(self) -> tuple[int, int]:
         if self.min is None or self.max is None:
             raise ValueError(f"{self.id} is not a number question")
@@ -199,12 +216,23 @@ class ProfileQuestion(Strict):
             _one_answer_per_word([[o.label, *o.aliases] for o in self.options])
             if sum(o.specify is not None for o in self.options) > 1:
                 raise ValueError('at most one option asks to specify ("Lainnya (sebutkan)")')
+            self._answers_fit_a_button()
         else:
             if self.options:
                 raise ValueError("a number question has no options")
             if self.min is None or self.max is None or self.min > self.max:
                 raise ValueError("a number question needs min <= max")
         return self
+
+    def _answers_fit_a_button(self) -> None:
+        for option in self.options:
+            try:
+                encode(SurveyAnswer("0" * NONCE_CHARS, self.id, option.id))
+            except OptionIdTooLong as exc:
+                raise ValueError(
+                    f"option {option.id!r}: its button id would be too long; "
+                    f"shorten the question's or the option's id ({exc})"
+                ) from exc
 
 
 def wording_fingerprint(unsur: list[Unsur], profile: list[ProfileQuestion]) -> str:
@@ -252,6 +280,17 @@ class Survey(Strict):
         ids = [q.id for q in profile]
         if len(set(ids)) != len(ids):
             raise ValueError(f"profile question ids repeat: {ids}")
+        # A "Lainnya (sebutkan)" answer's words are kept beside the answer under this name.
+        taken = [
+            i
+            for i in ids
+            if i.removesuffix(SPECIFIED_SUFFIX) in ids and i.endswith(SPECIFIED_SUFFIX)
+        ]
+        if taken:
+            raise ValueError(
+                f"{taken[0]!r} is where the survey keeps the own words of "
+                f"{taken[0].removesuffix(SPECIFIED_SUFFIX)!r}; choose another id"
+            )
         return profile
 
     def wording_fingerprint(self) -> str:

@@ -6,6 +6,8 @@ current screen, and otherwise a question for the service search.
 """
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import assert_never
 
 from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
@@ -13,51 +15,45 @@ from skm_core.content.models import COMPLAINT_KINDS, UNSUR_CODES
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.complaint_words import ComplaintDetector
 from skm_core.conversation.messages import Event, EventKind, Option, Reply
-from skm_core.conversation.screens import (
-    BACK,
-    CASE_PREFIX,
-    COMPLAINT_PREFIX,
-    CONTACTS,
-    EDIT_COMPLAINT,
-    FLOW,
-    HELP,
-    INFO,
-    MENU,
-    PAGE_PREFIX,
-    SECTION_PREFIX,
-    SEND_COMPLAINT,
-    SERVICE_PREFIX,
-    SURVEY,
-    Screens,
-    page_of,
+from skm_core.conversation.option_ids import (
+    CaseChoice,
+    ComplaintDraft,
+    ComplaintStart,
+    Destination,
+    DraftAction,
+    Go,
+    HeldMessage,
+    SectionChoice,
+    ServiceChoice,
+    ServicesPage,
+    SurveyAct,
+    SurveyAction,
+    SurveyAnswer,
+    SurveyEdit,
+    SurveyOptionId,
+    SurveyPage,
+    TicketPage,
+    TicketService,
+    Up,
+    decode,
 )
+from skm_core.conversation.screens import MENU, SURVEY, Screens, page_of
 from skm_core.conversation.state import DialogState, Screen, Section
 from skm_core.conversation.survey import (
-    ANSWER,
-    CANCEL,
     CHANGE,
     CONSENT,
-    EDIT,
-    OFFER,
-    PAGE,
     REVIEW,
-    SEND,
     SERVICE,
-    SKIP,
-    SPECIFY,
     SUGGESTION,
+    Action,
     Answered,
     Refused,
     StepContext,
     SurveyDraft,
     SurveyFlow,
     SurveyPolicy,
+    TicketStatus,
 )
-from skm_core.conversation.survey import BACK as SURVEY_BACK
-from skm_core.conversation.survey import (
-    PREFIX as SURVEY_OPTION_PREFIX,
-)
-from skm_core.conversation.survey import option_id as survey_option_id
 from skm_core.conversation.text_split import split_text
 from skm_core.conversation.typed import normalise, typed_number, typed_option, whole_number
 from skm_core.conversation.view import View
@@ -67,6 +63,31 @@ from skm_core.tickets import POSTER_PAYLOAD
 
 MAX_SUGGESTIONS = 5
 MAX_COMPLAINT_CHARS = 2000
+
+ScreenOptionId = (
+    Go | Up | ServicesPage | ServiceChoice | SectionChoice | CaseChoice | ComplaintStart
+)
+_SCREENS = {
+    Destination.MENU: Screen.MENU,
+    Destination.INFO: Screen.SERVICES,
+    Destination.FLOW: Screen.FLOW,
+    Destination.CONTACTS: Screen.CONTACTS,
+    Destination.HELP: Screen.HELP,
+}
+
+
+class Command(StrEnum):
+    """What the words of `texts.commands` ask for; the names are the content's keys."""
+
+    START = "start"
+    MENU = "menu"
+    LAYANAN = "layanan"
+    SURVEI = "survei"
+    BATAL = "batal"
+    BANTUAN = "bantuan"
+    BACK = "back"
+    YES = "yes"
+    NO = "no"
 
 
 @dataclass
@@ -88,8 +109,10 @@ class Dialogue:
         self.screens = Screens(content)
         self.complaints = ComplaintDetector(content.search.complaints)
         self.survey = SurveyFlow(content, policy or SurveyPolicy(), search)
-        self._commands: dict[str, str] = {
-            word.casefold(): command for command, words in content.texts.commands for word in words
+        self._commands: dict[str, Command] = {
+            word.casefold(): Command(command)
+            for command, words in content.texts.commands
+            for word in words
         }
 
     # --- entry --------------------------------------------------------------------------
@@ -113,7 +136,7 @@ class Dialogue:
     def _typed(self, state: DialogState, raw: str, ctx: StepContext) -> Outcome:
         text = normalise(raw)
         command = self._typed_command(text)
-        if command is not None and command not in ("yes", "no"):
+        if command is not None and command not in (Command.YES, Command.NO):
             return self._command(state, command, ctx)
         if state.screen is Screen.SURVEY and state.survey is not None:
             return self._survey_text(state, state.survey, text, raw, command, ctx)
@@ -148,7 +171,7 @@ class Dialogue:
             return self._show_survey(state.survey, ctx.profile, lead=lead)
         return self._show(state, ctx.profile, lead=lead)
 
-    def _typed_command(self, text: str) -> str | None:
+    def _typed_command(self, text: str) -> Command | None:
         if text.startswith("/"):
             name = text[1:].split(" ", 1)[0].split("@", 1)[0]
             return self._commands.get(name)
@@ -156,30 +179,36 @@ class Dialogue:
 
     # --- commands ----------------------------------------------------------------------
 
-    def _command(self, state: DialogState, command: str, ctx: StepContext) -> Outcome:
+    def _command(self, state: DialogState, command: Command, ctx: StepContext) -> Outcome:
         keep = state.survey
-        if command == "start":
-            return self._start(state, ctx)
-        if command == "menu":
-            return self._show(DialogState(survey=keep), ctx.profile)
-        if command == "layanan":
-            return self._show(DialogState(screen=Screen.SERVICES, survey=keep), ctx.profile)
-        if command == "bantuan":
-            return self._show(DialogState(screen=Screen.HELP, survey=keep), ctx.profile)
-        if command == "back":
-            return self._choose(state, self._back_option(state), ctx)
-        if command == "batal":
-            if state.survey is not None:
-                return self._leave_survey(self.content.texts.survey.cancelled, ctx)
-            return self._show(DialogState(), ctx.profile, lead=self.content.texts.chat.cancelled)
-        if command == "survei":
-            return self._open_survey(state, ctx)
-        return self._show(DialogState(survey=keep), ctx.profile)
+        match command:
+            case Command.START:
+                return self._start(state, ctx)
+            case Command.LAYANAN:
+                return self._show(DialogState(screen=Screen.SERVICES, survey=keep), ctx.profile)
+            case Command.BANTUAN:
+                return self._show(DialogState(screen=Screen.HELP, survey=keep), ctx.profile)
+            case Command.BACK:
+                return self._back(state, ctx)
+            case Command.BATAL:
+                if state.survey is not None:
+                    return self._leave_survey(self.content.texts.survey.cancelled, ctx)
+                lead = self.content.texts.chat.cancelled
+                return self._show(DialogState(), ctx.profile, lead=lead)
+            case Command.SURVEI:
+                return self._open_survey(state, ctx)
+            case Command.MENU | Command.YES | Command.NO:
+                # Agreement outside a question that asks for it: the menu, as for "menu".
+                return self._show(DialogState(survey=keep), ctx.profile)
+            case _:
+                assert_never(command)
 
-    def _back_option(self, state: DialogState) -> str:
+    def _back(self, state: DialogState, ctx: StepContext) -> Outcome:
+        """ "Kembali" typed: the survey's previous question, or the screen above this one."""
         if state.screen is Screen.SURVEY and state.survey is not None:
-            return survey_option_id(state.survey, SURVEY_BACK)
-        return BACK
+            previous = SurveyAction(state.survey.nonce, SurveyAct.PREVIOUS)
+            return self._survey_option(state, previous, ctx)
+        return self._go(state, Up(), ctx)
 
     def _start(self, state: DialogState, ctx: StepContext, payload: str = "") -> Outcome:
         if payload == POSTER_PAYLOAD:
@@ -190,27 +219,53 @@ class Dialogue:
                 DialogState(survey=state.survey), ctx.profile, lead=self.screens.welcome()
             )
         t = self.content.texts.survey
-        if ticket.status == "valid":
-            draft = self.survey.new_draft(ctx.now, ticket)
-            return self._show_survey(draft, ctx.profile, lead=self.screens.welcome())
-        lead = {"used": t.ticket_used, "expired": t.ticket_expired}.get(
-            ticket.status, t.ticket_unknown
-        )
+        match ticket.status:
+            case TicketStatus.VALID:
+                draft = self.survey.new_draft(ctx.now, ticket)
+                return self._show_survey(draft, ctx.profile, lead=self.screens.welcome())
+            case TicketStatus.USED:
+                lead = t.ticket_used
+            case TicketStatus.EXPIRED:
+                lead = t.ticket_expired
+            case TicketStatus.UNKNOWN:
+                lead = t.ticket_unknown
+            case _:
+                assert_never(ticket.status)
         return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
 
     # --- options -----------------------------------------------------------------------
 
     def _choose(self, state: DialogState, option_id: str, ctx: StepContext) -> Outcome:
-        if option_id in (SEND_COMPLAINT, EDIT_COMPLAINT):
-            return self._complaint_option(state, option_id, ctx)
-        if option_id == SURVEY:
-            return self._open_survey(state, ctx)
-        if option_id.startswith(SURVEY_OPTION_PREFIX):
-            return self._survey_option(state, option_id, ctx)
-        target = self._target(state, option_id, ctx.profile)
+        option = decode(option_id)
+        match option:
+            case ComplaintDraft(action):
+                return self._complaint_option(state, action, ctx)
+            case Go(Destination.SURVEY):
+                return self._open_survey(state, ctx)
+            case SurveyAnswer() | SurveyAction() | SurveyPage() | SurveyEdit():
+                return self._survey_option(state, option, ctx)
+            case Go() | Up() | ServicesPage() | ServiceChoice() | SectionChoice() | CaseChoice():
+                return self._go(state, option, ctx)
+            case ComplaintStart():
+                return self._go(state, option, ctx)
+            case None if state.screen is Screen.SURVEY and state.survey is not None:
+                # A mangled or retired button in the middle of a survey: the question stays.
+                lead = self.content.texts.survey.stale_answer
+                return self._show_survey(state.survey, ctx.profile, lead=lead)
+            case None | TicketService() | TicketPage() | HeldMessage():
+                # Unknown, retired, or an officials' option pressed by someone who is not one.
+                return self._stale(state, ctx)
+            case _:
+                assert_never(option)
+
+    def _stale(self, state: DialogState, ctx: StepContext) -> Outcome:
+        lead = self.content.texts.chat.stale_option
+        return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
+
+    def _go(self, state: DialogState, option: ScreenOptionId, ctx: StepContext) -> Outcome:
+        target = self._target(state, option, ctx.profile)
         if target is None:
-            lead = self.content.texts.chat.stale_option
-            return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
+            return self._stale(state, ctx)
         target.survey = state.survey
         return self._show(target, ctx.profile)
 
@@ -228,18 +283,24 @@ class Dialogue:
         )
         return self._show(form, ctx.profile)
 
-    def _complaint_option(self, state: DialogState, option_id: str, ctx: StepContext) -> Outcome:
+    def _complaint_option(
+        self, state: DialogState, action: DraftAction, ctx: StepContext
+    ) -> Outcome:
         draft = state.complaint_draft if state.screen is Screen.COMPLAINT else None
         if draft is None:
-            lead = self.content.texts.chat.stale_option
-            return self._show(DialogState(survey=state.survey), ctx.profile, lead=lead)
-        if option_id == SEND_COMPLAINT:
-            return self._complain(state, "complaint", draft, ctx)
-        form = DialogState(screen=Screen.COMPLAINT, complaint_kind="complaint", survey=state.survey)
-        lead = self.content.texts.chat.complaint_edit_prompt
-        return Outcome(
-            form, self.replies(View(lead, self.screens.complaint(None).options), ctx.profile)
-        )
+            return self._stale(state, ctx)
+        match action:
+            case DraftAction.SEND:
+                return self._complain(state, "complaint", draft, ctx)
+            case DraftAction.EDIT:
+                form = DialogState(
+                    screen=Screen.COMPLAINT, complaint_kind="complaint", survey=state.survey
+                )
+                lead = self.content.texts.chat.complaint_edit_prompt
+                view = View(lead, self.screens.complaint(None).options)
+                return Outcome(form, self.replies(view, ctx.profile))
+            case _:
+                assert_never(action)
 
     def _complain(self, state: DialogState, kind: str, raw: str, ctx: StepContext) -> Outcome:
         outcome = self._show(DialogState(survey=state.survey), ctx.profile)
@@ -247,49 +308,37 @@ class Dialogue:
         return outcome
 
     def _target(
-        self, state: DialogState, option_id: str, profile: ChannelProfile
+        self, state: DialogState, option: ScreenOptionId, profile: ChannelProfile
     ) -> DialogState | None:
-        simple = {
-            MENU: Screen.MENU,
-            INFO: Screen.SERVICES,
-            FLOW: Screen.FLOW,
-            CONTACTS: Screen.CONTACTS,
-            HELP: Screen.HELP,
-        }
-        if option_id in simple:
-            return DialogState(screen=simple[option_id])
-        if option_id == BACK:
-            return self._parent(state, profile)
-        if option_id.startswith(COMPLAINT_PREFIX):
-            kind = option_id.removeprefix(COMPLAINT_PREFIX)
-            if kind not in COMPLAINT_KINDS:
-                return None
-            return DialogState(screen=Screen.COMPLAINT, complaint_kind=kind)
-        if option_id.startswith(PAGE_PREFIX):
-            number = whole_number(option_id.removeprefix(PAGE_PREFIX), max_digits=3)
-            if number is None:
-                return None
-            return DialogState(screen=Screen.SERVICES, page=number)
-        if option_id.startswith(SERVICE_PREFIX):
-            service_id = option_id.removeprefix(SERVICE_PREFIX)
-            if self.content.service(service_id) is None:
-                return None
-            return DialogState(screen=Screen.SERVICE, service_id=service_id)
-        if option_id.startswith(CASE_PREFIX):
-            service_id, _, case = option_id.removeprefix(CASE_PREFIX).partition(":")
-            found = self.content.service(service_id)
-            number = whole_number(case, max_digits=2)
-            if found is None or number is None or number >= len(found.cases):
-                return None
-            return DialogState(screen=Screen.SERVICE, service_id=service_id, case=number)
-        if option_id.startswith(SECTION_PREFIX):
-            service_id, _, section = option_id.removeprefix(SECTION_PREFIX).partition(":")
-            if self.content.service(service_id) is None or section not in set(Section):
-                return None
-            return DialogState(
-                screen=Screen.SERVICE, service_id=service_id, section=Section(section)
-            )
-        return None
+        """Where an information option leads; None where it names what is not (or no longer)
+        in the content."""
+        match option:
+            case Go(destination):
+                screen = _SCREENS.get(destination)
+                return DialogState(screen=screen) if screen is not None else None
+            case Up():
+                return self._parent(state, profile)
+            case ComplaintStart(kind):
+                if kind not in COMPLAINT_KINDS:
+                    return None
+                return DialogState(screen=Screen.COMPLAINT, complaint_kind=kind)
+            case ServicesPage(page):
+                return DialogState(screen=Screen.SERVICES, page=page)
+            case ServiceChoice(service_id):
+                if self.content.service(service_id) is None:
+                    return None
+                return DialogState(screen=Screen.SERVICE, service_id=service_id)
+            case CaseChoice(service_id, case):
+                found = self.content.service(service_id)
+                if found is None or case >= len(found.cases):
+                    return None
+                return DialogState(screen=Screen.SERVICE, service_id=service_id, case=case)
+            case SectionChoice(service_id, section):
+                if self.content.service(service_id) is None:
+                    return None
+                return DialogState(screen=Screen.SERVICE, service_id=service_id, section=section)
+            case _:
+                assert_never(option)
 
     def _parent(self, state: DialogState, profile: ChannelProfile) -> DialogState:
         if state.screen is Screen.SERVICE:
@@ -339,14 +388,16 @@ class Dialogue:
         )
         return Outcome(DialogState(), self.replies(view, ctx.profile))
 
-    def _survey_option(self, state: DialogState, option_id: str, ctx: StepContext) -> Outcome:
+    def _survey_option(
+        self, state: DialogState, option: SurveyOptionId, ctx: StepContext
+    ) -> Outcome:
         draft = state.survey
         if draft is None:
             lead = self.content.texts.chat.stale_option
             return self._show(DialogState(), ctx.profile, lead=lead)
         if self.survey.expired(draft, ctx.now):
             return self._expired(ctx)
-        answered = self.survey.interpret_option(draft, option_id)
+        answered = self.survey.interpret_option(draft, option)
         if answered is None:
             lead = self.content.texts.survey.stale_answer
             return self._show_survey(draft, ctx.profile, lead=lead)
@@ -358,13 +409,13 @@ class Dialogue:
         draft: SurveyDraft,
         text: str,
         raw: str,
-        yes_no: str | None,
+        yes_no: Command | None,
         ctx: StepContext,
     ) -> Outcome:
         if self.survey.expired(draft, ctx.now):
             return self._expired(ctx)
         if draft.step == CONSENT and yes_no is not None:
-            return self._survey_apply(draft, Answered(ANSWER, yes_no), raw, ctx)
+            return self._survey_apply(draft, Answered(Action.ANSWER, yes_no.value), raw, ctx)
         if self._complaint_first(draft, text):
             return self._complaint_form(state, raw, ctx)
         view = self.survey.view(draft, ctx.profile)
@@ -396,54 +447,71 @@ class Dialogue:
         self, draft: SurveyDraft, answered: Answered, raw: str, ctx: StepContext
     ) -> Outcome:
         t = self.content.texts.survey
-        flow = self.survey
         # The state is never changed in place; the two mutable fields are copied by hand,
         # which is many times cheaper than a deep copy of the model.
         draft = draft.model_copy(
             update={"profile": dict(draft.profile), "answers": dict(draft.answers)}
         )
-        action = answered.action
-        if action == CANCEL:
-            return self._leave_survey(t.cancelled, ctx)
-        if action == SURVEY_BACK:
-            previous = flow.previous_step(draft)
-            if previous is None:
-                return self._leave_survey("", ctx)
-            draft.go_to(previous)
-            return self._show_survey(draft, ctx.profile)
-        if action == PAGE:
-            draft.page = whole_number(answered.value, max_digits=3) or 0
-            return self._show_survey(draft, ctx.profile)
-        if action == CHANGE:
-            draft.go_to(CHANGE)
-            return self._show_survey(draft, ctx.profile)
-        if action == OFFER:
-            draft.offered, draft.page = answered.value.split(","), 0
-            return self._show_survey(draft, ctx.profile)
-        if action == SPECIFY:
-            refusal = flow.specify(draft, answered.value)
-            if refusal is not None:
-                return self._show_survey(draft, ctx.profile, lead=refusal)
-            return self._advance(draft, ctx)
-        if action == EDIT:
-            if draft.step != CHANGE or answered.value not in flow.questions(draft):
-                return self._show_survey(draft, ctx.profile, lead=t.stale_answer)
-            draft.go_to(answered.value)
-            draft.reviewing = True
-            return self._show_survey(draft, ctx.profile)
-        if action == SEND:
-            return self._send(draft, ctx)
-        if action == SKIP:
-            if draft.step != SUGGESTION:
-                return self._show_survey(draft, ctx.profile, lead=t.stale_answer)
-            draft.suggestion = None
-            return self._advance(draft, ctx)
-        # An answer to the current step.
+        match answered.action:
+            case Action.CANCEL:
+                return self._leave_survey(t.cancelled, ctx)
+            case Action.PREVIOUS:
+                return self._survey_previous(draft, ctx)
+            case Action.PAGE:
+                draft.page = whole_number(answered.value, max_digits=3) or 0
+                return self._show_survey(draft, ctx.profile)
+            case Action.CHANGE:
+                draft.go_to(CHANGE)
+                return self._show_survey(draft, ctx.profile)
+            case Action.OFFER:
+                draft.offered, draft.page = answered.value.split(","), 0
+                return self._show_survey(draft, ctx.profile)
+            case Action.SPECIFY:
+                return self._survey_specify(draft, answered.value, ctx)
+            case Action.EDIT:
+                return self._survey_edit(draft, answered.value, ctx)
+            case Action.SEND:
+                return self._send(draft, ctx)
+            case Action.SKIP:
+                return self._survey_skip(draft, ctx)
+            case Action.ANSWER:
+                return self._survey_answer(draft, answered.value, raw, ctx)
+            case _:
+                assert_never(answered.action)
+
+    def _survey_specify(self, draft: SurveyDraft, text: str, ctx: StepContext) -> Outcome:
+        refusal = self.survey.specify(draft, text)
+        if refusal is not None:
+            return self._show_survey(draft, ctx.profile, lead=refusal)
+        return self._advance(draft, ctx)
+
+    def _survey_skip(self, draft: SurveyDraft, ctx: StepContext) -> Outcome:
+        if draft.step != SUGGESTION:
+            lead = self.content.texts.survey.stale_answer
+            return self._show_survey(draft, ctx.profile, lead=lead)
+        draft.suggestion = None
+        return self._advance(draft, ctx)
+
+    def _survey_previous(self, draft: SurveyDraft, ctx: StepContext) -> Outcome:
+        previous = self.survey.previous_step(draft)
+        if previous is None:
+            return self._leave_survey("", ctx)
+        draft.go_to(previous)
+        return self._show_survey(draft, ctx.profile)
+
+    def _survey_edit(self, draft: SurveyDraft, step: str, ctx: StepContext) -> Outcome:
+        if draft.step != CHANGE or step not in self.survey.questions(draft):
+            lead = self.content.texts.survey.stale_answer
+            return self._show_survey(draft, ctx.profile, lead=lead)
+        draft.go_to(step)
+        draft.reviewing = True
+        return self._show_survey(draft, ctx.profile)
+
+    def _survey_answer(self, draft: SurveyDraft, value: str, raw: str, ctx: StepContext) -> Outcome:
+        t = self.content.texts.survey
         if draft.step == CONSENT:
-            if answered.value == "no":
-                return self._leave_survey(t.declined, ctx)
-            return self._advance(draft, ctx)
-        refusal = flow.accept(draft, answered.value, raw if draft.step == SUGGESTION else "")
+            return self._consent(draft, value, ctx)
+        refusal = self.survey.accept(draft, value, raw if draft.step == SUGGESTION else "")
         if refusal is not None:
             return self._show_survey(draft, ctx.profile, lead=refusal)
         if draft.specifying:
@@ -451,12 +519,21 @@ class Dialogue:
         if (
             draft.step == SERVICE
             and not draft.ticket_id
-            and flow.over_daily_limit(draft.service_id, ctx)
+            and self.survey.over_daily_limit(draft.service_id, ctx)
         ):
             service = self.content.service(draft.service_id or "")
             name = service.short_name if service else ""
             return self._leave_survey(t.already_today.format(service=name), ctx)
         return self._advance(draft, ctx)
+
+    def _consent(self, draft: SurveyDraft, value: str, ctx: StepContext) -> Outcome:
+        t = self.content.texts.survey
+        if value == Command.YES:
+            return self._advance(draft, ctx)
+        if value == Command.NO:
+            return self._leave_survey(t.declined, ctx)
+        # Only the two buttons (or the words for them) answer consent; anything else is stale.
+        return self._show_survey(draft, ctx.profile, lead=t.stale_answer)
 
     def _advance(self, draft: SurveyDraft, ctx: StepContext) -> Outcome:
         draft.go_to(self.survey.next_step(draft))

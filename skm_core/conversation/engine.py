@@ -4,6 +4,7 @@ The event id, the state change and a finished survey are written in one transact
 event delivered twice has its effect once and a restart loses nothing.
 """
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,14 @@ from skm_core.conversation.channels import profile_for, quoted
 from skm_core.conversation.dialogue import Dialogue, Outcome
 from skm_core.conversation.messages import Event, EventKind, Reply
 from skm_core.conversation.state import DialogState
-from skm_core.conversation.survey import REVIEW, SERVICE, StepContext, SurveyPolicy, TicketInfo
+from skm_core.conversation.survey import (
+    REVIEW,
+    SERVICE,
+    StepContext,
+    SurveyPolicy,
+    TicketInfo,
+    TicketStatus,
+)
 from skm_core.delivery import Sender, Window, flush_outbox
 from skm_core.delivery_outcomes import settle_unconfirmed
 from skm_core.desk import OfficialDesk
@@ -65,6 +73,7 @@ class Engine:
         self.timezone = timezone or ZoneInfo(content.unit.timezone)
         self.admin_keys = admin_keys
         """(channel, user key) of the admins named in the settings."""
+        self._flushing: dict[str, asyncio.Lock] = {}
         self.windowed_channels: set[str] = set()
         """Channels that may write to a person only for a while after they wrote (WhatsApp)."""
         search = ServiceSearch(content.services, content.search, content.referrals)
@@ -190,9 +199,12 @@ class Engine:
         window: Window | None = None,
         erase_on_send: bool = True,
     ) -> int:
-        return await flush_outbox(
-            self.db, channel, send, self.clock(), window, self.content, erase_on_send
-        )
+        # A person's tap flushes at once while the periodic round may be running: two rounds
+        # over the same due messages would send a message's parts twice.
+        async with self._flushing.setdefault(channel, asyncio.Lock()):
+            return await flush_outbox(
+                self.db, channel, send, self.clock(), window, self.content, erase_on_send
+            )
 
     async def queue_messages(self, channel: str, address: str, replies: list[Reply]) -> None:
         """Replies a channel could not send now: the outbox sends them with backoff."""
@@ -240,15 +252,15 @@ class Engine:
 
     async def _ticket(self, tx: Transaction, token: str, now: datetime) -> TicketInfo:
         if len(token) > MAX_TOKEN_CHARS:
-            return TicketInfo("unknown")
+            return TicketInfo(TicketStatus.UNKNOWN)
         stored = await find_ticket(tx, token)
         if stored is None:
-            return TicketInfo("unknown")
+            return TicketInfo(TicketStatus.UNKNOWN)
         if stored.used_at is not None:
-            return TicketInfo("used", stored.id, stored.service_id)
+            return TicketInfo(TicketStatus.USED, stored.id, stored.service_id)
         if stored.expires_at <= now:
-            return TicketInfo("expired", stored.id, stored.service_id)
-        return TicketInfo("valid", stored.id, stored.service_id)
+            return TicketInfo(TicketStatus.EXPIRED, stored.id, stored.service_id)
+        return TicketInfo(TicketStatus.VALID, stored.id, stored.service_id)
 
     async def _store_submissions(
         self, tx: Transaction, outcome: Outcome, ctx: StepContext

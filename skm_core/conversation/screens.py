@@ -1,30 +1,48 @@
 """The information screens: what each one says and which options it offers.
 
-Option ids are self-contained (``svc:kk``, ``sec:kk:proc``, ``page:1``), so a button pressed on
-an old message still leads somewhere sensible instead of depending on where the person is now.
+Option ids are typed values written by `option_ids.encode` (see there why they are
+self-contained).
 """
+
+from typing import assert_never
 
 from skm_core.content.loader import Content
 from skm_core.content.models import Referral, Service
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.messages import Option
+from skm_core.conversation.option_ids import (
+    CaseChoice,
+    ComplaintDraft,
+    ComplaintStart,
+    Destination,
+    DraftAction,
+    Go,
+    SectionChoice,
+    ServiceChoice,
+    ServicesPage,
+    Up,
+    encode,
+)
 from skm_core.conversation.state import DialogState, Screen, Section
 from skm_core.conversation.view import View, page_slices, paged
 
-MENU = "menu"
-BACK = "back"
-INFO = "info"
-SURVEY = "survey"
-FLOW = "flow"
-CONTACTS = "contacts"
-HELP = "help"
-PAGE_PREFIX = "page:"
-SERVICE_PREFIX = "svc:"
-SECTION_PREFIX = "sec:"
-COMPLAINT_PREFIX = "cmp:"
-CASE_PREFIX = "case:"
-SEND_COMPLAINT = "cmpd:send"
-EDIT_COMPLAINT = "cmpd:edit"
+MENU = encode(Go(Destination.MENU))
+BACK = encode(Up())
+INFO = encode(Go(Destination.INFO))
+SURVEY = encode(Go(Destination.SURVEY))
+FLOW = encode(Go(Destination.FLOW))
+CONTACTS = encode(Go(Destination.CONTACTS))
+HELP = encode(Go(Destination.HELP))
+SEND_COMPLAINT = encode(ComplaintDraft(DraftAction.SEND))
+EDIT_COMPLAINT = encode(ComplaintDraft(DraftAction.EDIT))
+
+
+def service_option(service: Service) -> Option:
+    return Option(encode(ServiceChoice(service.id)), service.short_name)
+
+
+def complaint_option(kind: str, label: str) -> Option:
+    return Option(encode(ComplaintStart(kind)), label)
 
 
 def page_of(content: Content, service_id: str | None, profile: ChannelProfile) -> int:
@@ -60,12 +78,12 @@ class Screens:
         return View(self.t.menu_prompt, self.menu_options())
 
     def services(self, page: int, profile: ChannelProfile) -> View:
-        items = [Option(f"{SERVICE_PREFIX}{s.id}", s.short_name) for s in self.content.services]
+        items = [service_option(s) for s in self.content.services]
         shown = paged(
             items,
             page,
             profile.max_options,
-            lambda n: f"{PAGE_PREFIX}{n}",
+            lambda n: encode(ServicesPage(n)),
             (self.t.opt_prev, self.t.opt_next),
         )
         text = self.t.services_prompt
@@ -114,11 +132,11 @@ class Screens:
         cases = []
         if section is Section.REQUIREMENTS:
             cases = [
-                Option(f"{CASE_PREFIX}{service.id}:{number}", case.title)
+                Option(encode(CaseChoice(service.id, number)), case.title)
                 for number, case in enumerate(service.cases)
             ]
         sections = [
-            Option(f"{SECTION_PREFIX}{service.id}:{other.value}", label)
+            Option(encode(SectionChoice(service.id, other)), label)
             for other, label in labels.items()
             if other is not section
         ]
@@ -147,7 +165,7 @@ class Screens:
         if not service.confirmed_by_unit:
             parts.append(self.caveat())
         options = [
-            Option(f"{CASE_PREFIX}{service.id}:{other}", c.title)
+            Option(encode(CaseChoice(service.id, other)), c.title)
             for other, c in enumerate(service.cases)
             if other != number
         ]
@@ -228,8 +246,8 @@ class Screens:
         if self._unconfirmed("opening_hours", "complaint_channels"):
             lines += ["", self.caveat()]
         options = (
-            Option(f"{COMPLAINT_PREFIX}complaint", t.opt_complaint),
-            Option(f"{COMPLAINT_PREFIX}question", t.opt_question),
+            complaint_option("complaint", t.opt_complaint),
+            complaint_option("question", t.opt_question),
             Option(MENU, t.opt_menu),
         )
         return View("\n".join(lines), options)
@@ -252,13 +270,13 @@ class Screens:
     def search_results(self, service_ids: list[str], found: bool) -> View:
         t = self.t
         options = [
-            Option(f"{SERVICE_PREFIX}{s.id}", s.short_name)
+            service_option(s)
             for s in (self.content.service(i) for i in service_ids)
             if s is not None
         ]
         options += [
             Option(INFO, t.opt_services),
-            Option(f"{COMPLAINT_PREFIX}question", t.opt_question),
+            complaint_option("question", t.opt_question),
             Option(MENU, t.opt_menu),
         ]
         return View(t.search_unsure if found else t.search_none, tuple(options))
@@ -274,30 +292,38 @@ class Screens:
         options = []
         related = self.content.service(referral.related_service or "")
         if related is not None:
-            options.append(Option(f"{SERVICE_PREFIX}{related.id}", related.short_name))
+            options.append(service_option(related))
         options += [Option(INFO, t.opt_services), Option(MENU, t.opt_menu)]
         return View("\n\n".join(parts), tuple(options))
 
     def render(self, state: DialogState, profile: ChannelProfile) -> View:
         """The screen the person is on, as it is shown to them."""
-        if state.screen is Screen.SERVICES:
-            return self.services(state.page, profile)
-        if state.screen is Screen.SERVICE and state.service_id:
-            service = self.content.service(state.service_id)
-            if service is not None:
-                return self.service(service, state.section, state.case, profile.max_options)
-        if state.screen is Screen.FLOW:
-            return self.flow()
-        if state.screen is Screen.CONTACTS:
-            return self.contacts()
-        if state.screen is Screen.HELP:
-            return self.help()
-        if state.screen is Screen.SEARCH:
-            return self.search_results(state.matches, bool(state.matches))
-        if state.screen is Screen.REFERRAL:
-            referral = self.content.referral(state.referral_id or "")
-            if referral is not None:
-                return self.referral(referral)
-        if state.screen is Screen.COMPLAINT:
-            return self.complaint(state.complaint_kind, state.complaint_draft)
-        return self.menu()
+        match state.screen:
+            case Screen.SERVICES:
+                return self.services(state.page, profile)
+            case Screen.SERVICE:
+                return self._service_screen(state, profile)
+            case Screen.FLOW:
+                return self.flow()
+            case Screen.CONTACTS:
+                return self.contacts()
+            case Screen.HELP:
+                return self.help()
+            case Screen.SEARCH:
+                return self.search_results(state.matches, bool(state.matches))
+            case Screen.REFERRAL:
+                referral = self.content.referral(state.referral_id or "")
+                return self.referral(referral) if referral is not None else self.menu()
+            case Screen.COMPLAINT:
+                return self.complaint(state.complaint_kind, state.complaint_draft)
+            case Screen.MENU | Screen.SURVEY:
+                # The survey draws itself; under it lies the menu.
+                return self.menu()
+            case _:
+                assert_never(state.screen)
+
+    def _service_screen(self, state: DialogState, profile: ChannelProfile) -> View:
+        service = self.content.service(state.service_id or "")
+        if service is None:
+            return self.menu()
+        return self.service(service, state.section, state.case, profile.max_options)

@@ -5,7 +5,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from skm_core.conversation.option_ids import Section
 from skm_core.conversation.survey import SurveyDraft
+
+__all__ = ["DialogState", "Screen", "Section"]
 
 
 class Screen(StrEnum):
@@ -19,14 +22,6 @@ class Screen(StrEnum):
     SURVEY = "survey"
     COMPLAINT = "complaint"
     REFERRAL = "referral"
-
-
-class Section(StrEnum):
-    REQUIREMENTS = "req"
-    PROCEDURE = "proc"
-    TIME_COST = "time"
-    WHERE = "where"
-    LEGAL_NOTES = "legal"
 
 
 class DialogState(BaseModel):

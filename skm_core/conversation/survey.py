@@ -3,13 +3,18 @@
 The draft lives in the conversation state, so an interruption or a restart resumes it at the
 same question. Every option id carries the draft's nonce and its step (``sv:ab12:U3:4``): a
 button from an older message or an older survey is recognised and changes nothing.
+
+A step is named by a string, because content names most of them (a profile question's id, an
+unsur's code); `step_kind` says which kind of step a name is, and the code branches on that.
 """
 
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import Enum, auto
 from fractions import Fraction
+from typing import assert_never
 
 from pydantic import BaseModel
 
@@ -24,6 +29,18 @@ from skm_core.content.models import (
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.choices import Choice, ChoiceReader, Reading
 from skm_core.conversation.messages import Option
+from skm_core.conversation.option_ids import (
+    NONCE_CHARS,
+    SurveyAct,
+    SurveyAction,
+    SurveyAnswer,
+    SurveyEdit,
+    SurveyOptionId,
+    SurveyPage,
+    SurveyStep,
+    decode,
+    encode,
+)
 from skm_core.conversation.typed import typed_age, typed_number, typed_option, whole_number
 from skm_core.conversation.view import View, paged
 from skm_core.ikm import round_half_up
@@ -31,31 +48,53 @@ from skm_core.ikm_report import id_number
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 
-PREFIX = "sv:"
-CONSENT = "consent"
-SERVICE = "service"
-SUGGESTION = "suggestion"
-REVIEW = "review"
-CHANGE = "change"
+CONSENT = SurveyStep.CONSENT.value
+SERVICE = SurveyStep.SERVICE.value
+SUGGESTION = SurveyStep.SUGGESTION.value
+REVIEW = SurveyStep.REVIEW.value
+CHANGE = SurveyStep.CHANGE.value
 MAX_SUGGESTION_CHARS = 1000
 MAX_SPECIFIED_CHARS = 100
-
-
-# Actions that are not answers to a step.
-BACK = "back"
-CANCEL = "cancel"
-PAGE = "page"
-SEND = "send"
-EDIT = "edit"
-SKIP = "skip"
-RESTART = "restart"
 MAX_OFFERED = 5
-OFFER = "offer"
-"""The service question's closest matches, offered as its options (value: ids, comma-joined)."""
-SPECIFY = "specify"
-"""The free text of a "Lainnya (sebutkan)" answer."""
-ANSWER = "answer"
-"""Not an action: the person answered the current step."""
+
+
+class StepKind(Enum):
+    CONSENT = auto()
+    SERVICE = auto()
+    PROFILE = auto()
+    UNSUR = auto()
+    SUGGESTION = auto()
+    REVIEW = auto()
+    CHANGE = auto()
+    UNKNOWN = auto()
+    """A step the content no longer has (a draft stored before the content changed)."""
+
+
+class Action(Enum):
+    """What a person's input does to the survey."""
+
+    ANSWER = auto()
+    """The person answered the current step."""
+    PREVIOUS = auto()
+    CANCEL = auto()
+    PAGE = auto()
+    SEND = auto()
+    EDIT = auto()
+    SKIP = auto()
+    CHANGE = auto()
+    OFFER = auto()
+    """The service question's closest matches, offered as its options (value: ids, comma-joined)."""
+    SPECIFY = auto()
+    """The free text of a "Lainnya (sebutkan)" answer."""
+
+
+_ACTS = {
+    SurveyAct.PREVIOUS: Action.PREVIOUS,
+    SurveyAct.CANCEL: Action.CANCEL,
+    SurveyAct.SEND: Action.SEND,
+    SurveyAct.SKIP: Action.SKIP,
+    SurveyAct.CHANGE: Action.CHANGE,
+}
 
 
 class SurveyDraft(BaseModel):
@@ -87,9 +126,16 @@ class SurveyPolicy:
     """Finished surveys without a ticket per person, service and local day (0: no limit)."""
 
 
+class TicketStatus(Enum):
+    VALID = auto()
+    USED = auto()
+    EXPIRED = auto()
+    UNKNOWN = auto()
+
+
 @dataclass(frozen=True)
 class TicketInfo:
-    status: str  # "valid" | "used" | "expired" | "unknown"
+    status: TicketStatus
     ticket_id: int | None = None
     service_id: str | None = None
 
@@ -109,7 +155,7 @@ class StepContext:
 class Answered:
     """What a person's input meant for the current survey step."""
 
-    action: str  # ANSWER, or one of the actions above
+    action: Action
     value: str = ""
 
 
@@ -120,18 +166,12 @@ class Refused:
     lead: str
 
 
-def option_id(draft: SurveyDraft, step: str, value: str = "") -> str:
-    return f"{PREFIX}{draft.nonce}:{step}:{value}" if value else f"{PREFIX}{draft.nonce}:{step}"
+def answer_id(draft: SurveyDraft, step: str, value: str) -> str:
+    return encode(SurveyAnswer(draft.nonce, step, value))
 
 
-def parse_option(option: str) -> tuple[str, str, str] | None:
-    """(nonce, step or action, value) of a survey option id, or None if it is not one."""
-    if not option.startswith(PREFIX):
-        return None
-    parts = option.removeprefix(PREFIX).split(":", 2)
-    if len(parts) < 2:
-        return None
-    return parts[0], parts[1], parts[2] if len(parts) == 3 else ""
+def act_id(draft: SurveyDraft, act: SurveyAct) -> str:
+    return encode(SurveyAction(draft.nonce, act))
 
 
 class SurveyFlow:
@@ -143,13 +183,18 @@ class SurveyFlow:
         self.search = search
         self.t = content.texts.survey
         self._profile = {q.id: q for q in content.survey.profile}
+        self._kinds: dict[str, StepKind] = {
+            **{s.value: StepKind[s.name] for s in SurveyStep},
+            **dict.fromkeys(self._profile, StepKind.PROFILE),
+            **dict.fromkeys(UNSUR_CODES, StepKind.UNSUR),
+        }
         self.reader = ChoiceReader(content.survey.negations)
 
     # --- the draft's steps ----------------------------------------------------------------
 
     def new_draft(self, now: datetime, ticket: TicketInfo | None = None) -> SurveyDraft:
-        draft = SurveyDraft(nonce=secrets.token_hex(3), started_at=now)
-        if ticket is not None and ticket.status == "valid":
+        draft = SurveyDraft(nonce=secrets.token_hex(NONCE_CHARS // 2), started_at=now)
+        if ticket is not None and ticket.status is TicketStatus.VALID:
             draft.service_id = ticket.service_id
             draft.service_fixed = ticket.service_id is not None
             draft.ticket_id = ticket.ticket_id
@@ -168,6 +213,9 @@ class SurveyFlow:
         """The steps that are questions, in order (what the progress line counts)."""
         return [s for s in self.steps(draft) if s not in (CONSENT, REVIEW)]
 
+    def step_kind(self, step: str) -> StepKind:
+        return self._kinds.get(step, StepKind.UNKNOWN)
+
     def expired(self, draft: SurveyDraft, now: datetime) -> bool:
         return now - draft.started_at > self.policy.expiry
 
@@ -182,44 +230,60 @@ class SurveyFlow:
 
     def view(self, draft: SurveyDraft, profile: ChannelProfile) -> View:
         step = draft.step
-        if step == CONSENT:
-            text = self.t.consent.format(unit=self.content.unit.name)
-            return View(
-                text,
-                (
-                    Option(option_id(draft, CONSENT, "yes"), self.t.opt_agree),
-                    Option(option_id(draft, CONSENT, "no"), self.t.opt_decline),
-                ),
-            )
-        if step == REVIEW:
-            return self._review(draft)
-        if step == CHANGE:
-            return self._change(draft, profile)
+        match self.step_kind(step):
+            case StepKind.CONSENT:
+                return self._consent(draft)
+            case StepKind.REVIEW:
+                return self._review(draft)
+            case StepKind.CHANGE:
+                return self._change(draft, profile)
+            case StepKind.SERVICE:
+                lines = [self.t.service_offered if draft.offered else self.t.service_question]
+                answers = self._paged(draft, profile, self._answer_options(draft))
+            case StepKind.PROFILE:
+                lines, answers = self._profile_prompt(draft, profile)
+            case StepKind.UNSUR:
+                lines = [self.content.survey.unsur_by_code(step).question]
+                answers = [
+                    Option(answer_id(draft, step, str(s)), self.answer_label(step, s, profile))
+                    for s in range(1, 5)
+                ]
+            case StepKind.SUGGESTION:
+                lines = [self.t.suggestion_question]
+                answers = [Option(act_id(draft, SurveyAct.SKIP), self.t.opt_skip)]
+            case StepKind.UNKNOWN:
+                lines, answers = [], []
+            case unknown:
+                assert_never(unknown)
+        return View(
+            "\n\n".join([*self._heading(draft), *lines]), (*answers, *self._navigation(draft))
+        )
+
+    def _consent(self, draft: SurveyDraft) -> View:
+        text = self.t.consent.format(unit=self.content.unit.name)
+        options = (
+            Option(answer_id(draft, CONSENT, "yes"), self.t.opt_agree),
+            Option(answer_id(draft, CONSENT, "no"), self.t.opt_decline),
+        )
+        return View(text, options)
+
+    def _profile_prompt(
+        self, draft: SurveyDraft, profile: ChannelProfile
+    ) -> tuple[list[str], list[Option]]:
+        other = self._specify_option(draft.step)
+        if draft.specifying and other is not None:
+            return [other.specify or ""], []
+        options = self._paged(draft, profile, self._answer_options(draft))
+        return [self._profile[draft.step].prompt], options
+
+    def _heading(self, draft: SurveyDraft) -> list[str]:
         lines = [self._progress(draft)]
-        if draft.service_fixed and step == self.questions(draft)[0]:
+        if draft.service_fixed and draft.step == self.questions(draft)[0]:
             # The short name: the decree's full names all begin "Pelayanan", after "layanan".
             service = self.content.service(draft.service_id or "")
             name = service.short_name if service else "-"
             lines.insert(0, self.t.service_fixed.format(service=name))
-        answers: list[Option] = []
-        if step == SERVICE:
-            lines.append(self.t.service_offered if draft.offered else self.t.service_question)
-            answers = self._paged(draft, profile, self._answer_options(draft))
-        elif draft.specifying and (other := self._specify_option(step)) is not None:
-            lines.append(other.specify or "")
-        elif step in self._profile:
-            lines.append(self._profile[step].prompt)
-            answers = self._paged(draft, profile, self._answer_options(draft))
-        elif step in UNSUR_CODES:
-            lines.append(self.content.survey.unsur_by_code(step).question)
-            answers = [
-                Option(option_id(draft, step, str(score)), self.answer_label(step, score, profile))
-                for score in range(1, 5)
-            ]
-        elif step == SUGGESTION:
-            lines.append(self.t.suggestion_question)
-            answers = [Option(option_id(draft, SKIP), self.t.opt_skip)]
-        return View("\n\n".join(lines), (*answers, *self._navigation(draft)))
+        return lines
 
     def _choices(self, draft: SurveyDraft) -> list[Choice]:
         """The current question's answers, in the order their numbers count."""
@@ -240,7 +304,7 @@ class SurveyFlow:
 
     def _answer_options(self, draft: SurveyDraft) -> list[Option]:
         step = draft.step
-        return [Option(option_id(draft, step, c.value), c.label) for c in self._choices(draft)]
+        return [Option(answer_id(draft, step, c.value), c.label) for c in self._choices(draft)]
 
     def _specify_option(self, step: str) -> ProfileOption | None:
         """The question's "Lainnya (sebutkan)"; None where there is none (or no longer is, in
@@ -258,8 +322,8 @@ class SurveyFlow:
 
     def _navigation(self, draft: SurveyDraft) -> tuple[Option, ...]:
         return (
-            Option(option_id(draft, BACK), self.t.opt_back, navigation=True),
-            Option(option_id(draft, CANCEL), self.t.opt_cancel, navigation=True),
+            Option(act_id(draft, SurveyAct.PREVIOUS), self.t.opt_back, navigation=True),
+            Option(act_id(draft, SurveyAct.CANCEL), self.t.opt_cancel, navigation=True),
         )
 
     def _progress(self, draft: SurveyDraft) -> str:
@@ -277,7 +341,7 @@ class SurveyFlow:
             items,
             draft.page,
             room,
-            lambda n: option_id(draft, PAGE, str(n)),
+            lambda n: encode(SurveyPage(draft.nonce, n)),
             (chat.opt_prev, chat.opt_next),
         )
         return shown.options
@@ -287,14 +351,21 @@ class SurveyFlow:
         return service.name if service else "-"
 
     def _answer_text(self, draft: SurveyDraft, step: str) -> str:
-        if step == SERVICE:
-            return self._service_name(draft)
-        if step in self._profile:
-            return self._profile_answer(draft, self._profile[step])
-        if step in UNSUR_CODES:
-            score = draft.answers.get(step)
-            return self.answer_label(step, score) if score else "-"
-        return draft.suggestion or self.t.no_suggestion
+        match self.step_kind(step):
+            case StepKind.SERVICE:
+                return self._service_name(draft)
+            case StepKind.PROFILE:
+                return self._profile_answer(draft, self._profile[step])
+            case StepKind.UNSUR:
+                score = draft.answers.get(step)
+                return self.answer_label(step, score) if score else "-"
+            case StepKind.SUGGESTION:
+                return draft.suggestion or self.t.no_suggestion
+            case StepKind.CONSENT | StepKind.REVIEW | StepKind.CHANGE | StepKind.UNKNOWN:
+                # Not questions: the review never lists them.
+                return "-"
+            case unknown:
+                assert_never(unknown)
 
     def _profile_answer(self, draft: SurveyDraft, question: ProfileQuestion) -> str:
         value = draft.profile.get(question.id)
@@ -309,13 +380,19 @@ class SurveyFlow:
         return str(value)
 
     def _step_label(self, step: str) -> str:
-        if step == SERVICE:
-            return self.t.review_service
-        if step in self._profile:
-            return self._profile[step].label
-        if step in UNSUR_CODES:
-            return f"{step} {self.content.survey.unsur_by_code(step).name}"
-        return self.t.review_suggestion
+        match self.step_kind(step):
+            case StepKind.SERVICE:
+                return self.t.review_service
+            case StepKind.PROFILE:
+                return self._profile[step].label
+            case StepKind.UNSUR:
+                return f"{step} {self.content.survey.unsur_by_code(step).name}"
+            case StepKind.SUGGESTION:
+                return self.t.review_suggestion
+            case StepKind.CONSENT | StepKind.REVIEW | StepKind.CHANGE | StepKind.UNKNOWN:
+                return step
+            case unknown:
+                assert_never(unknown)
 
     def _review(self, draft: SurveyDraft) -> View:
         lines = [self.t.review_title]
@@ -330,9 +407,9 @@ class SurveyFlow:
                 )
             )
         options = (
-            Option(option_id(draft, SEND), self.t.opt_send),
-            Option(option_id(draft, CHANGE), self.t.opt_change),
-            Option(option_id(draft, CANCEL), self.t.opt_cancel, navigation=True),
+            Option(act_id(draft, SurveyAct.SEND), self.t.opt_send),
+            Option(act_id(draft, SurveyAct.CHANGE), self.t.opt_change),
+            Option(act_id(draft, SurveyAct.CANCEL), self.t.opt_cancel, navigation=True),
         )
         return View("\n".join(lines), options)
 
@@ -340,7 +417,7 @@ class SurveyFlow:
         # Where the channel numbers options itself, the label would carry a second number.
         items = [
             Option(
-                option_id(draft, EDIT, step),
+                encode(SurveyEdit(draft.nonce, step)),
                 label if profile.numbered else f"{number}. {label}",
             )
             for number, step in enumerate(self.questions(draft), start=1)
@@ -351,22 +428,30 @@ class SurveyFlow:
 
     # --- understanding input -----------------------------------------------------------
 
-    def interpret_option(self, draft: SurveyDraft, option: str) -> Answered | None:
+    def interpret_option(self, draft: SurveyDraft, option: SurveyOptionId) -> Answered | None:
         """What a chosen option means now; None when it belongs to another step or survey."""
-        parsed = parse_option(option)
-        if parsed is None or parsed[0] != draft.nonce:
+        if option.nonce != draft.nonce:
             return None
-        _, step, value = parsed
-        if step in (BACK, CANCEL, SEND, SKIP, RESTART):
-            return Answered(step)
-        if step in (PAGE, EDIT):
-            return Answered(step, value)
+        match option:
+            case SurveyAction(_, SurveyAct.CHANGE):
+                return Answered(Action.CHANGE) if draft.step == REVIEW else None
+            case SurveyAction(_, act):
+                return Answered(_ACTS[act])
+            case SurveyPage(_, page):
+                return Answered(Action.PAGE, str(page))
+            case SurveyEdit(_, step):
+                return Answered(Action.EDIT, step)
+            case SurveyAnswer(_, step, value):
+                return Answered(Action.ANSWER, value) if step == draft.step else None
+            case _:
+                assert_never(option)
 
-        if step == CHANGE:
-            return Answered(CHANGE) if draft.step == REVIEW else None
-        if step != draft.step:
+    def interpret_id(self, draft: SurveyDraft, option_id: str) -> Answered | None:
+        """What an option on the survey's screen, chosen by its number or words, means now."""
+        option = decode(option_id)
+        if not isinstance(option, SurveyAnswer | SurveyAction | SurveyPage | SurveyEdit):
             return None
-        return Answered(ANSWER, value)
+        return self.interpret_option(draft, option)
 
     def interpret_text(
         self, draft: SurveyDraft, text: str, raw: str, view: View
@@ -375,21 +460,21 @@ class SurveyFlow:
         (then it may be a question or a complaint, for the dialogue to take elsewhere)."""
         step = draft.step
         if draft.specifying and self._specify_option(step) is not None:
-            return Answered(SPECIFY, raw.strip()) if raw.strip() else None
+            return Answered(Action.SPECIFY, raw.strip()) if raw.strip() else None
         if step == SUGGESTION:
             # "1" or "lewati" where "1. Lewati" is shown skips; any other text is the suggestion.
             chosen = typed_option(view.options, text)
             if chosen is not None:
-                return self.interpret_option(draft, chosen.id)
-            return Answered(ANSWER, text) if text else None
+                return self.interpret_id(draft, chosen.id)
+            return Answered(Action.ANSWER, text) if text else None
         question = self._profile.get(step)
         if question is not None and question.kind == "number":
             age = typed_age(text)
-            return None if age is None else Answered(ANSWER, str(age))
+            return None if age is None else Answered(Action.ANSWER, str(age))
         if step == SERVICE or step in UNSUR_CODES or question is not None:
             return self._typed_answer(draft, text, raw)
         chosen = typed_option(view.options, text)
-        return self.interpret_option(draft, chosen.id) if chosen is not None else None
+        return self.interpret_id(draft, chosen.id) if chosen is not None else None
 
     def _typed_answer(self, draft: SurveyDraft, text: str, raw: str) -> Answered | Refused | None:
         choices = self._choices(draft)
@@ -398,7 +483,7 @@ class SurveyFlow:
             # At a question that takes numbers, a number is an answer or nothing: never
             # "Kembali" or "Batal", which are words and buttons.
             if 1 <= number <= len(choices):
-                return Answered(ANSWER, choices[number - 1].value)
+                return Answered(Action.ANSWER, choices[number - 1].value)
             return Refused(self._number_hint(draft, number, choices))
         if draft.step == SERVICE:
             reading = self.reader.read_exact(text, choices)
@@ -410,7 +495,7 @@ class SurveyFlow:
 
     def _reading(self, draft: SurveyDraft, reading: Reading, raw: str) -> Answered | Refused | None:
         if reading.chosen is not None:
-            return Answered(ANSWER, reading.chosen.value)
+            return Answered(Action.ANSWER, reading.chosen.value)
         if reading.candidates:
             names = f" {self.t.or_word} ".join(
                 [", ".join(c.label for c in reading.candidates[:-1]), reading.candidates[-1].label]
@@ -420,7 +505,7 @@ class SurveyFlow:
         free = question is not None and any(o.specify for o in question.options)
         if free and not self._is_service_question(raw):
             # Anything else typed here is the person's own word for their occupation.
-            return Answered(SPECIFY, raw.strip())
+            return Answered(Action.SPECIFY, raw.strip())
         return None
 
     def _service_in_words(self, text: str) -> Answered | None:
@@ -428,9 +513,11 @@ class SurveyFlow:
             return None
         found = self.search.search(text)
         if found.confident and found.best is not None:
-            return Answered(ANSWER, found.best.service.id)
+            return Answered(Action.ANSWER, found.best.service.id)
         if found.matches:
-            return Answered(OFFER, ",".join(m.service.id for m in found.matches[:MAX_OFFERED]))
+            return Answered(
+                Action.OFFER, ",".join(m.service.id for m in found.matches[:MAX_OFFERED])
+            )
         return None
 
     def _is_service_question(self, text: str) -> bool:
@@ -469,40 +556,48 @@ class SurveyFlow:
     def accept(self, draft: SurveyDraft, value: str, raw_text: str = "") -> str | None:
         """Store an answer for the current step; returns the wording of a refusal, if any."""
         step = draft.step
-        if step == CONSENT:
-            return None
-        if step == SERVICE:
-            if self.content.service(value) is None:
-                return self.t.invalid_choice
-            draft.service_id = value
-            return None
-        question = self._profile.get(step)
-        if question is not None:
-            if question.kind == "number":
-                low, high = question.number_range()
-                number = whole_number(value, max_digits=5, signed=True)
-                if number is None or not low <= number <= high:
-                    return self.t.invalid_number.format(min=low, max=high)
-                draft.profile[step] = number
+        match self.step_kind(step):
+            case StepKind.SERVICE:
+                if self.content.service(value) is None:
+                    return self.t.invalid_choice
+                draft.service_id = value
                 return None
-            chosen = next((o for o in question.options if o.id == value), None)
-            if chosen is None:
+            case StepKind.PROFILE:
+                return self._accept_profile(draft, self._profile[step], value)
+            case StepKind.UNSUR:
+                if value not in {"1", "2", "3", "4"}:
+                    return self.t.invalid_choice
+                draft.answers[step] = int(value)
+                return None
+            case StepKind.SUGGESTION:
+                said = clean_text((raw_text or value).strip(), MAX_SUGGESTION_CHARS).strip()
+                draft.suggestion = said or None
+                return None
+            case StepKind.CONSENT | StepKind.REVIEW | StepKind.CHANGE | StepKind.UNKNOWN:
+                # Nothing to store: consent is decided by the dialogue, the others ask nothing.
                 return self.t.invalid_choice
-            draft.profile[step] = value
-            draft.profile.pop(step + SPECIFIED_SUFFIX, None)
-            # "Lainnya (sebutkan)" stays on the question until the free text is typed.
-            draft.specifying = chosen.specify is not None
+            case unknown:
+                assert_never(unknown)
+
+    def _accept_profile(
+        self, draft: SurveyDraft, question: ProfileQuestion, value: str
+    ) -> str | None:
+        step = question.id
+        if question.kind == "number":
+            low, high = question.number_range()
+            number = whole_number(value, max_digits=5, signed=True)
+            if number is None or not low <= number <= high:
+                return self.t.invalid_number.format(min=low, max=high)
+            draft.profile[step] = number
             return None
-        if step in UNSUR_CODES:
-            if value not in {"1", "2", "3", "4"}:
-                return self.t.invalid_choice
-            draft.answers[step] = int(value)
-            return None
-        if step == SUGGESTION:
-            said = clean_text((raw_text or value).strip(), MAX_SUGGESTION_CHARS).strip()
-            draft.suggestion = said or None
-            return None
-        return self.t.invalid_choice
+        chosen = next((o for o in question.options if o.id == value), None)
+        if chosen is None:
+            return self.t.invalid_choice
+        draft.profile[step] = value
+        draft.profile.pop(step + SPECIFIED_SUFFIX, None)
+        # "Lainnya (sebutkan)" stays on the question until the free text is typed.
+        draft.specifying = chosen.specify is not None
+        return None
 
     def response(self, draft: SurveyDraft, ctx: StepContext) -> SurveyResponse:
         return SurveyResponse(

@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from skm_core.conversation.messages import Event, EventKind, Option, Reply
+from skm_core.conversation.screens import MENU
 from skm_core.conversation.survey import StepContext
 from skm_core.storage.database import Transaction
 
@@ -44,4 +45,4 @@ def command_of(event: Event) -> tuple[str, str]:
 
 
 def text_reply(text: str, menu_label: str) -> list[Reply]:
-    return [Reply(text, (Option("menu", menu_label),))]
+    return [Reply(text, (Option(MENU, menu_label),))]

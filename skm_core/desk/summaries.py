@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Attachment, Option, Reply
+from skm_core.conversation.screens import MENU
 from skm_core.conversation.text_split import split_text
 from skm_core.conversation.typed import whole_number
 from skm_core.dates import period_label, period_words
@@ -78,7 +79,7 @@ class SummaryDesk:
         label = period_label(summary.period, self.content.texts)
         image = Attachment("image", f"ikm-{summary.period.first.isoformat()}.png", chart, label)
         pieces = split_text(summary_text(summary, self.content), REPORT_TEXT_LIMIT)
-        menu = (Option("menu", self.content.texts.chat.opt_menu),)
+        menu = (Option(MENU, self.content.texts.chat.opt_menu),)
         replies = [Reply(pieces[0], () if len(pieces) > 1 else menu, attachment=image)]
         replies += [Reply(piece) for piece in pieces[1:-1]]
         if len(pieces) > 1:

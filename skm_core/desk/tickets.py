@@ -2,13 +2,22 @@
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import assert_never
 from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
 from skm_core.content.models import Service
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.messages import Attachment, Event, EventKind, Option, Reply
-from skm_core.conversation.typed import normalise, whole_number
+from skm_core.conversation.option_ids import (
+    Destination,
+    Go,
+    TicketPage,
+    TicketService,
+    decode,
+    encode,
+)
+from skm_core.conversation.typed import normalise
 from skm_core.conversation.view import paged
 from skm_core.dates import local_datetime_text
 from skm_core.desk.call import Call
@@ -17,12 +26,19 @@ from skm_core.storage.officials import audit
 from skm_core.storage.tickets import insert_ticket
 from skm_core.tickets import new_token, qr_png
 
-TICKET_OPTION = "tkt:"
-TICKET_PAGE = "tkp:"
+MENU = encode(Go(Destination.MENU))
+
+
+def ticket_option(event: Event) -> TicketService | TicketPage | None:
+    """The ticket desk's option the event chose, if it chose one."""
+    if event.kind is not EventKind.OPTION:
+        return None
+    option = decode(event.value)
+    return option if isinstance(option, TicketService | TicketPage) else None
 
 
 def is_ticket_option(event: Event) -> bool:
-    return event.kind is EventKind.OPTION and event.value.startswith((TICKET_OPTION, TICKET_PAGE))
+    return ticket_option(event) is not None
 
 
 @dataclass
@@ -48,26 +64,30 @@ class TicketDesk:
         return await self._issue(call, service)
 
     async def option(self, call: Call) -> list[Reply]:
-        value = call.event.value
-        if value.startswith(TICKET_PAGE):
-            page = value.removeprefix(TICKET_PAGE)
-            return self._choose(call.ctx.profile, whole_number(page, max_digits=3) or 0)
-        chosen = self.content.service(value.removeprefix(TICKET_OPTION))
-        if chosen is None:
-            return self._choose(call.ctx.profile)
-        return await self._issue(call, chosen)
+        match ticket_option(call.event):
+            case TicketPage(page):
+                return self._choose(call.ctx.profile, page)
+            case TicketService(service_id):
+                chosen = self.content.service(service_id)
+                if chosen is None:
+                    return self._choose(call.ctx.profile)
+                return await self._issue(call, chosen)
+            case None:
+                return self._choose(call.ctx.profile)
+            case unknown:
+                assert_never(unknown)
 
     def _choose(self, profile: ChannelProfile, page: int = 0, lead: str = "") -> list[Reply]:
         chat = self.content.texts.chat
-        items = [Option(f"{TICKET_OPTION}{s.id}", s.short_name) for s in self.content.services]
+        items = [Option(encode(TicketService(s.id)), s.short_name) for s in self.content.services]
         shown = paged(
             items,
             page,
             profile.max_options,
-            lambda n: f"{TICKET_PAGE}{n}",
+            lambda n: encode(TicketPage(n)),
             (chat.opt_prev, chat.opt_next),
         )
-        options = (*shown.options, Option("menu", chat.opt_menu))
+        options = (*shown.options, Option(MENU, chat.opt_menu))
         text = self.content.texts.officials.ticket_choose_service
         return [Reply(f"{lead}\n\n{text}" if lead else text, options)]
 
@@ -79,7 +99,7 @@ class TicketDesk:
         await insert_ticket(call.tx, token, service.id, ctx.now, expires, call.actor)
         await audit(call.tx, ctx.now, call.actor, "ticket.issue", service.id)
         when = local_datetime_text(expires, self.timezone, self.content.texts)
-        menu = (Option("menu", self.content.texts.chat.opt_menu),)
+        menu = (Option(MENU, self.content.texts.chat.opt_menu),)
         links = self._links(token, ctx.channel)
         if not links:
             text = t.ticket_issued_no_link.format(

@@ -240,6 +240,18 @@ async def test_forged_survey_buttons_change_nothing(chat, db, forged):
     assert await stored(db) == []
 
 
+@pytest.mark.parametrize("forged", ["restart", "consent:maybe", "review:x", "send", "U1:4"])
+async def test_a_forged_button_with_the_drafts_own_nonce_does_not_pass_consent(chat, db, forged):
+    await chat.type("survei")
+    nonce = chat.option("Ya").id.split(":")[1]
+    await chat.press(f"sv:{nonce}:{forged}")
+    assert "Apakah Bapak/Ibu bersedia" in chat.text
+    assert chat.labels == ["Ya, saya bersedia", "Tidak sekarang"]
+    await chat.choose("Ya")
+    assert "layanan" in chat.text.lower()
+    assert await stored(db) == []
+
+
 async def test_send_from_an_old_review_message_counts_once(chat, db):
     await fill_to_review(chat)
     send = chat.option("Kirim").id
@@ -269,11 +281,14 @@ async def test_one_unticketed_survey_per_person_per_service_per_day(chat, db, cl
 
 
 async def test_another_person_is_not_limited(engine, db):
-    await fill_to_review(Chat(engine, user="warga-1"))
+    first = Chat(engine, user="warga-1")
+    await fill_to_review(first)
+    await first.choose("Kirim")
     other = Chat(engine, user="warga-2")
     await fill_to_review(other)
     await other.choose("Kirim")
-    assert len(await stored(db)) == 1
+    assert "Terima kasih" in other.text
+    assert len(await stored(db)) == 2
 
 
 async def issue_ticket(db, clock, token="t0k3n-abc", service="skpt", days=7) -> int:

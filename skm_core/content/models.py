@@ -628,6 +628,12 @@ class OfficialTexts(Strict):
     schedule_on_words: list[NonEmpty]
     schedule_off_words: list[NonEmpty]
     report_intro: Text
+    desk_link: Text
+    desk_link_unset: Text
+    publish_done: Text
+    publish_exists: Text
+    publish_empty: Text
+    publish_usage: Text
 
     def role_name(self, role: str) -> str:
         return self.roles.get(role, role)

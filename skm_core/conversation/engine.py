@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
+from skm_core.content_edits import content_in_force
 from skm_core.conversation.channels import profile_for
 from skm_core.conversation.dialogue import Dialogue, Outcome
 from skm_core.conversation.messages import Event, EventKind, Reply
@@ -20,6 +21,7 @@ from skm_core.periods import local_day_start
 from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
 from skm_core.search import ServiceSearch
 from skm_core.storage.complaints import add_complaint
+from skm_core.storage.content_versions import content_revision
 from skm_core.storage.conversations import (
     claim_event,
     forget_events_before,
@@ -34,6 +36,7 @@ from skm_core.tickets import POSTER_PAYLOAD
 
 Clock = Callable[[], datetime]
 MAX_TOKEN_CHARS = 64
+CONTENT_CHECK_INTERVAL = timedelta(seconds=10)
 
 
 def utc_now() -> datetime:
@@ -50,6 +53,7 @@ class Engine:
         admin_keys: frozenset[tuple[str, str]] = frozenset(),
         ticket_validity: timedelta = timedelta(days=7),
         timezone: ZoneInfo | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.db = db
         self.content = content
@@ -59,9 +63,49 @@ class Engine:
         """(channel, user key) of the admins named in the settings."""
         self.windowed_channels: set[str] = set()
         """Channels that may write to a person only for a while after they wrote (WhatsApp)."""
+        self.base_content = content
+        """The shipped content; versions edited from the desk are applied over it."""
+        self._policy = policy
+        self._ticket_validity = ticket_validity
+        self._public_url = public_url
+        self._content_revision: int | None = None
+        self._content_checked_at: datetime | None = None
+        self.use_content(content)
+
+    def use_content(self, content: Content) -> None:
+        """Serve this content from the next event on.
+
+        Everything built from the content is built first and then swapped in without an
+        await in between, so an event being handled on the event loop sees either the old
+        content or the new one, never a mixture.
+        """
         search = ServiceSearch(content.services, content.search, content.referrals)
-        self.dialogue = Dialogue(content, search, policy)
-        self.desk = OfficialDesk(db, content, search, self.timezone, ticket_validity)
+        dialogue = Dialogue(content, search, self._policy)
+        desk = OfficialDesk(
+            self.db, content, search, self.timezone, self._ticket_validity, self._public_url
+        )
+        previous: OfficialDesk | None = getattr(self, "desk", None)
+        if previous is not None:
+            desk.tickets.start_links = previous.tickets.start_links
+        self.content, self.dialogue, self.desk = content, dialogue, desk
+
+    async def refresh_content(self) -> bool:
+        """Take up content edited from the desk (by this process or another); True if changed."""
+        self._content_checked_at = self.clock()
+        revision = await content_revision(self.db)
+        if revision == self._content_revision:
+            return False
+        content = await content_in_force(self.db, self.base_content)
+        self._content_revision = revision
+        self.use_content(content)
+        return True
+
+    async def _refresh_content_if_due(self, now: datetime) -> None:
+        # Edits made in this process are applied at once by the desk; this check is for
+        # edits made by another process, at most one small query per interval.
+        checked = self._content_checked_at
+        if checked is None or now - checked >= CONTENT_CHECK_INTERVAL or now < checked:
+            await self.refresh_content()
 
     @property
     def start_links(self) -> dict[str, str]:
@@ -71,6 +115,7 @@ class Engine:
     async def handle(self, event: Event) -> list[Reply]:
         """The replies to one event; none when the event was already processed."""
         now = self.clock()
+        await self._refresh_content_if_due(now)
         async with self.db.transaction() as tx:
             claimed, stored = await claim_event(
                 tx, event.channel, event.event_id, event.user_key, now

@@ -139,8 +139,9 @@ async def serve(settings: Settings, content: Content) -> None:
         queued = await runtime.engine.catch_up_reports()
         log.info("catch-up queued %d scheduled report(s)", queued)
         webhook_telegram = application if settings.telegram_webhook_url else None
-        if whatsapp is not None or webhook_telegram is not None:
-            web = build_web_app(settings, whatsapp, webhook_telegram)
+        site = runtime.engine if settings.public_url else None
+        if whatsapp is not None or webhook_telegram is not None or site is not None:
+            web = build_web_app(settings, whatsapp, webhook_telegram, site)
             config = uvicorn.Config(
                 web, host=settings.skm_http_host, port=settings.skm_http_port, log_level="info"
             )

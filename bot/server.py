@@ -1,4 +1,5 @@
-"""The one HTTP server of a bot process: /health, the WhatsApp webhook, the Telegram webhook."""
+"""The one HTTP server of a bot process: /health, the WhatsApp webhook, the Telegram webhook,
+and, given the engine, the public site and the officials' desk (bot/web)."""
 
 import hmac
 import json
@@ -8,12 +9,14 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from telegram import Update
 
 from bot.settings import Settings
+from bot.web import web_routes
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.webhook import SIGNATURE_HEADER, signature_valid
+from skm_core.conversation.engine import Engine
 
 log = logging.getLogger(__name__)
 WHATSAPP_PATH = "/webhook/whatsapp"
@@ -28,6 +31,7 @@ def build_web_app(
     settings: Settings,
     whatsapp: WhatsAppChannel | None,
     telegram: Any | None,
+    engine: Engine | None = None,
 ) -> Starlette:
     """`telegram` is the PTB Application when Telegram runs with a webhook, else None."""
 
@@ -75,7 +79,7 @@ def build_web_app(
         await telegram.process_update(update)
         return PlainTextResponse("ok")
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/health", health, methods=["GET"]),
         Route(WHATSAPP_PATH, whatsapp_verify, methods=["GET"]),
         Route(WHATSAPP_PATH, whatsapp_post, methods=["POST"]),
@@ -83,4 +87,6 @@ def build_web_app(
     if telegram is not None:
         path = "/" + settings.telegram_webhook_path.strip("/")
         routes.append(Route(path, telegram_post, methods=["POST"]))
+    if engine is not None:
+        routes += web_routes(settings, engine)
     return Starlette(routes=routes)

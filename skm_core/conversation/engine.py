@@ -138,6 +138,32 @@ class Engine:
             return [*served.replies, *await served.later()]
         return served.replies
 
+    async def desk_command(
+        self, channel: str, user_key: str, text: str, event_id: str
+    ) -> list[Reply] | None:
+        """An officials' command given outside a chat (the desk in a browser).
+
+        The same handlers, roles and audit as in the chat; but it is no chat message: it
+        claims no conversation state and opens no messaging window. None when this person
+        may not give the command.
+        """
+        now = self.clock()
+        await self._refresh_content_if_due(now)
+        event = Event(channel, user_key, event_id, EventKind.COMMAND, text.strip())
+        async with self.db.transaction() as tx:
+            roles = await self.roles_of(channel, user_key, tx)
+            if not self.desk.wants(event) or not self.desk.serves(event, roles):
+                return None
+            ctx = StepContext(
+                now=now, profile=profile_for(channel), channel=channel, user_key=user_key
+            )
+            served = await self.desk.handle(tx, event, ctx, roles)
+        if served is None:
+            return None
+        if served.later is not None:
+            return [*served.replies, *await served.later()]
+        return served.replies
+
     async def _converse(
         self, tx: Transaction, event: Event, ctx: StepContext, state: DialogState
     ) -> list[Reply]:

@@ -1,0 +1,80 @@
+"""What every web page shares: settings, the engine (content in force, database), templates."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from bot.settings import Settings
+from skm_core.content.loader import Content
+from skm_core.conversation.engine import Engine
+from skm_core.dates import local_datetime_text
+from skm_core.ikm_report import id_number
+
+HERE = Path(__file__).parent
+TEMPLATE_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+MAX_FORM_BYTES = 64 * 1024
+
+
+def number(value: float | int | None, places: int = 2) -> str:
+    """A figure in Indonesian style (decimal comma); '-' when there is none."""
+    if value is None:
+        return "-"
+    return id_number(Decimal(str(value)).quantize(Decimal(1).scaleb(-places)))
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["angka"] = number
+    return env
+
+
+@dataclass
+class Site:
+    settings: Settings
+    engine: Engine
+    clock: Callable[[], datetime]
+    env: Environment = field(default_factory=_environment)
+
+    @property
+    def content(self) -> Content:
+        return self.engine.content
+
+    def when(self, moment: datetime) -> str:
+        return local_datetime_text(moment, self.engine.timezone, self.content.texts)
+
+    def bot_links(self) -> dict[str, str]:
+        """Links that open a chat with the bot, per chat app that is configured."""
+        links = {}
+        username = (self.settings.telegram_bot_username or "").lstrip("@")
+        if username:
+            links["Telegram"] = f"https://t.me/{username}"
+        number = (self.settings.whatsapp_business_number or "").lstrip("+")
+        if number:
+            word = self.content.texts.commands.menu[0]
+            links["WhatsApp"] = f"https://wa.me/{number}?text={quote(word)}"
+        return links
+
+    def render(
+        self,
+        request: Request,
+        name: str,
+        values: Mapping[str, Any],
+        status: int = 200,
+        headers: Mapping[str, str] | None = None,
+    ) -> HTMLResponse:
+        page = self.env.get_template(name).render(unit=self.content.unit, request=request, **values)
+        return HTMLResponse(page, status_code=status, headers=dict(headers or {}))

@@ -147,11 +147,11 @@ def desk_routes(site: Site) -> list[BaseRoute]:
     def render(request: Request, who: Visitor, name: str, values: dict[str, object]) -> Response:
         values = {
             "csrf": who.session.csrf,
-            "roles": who.roles,
-            "ADMIN": ADMIN,
-            "REPORTS": REPORTS,
-            "COUNTER": COUNTER,
-            "commands": COMMAND_PAGES,
+            "may_report": bool(who.roles & REPORTS),
+            "may_admin": bool(who.roles & ADMIN),
+            "pages": [
+                (name, page[1]) for name, page in COMMAND_PAGES.items() if who.roles & page[2]
+            ],
             **values,
         }
         status = int(str(values.pop("status", 200)))

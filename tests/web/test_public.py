@@ -94,7 +94,11 @@ async def test_a_withdrawn_period_shows_its_reason(client, db, admin, engine):
     csrf = await sign_in(client, admin)
     withdrawn = await client.post(
         "/desk/publikasi/tarik",
-        data={"csrf": csrf, "periode": "november 2026", "alasan": "Data impor ganda, dihitung ulang"},
+        data={
+            "csrf": csrf,
+            "periode": "november 2026",
+            "alasan": "Data impor ganda, dihitung ulang",
+        },
     )
     assert "telah ditarik" in withdrawn.text
     gone = await client.get("/api/hasil", params={"periode": "november 2026"})
@@ -191,4 +195,3 @@ async def test_petugas_and_citizens_cannot_publish(admin, engine, db):
     await citizen.type("/publikasi november 2026")
     assert "dipublikasikan" not in citizen.text
     assert await db.fetch_all("SELECT id FROM publications") == []
-

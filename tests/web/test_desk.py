@@ -1,0 +1,244 @@
+"""The officials' desk: sign-in by a link from the bot, sessions, CSRF, roles, and the pages."""
+
+import re
+
+import pytest
+
+from skm_core.storage.officials import list_officials
+from skm_core.storage.outbox import due_messages
+from tests.conversation.chat import Chat
+from tests.web.conftest import (
+    PUBLIC_URL,
+    link_in,
+    new_client,
+    official,
+    sign_in,
+    store_november,
+    token_of,
+)
+
+DESK_PAGES = [
+    "/desk/", "/desk/ringkasan", "/desk/aduan", "/desk/publikasi", "/desk/standar",
+    "/desk/standar/kk", "/desk/standar/unit", "/desk/perintah/rtl", "/desk/perintah/tiket",
+    "/desk/perintah/pejabat", "/desk/perintah/undang", "/desk/perintah/jadwal",
+    "/desk/perintah/ekspor", "/desk/perintah/populasi", "/desk/perintah/hapus",
+]  # fmt: skip
+DESK_FORMS = [
+    "/desk/keluar", "/desk/aduan/1", "/desk/publikasi", "/desk/publikasi/tarik",
+    "/desk/standar/kk", "/desk/standar/kk/kembalikan", "/desk/perintah/undang",
+]  # fmt: skip
+ADMIN_PAGES = [
+    "/desk/standar", "/desk/standar/kk", "/desk/standar/unit", "/desk/perintah/pejabat",
+    "/desk/perintah/undang", "/desk/perintah/hapus",
+]  # fmt: skip
+REPORT_PAGES = ["/desk/ringkasan", "/desk/aduan", "/desk/publikasi", "/desk/perintah/rtl"]
+
+
+async def test_the_admin_signs_in_with_the_link_the_bot_sent(client, admin):
+    await admin.type("/masuk")
+    assert "berlaku sampai" in admin.text and "satu kali" in admin.text
+    link = link_in(admin.text)
+    assert link.startswith(f"{PUBLIC_URL}/desk/masuk?t=")
+    page = await client.get(link)
+    assert 'type="submit"' in page.text  # opening the link alone signs nobody in
+    assert (await client.get("/desk/")).status_code == 401
+    signed = await client.post("/desk/masuk", data={"t": token_of(link)})
+    assert signed.status_code == 303 and signed.headers["location"] == "/desk/"
+    cookie = signed.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie
+    assert "Max-Age=28800" in cookie
+    home = await client.get("/desk/")
+    assert home.status_code == 200 and "Standar Pelayanan" in home.text
+    assert home.headers["cache-control"] == "no-store"
+
+
+async def test_a_link_works_once(client, app, admin):
+    await admin.type("/masuk")
+    token = token_of(link_in(admin.text))
+    assert (await client.post("/desk/masuk", data={"t": token})).status_code == 303
+    async with new_client(app) as other:
+        reused = await other.post("/desk/masuk", data={"t": token})
+        assert reused.status_code == 400
+        assert "sudah dipakai atau sudah kedaluwarsa" in reused.text
+        assert (await other.get("/desk/")).status_code == 401
+
+
+async def test_a_link_expires_after_ten_minutes(client, admin, clock):
+    await admin.type("/masuk")
+    token = token_of(link_in(admin.text))
+    clock.advance(minutes=10)
+    assert (await client.post("/desk/masuk", data={"t": token})).status_code == 400
+    assert (await client.get("/desk/")).status_code == 401
+
+
+async def test_a_made_up_link_is_refused(client):
+    for token in ("", "x", "a" * 5000):
+        assert (await client.post("/desk/masuk", data={"t": token})).status_code == 400
+
+
+async def test_a_session_expires(client, admin, clock):
+    await sign_in(client, admin)
+    clock.advance(hours=8)
+    assert (await client.get("/desk/")).status_code == 401
+
+
+async def test_logout_ends_the_session(client, admin):
+    csrf = await sign_in(client, admin)
+    cookie = client.cookies.get("skm_desk")
+    out = await client.post("/desk/keluar", data={"csrf": csrf})
+    assert out.status_code == 303
+    client.cookies.set("skm_desk", cookie, domain="skm.example.go.id", path="/desk")
+    assert (await client.get("/desk/")).status_code == 401
+
+
+@pytest.mark.parametrize("path", DESK_PAGES)
+async def test_an_anonymous_person_gets_nothing_of_the_desk(client, path):
+    page = await client.get(path)
+    assert page.status_code == 401
+    assert "csrf" not in page.text and "Kartu Keluarga" not in page.text
+
+
+@pytest.mark.parametrize("path", DESK_FORMS)
+async def test_an_anonymous_post_changes_nothing(client, db, path):
+    answer = await client.post(path, data={"csrf": "x", "periode": "bulan lalu"})
+    assert answer.status_code == 401
+    assert await db.fetch_all("SELECT id FROM audit_log") == []
+
+
+async def test_a_citizen_cannot_get_a_link(engine, db):
+    citizen = Chat(engine, channel="telegram", user="warga-3")
+    await citizen.type("/masuk")
+    assert "/desk/masuk" not in citizen.text
+    assert await db.fetch_all("SELECT token_hash FROM desk_links") == []
+
+
+async def test_a_removed_official_loses_the_desk_at_once(client, admin, engine, db):
+    pejabat = await official(admin, engine, "pejabat", "camat")
+    await sign_in(client, pejabat)
+    target = next(o.id for o in await list_officials(db) if o.user_key == "camat")
+    await admin.type(f"/hapus {target}")
+    for path in DESK_PAGES:
+        assert (await client.get(path)).status_code == 403, path
+
+
+async def test_a_petugas_reaches_no_admin_or_report_page(client, admin, engine):
+    petugas = await official(admin, engine, "petugas", "loket-1")
+    csrf = await sign_in(client, petugas)
+    for path in [*ADMIN_PAGES, *REPORT_PAGES]:
+        page = await client.get(path)
+        assert page.status_code == 403, path
+    edit = await client.post("/desk/standar/kk", data={"csrf": csrf, "cost": "Rp 1.000.000"})
+    assert edit.status_code == 403
+    ticket = await client.get("/desk/perintah/tiket")
+    assert ticket.status_code == 200
+
+
+async def test_a_pejabat_reaches_reports_but_not_the_editor(client, admin, engine):
+    pejabat = await official(admin, engine, "pejabat", "camat")
+    await sign_in(client, pejabat)
+    for path in REPORT_PAGES:
+        assert (await client.get(path)).status_code == 200, path
+    for path in ADMIN_PAGES:
+        assert (await client.get(path)).status_code == 403, path
+
+
+@pytest.mark.parametrize("token", [None, "", "salah"])
+async def test_a_form_without_the_right_csrf_token_is_refused(client, admin, db, token):
+    await store_november(db)
+    await sign_in(client, admin)
+    data = {"periode": "november 2026"} | ({"csrf": token} if token is not None else {})
+    refused = await client.post("/desk/publikasi", data=data)
+    assert refused.status_code == 403
+    assert await db.fetch_all("SELECT id FROM publications") == []
+
+
+async def test_the_csrf_token_belongs_to_one_session(client, app, admin, engine, db):
+    await store_november(db)
+    mine = await sign_in(client, admin)
+    pejabat = await official(admin, engine, "pejabat", "camat")
+    async with new_client(app) as other:
+        await sign_in(other, pejabat)
+        refused = await other.post("/desk/publikasi", data={"csrf": mine, "periode": "bulan lalu"})
+        assert refused.status_code == 403
+
+
+async def test_an_oversized_form_is_refused_without_effect(client, admin, db):
+    await store_november(db)
+    csrf = await sign_in(client, admin)
+    big = {"csrf": csrf, "periode": "november 2026", "x": "a" * 100_000}
+    assert (await client.post("/desk/publikasi", data=big)).status_code == 403
+    assert await db.fetch_all("SELECT id FROM publications") == []
+
+
+async def test_publication_from_the_desk(client, admin, db):
+    await store_november(db)
+    csrf = await sign_in(client, admin)
+    done = await client.post("/desk/publikasi", data={"csrf": csrf, "periode": "november 2026"})
+    assert "telah dipublikasikan" in done.text
+    listing = await client.get("/desk/publikasi")
+    assert "November 2026" in listing.text
+    assert (await client.get("/api/hasil")).json()["responden"] == 5
+
+
+async def test_a_complaint_answered_in_the_browser_reaches_the_citizen(
+    client, admin, engine, db, clock
+):
+    citizen = Chat(engine, channel="whatsapp", user="warga-5")
+    await citizen.press("cmp:complaint")
+    await citizen.type("Petugas loket tidak ada di tempat pada jam layanan.")
+    await citizen.choose("Kirim")
+    [(complaint_id,)] = await db.fetch_all("SELECT id FROM complaints")
+    csrf = await sign_in(client, admin)
+    inbox = await client.get("/desk/aduan")
+    assert "Petugas loket tidak ada di tempat" in inbox.text
+    answered = await client.post(
+        f"/desk/aduan/{complaint_id}",
+        data={"csrf": csrf, "jawaban": "Mohon maaf, petugas kini berjaga penuh."},
+    )
+    assert "telah dikirim" in answered.text
+    to_citizen = await due_messages(db, "whatsapp", clock.now)
+    assert [m.address for m in to_citizen] == ["chat-warga-5"]
+    assert "berjaga penuh" in to_citizen[0].replies[0].text
+    assert "Petugas loket tidak ada" not in (await client.get("/desk/aduan")).text
+    actions = [a for (a,) in await db.fetch_all("SELECT action FROM audit_log")]
+    assert "complaint.answer" in actions and "desk.sign_in" in actions
+
+
+async def test_the_summary_page_with_every_suggestion_searchable(client, admin, db):
+    await store_november(db)
+    await sign_in(client, admin)
+    page = await client.get("/desk/ringkasan", params={"periode": "november 2026"})
+    assert page.status_code == 200
+    assert "Ringkasan November 2026" in page.text and "<svg" in page.text
+    assert "Antrean Pak Budi" in page.text
+    found = await client.get(
+        "/desk/ringkasan", params={"periode": "november 2026", "cari": "antrean"}
+    )
+    assert "Antrean Pak Budi" in found.text
+    missed = await client.get(
+        "/desk/ringkasan", params={"periode": "november 2026", "cari": "parkir"}
+    )
+    assert "Antrean Pak Budi" not in missed.text
+    unknown = await client.get("/desk/ringkasan", params={"periode": "kemarin dulu"})
+    assert "tidak dikenali" in unknown.text
+
+
+async def test_command_pages_run_the_chat_commands(client, admin, db):
+    await store_november(db)
+    csrf = await sign_in(client, admin)
+    invite = await client.post("/desk/perintah/undang", data={"csrf": csrf, "argumen": "petugas"})
+    assert "/daftar" in invite.text
+    population = await client.post(
+        "/desk/perintah/populasi", data={"csrf": csrf, "argumen": "250 november 2026"}
+    )
+    assert "Sampel minimum" in population.text
+    ticket = await client.post(
+        "/desk/perintah/tiket", data={"csrf": csrf, "argumen": "Kartu Keluarga"}
+    )
+    assert "Tiket survei untuk layanan" in ticket.text
+    exports = await client.post(
+        "/desk/perintah/ekspor", data={"csrf": csrf, "argumen": "november 2026"}
+    )
+    assert re.search(r'download="skm-2026-11-01-2026-11-30\.xlsx"', exports.text)
+    assert 'download="skm-2026-11-01-2026-11-30.pdf"' in exports.text
+    assert (await client.get("/desk/perintah/tidak-ada")).status_code == 404

@@ -242,3 +242,79 @@ async def test_command_pages_run_the_chat_commands(client, admin, db):
     assert re.search(r'download="skm-2026-11-01-2026-11-30\.xlsx"', exports.text)
     assert 'download="skm-2026-11-01-2026-11-30.pdf"' in exports.text
     assert (await client.get("/desk/perintah/tidak-ada")).status_code == 404
+
+
+async def test_the_editor_corrects_a_requirement_and_the_bot_serves_it_next(
+    client, admin, engine, content
+):
+    citizen = Chat(engine, channel="telegram", user="warga-8")
+    await citizen.type("syarat skck")
+    assert "Fotokopi KK 1 lembar" in citizen.text
+    csrf = await sign_in(client, admin)
+    page = await client.get("/desk/standar/skck")
+    assert "Fotokopi KK 1 lembar" in page.text and 'for="f-requirements"' in page.text
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page.text))
+    requirements = "\n".join(
+        "Fotokopi KK 2 lembar" if r == "Fotokopi KK 1 lembar" else r
+        for r in content.service("skck").requirements
+    )
+    skck = content.service("skck")
+    form |= {
+        "csrf": csrf,
+        "requirements": requirements,
+        "procedure": "\n".join(skck.procedure),
+        "legal_basis": "\n".join(skck.legal_basis),
+        "notes": "\n".join(skck.notes),
+    }
+    form.pop("versi", None)
+    saved = await client.post("/desk/standar/skck", data=form)
+    assert saved.status_code == 200
+    assert "Perubahan disimpan: requirements" in saved.text
+    await citizen.type("syarat skck")
+    assert "Fotokopi KK 2 lembar" in citizen.text
+    assert "Fotokopi KK 2 lembar" in (await client.get("/layanan/skck")).text
+
+
+async def test_the_editor_refuses_an_invalid_save_and_keeps_what_was_typed(client, admin, db):
+    csrf = await sign_in(client, admin)
+    refused = await client.post(
+        "/desk/standar/unit",
+        data={
+            "csrf": csrf,
+            "address": "Jln. Mada",
+            "phone": "1",
+            "email": "bukan surel",
+            "website": "https://x.go.id",
+            "opening_hours": "Senin | 08.00",
+            "complaint_channels": "Telepon | 1",
+        },  # fmt: skip
+    )
+    assert refused.status_code == 400
+    assert "unit.yaml [email]" in refused.text and "tidak disimpan" in refused.text
+    assert 'value="bukan surel"' in refused.text
+    assert await db.fetch_all("SELECT id FROM content_versions") == []
+
+
+async def test_the_editor_rolls_back_to_an_earlier_version(client, admin, engine, content):
+    csrf = await sign_in(client, admin)
+    page = (await client.get("/desk/standar/unit")).text
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page))
+    form |= {
+        "csrf": csrf,
+        "opening_hours": "Senin–Kamis | 08.00–15.00 WITA\nJumat | 08.00–11.00 WITA",
+        "complaint_channels": "\n".join(
+            f"{c.name} | {c.contact}" for c in content.unit.complaint_channels
+        ),
+    }
+    form.pop("versi", None)
+    await client.post("/desk/standar/unit", data=form | {"phone": "(0541) 000111"})
+    assert engine.content.unit.phone == "(0541) 000111"
+    await client.post("/desk/standar/unit", data=form | {"phone": "(0541) 222333"})
+    history = (await client.get("/desk/standar/unit")).text
+    # The version in force has no button; the earlier one has.
+    [first] = re.findall(r'name="versi" value="(\d+)"', history)
+    back = await client.post("/desk/standar/unit/kembalikan", data={"csrf": csrf, "versi": first})
+    assert back.status_code == 200
+    assert engine.content.unit.phone == "(0541) 000111"
+    await client.post("/desk/standar/unit/kembalikan", data={"csrf": csrf, "versi": "asli"})
+    assert engine.content.unit.phone == content.unit.phone

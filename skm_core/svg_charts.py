@@ -7,9 +7,9 @@ by any other history of results.
 from collections.abc import Sequence
 from html import escape
 
-WIDTH = 640
-BAR_HEIGHT = 300
-TREND_HEIGHT = 260
+WIDTH = 420
+BAR_HEIGHT = 290
+TREND_HEIGHT = 230
 FLOOR = 25.0
 TOP = 100.0
 GRADE_LINES = ((88.31, "A"), (76.61, "B"), (65.0, "C"))
@@ -48,14 +48,14 @@ def _grade_lines(left: float, right: float, top: float, height: float) -> list[s
             ' stroke="#888" stroke-dasharray="4 4" stroke-width="1"/>'
         )
         lines.append(
-            f'<text x="{right + 4}" y="{y + 4:.1f}" font-size="12" fill="#444">{grade}</text>'
+            f'<text x="{right + 4}" y="{y + 5:.1f}" font-size="13" fill="#444">{grade}</text>'
         )
     return lines
 
 
 def unsur_bars(scores: Sequence[tuple[str, str, float]], lowest: Sequence[str], title: str) -> str:
     """Horizontal bars of each unsur's score (NRR x 25); the lowest unsur drawn apart."""
-    left, right, top = 70.0, WIDTH - 60.0, 10.0
+    left, right, top = 36.0, WIDTH - 52.0, 6.0
     row = (BAR_HEIGHT - 2 * top) / max(len(scores), 1)
     body = []
     for index, (code, name, score) in enumerate(scores):
@@ -64,7 +64,7 @@ def unsur_bars(scores: Sequence[tuple[str, str, float]], lowest: Sequence[str], 
         width = (right - left) * share
         colour = LOW_COLOUR if code in lowest else BAR_COLOUR
         body.append(
-            f'<text x="{left - 8}" y="{y + row / 2 + 4:.1f}" font-size="13" text-anchor="end"'
+            f'<text x="{left - 6}" y="{y + row / 2 + 5:.1f}" font-size="14" text-anchor="end"'
             f' fill="#222">{escape(code)}</text>'
         )
         body.append(
@@ -73,7 +73,7 @@ def unsur_bars(scores: Sequence[tuple[str, str, float]], lowest: Sequence[str], 
             "</rect>"
         )
         body.append(
-            f'<text x="{left + width + 4:.1f}" y="{y + row / 2 + 4:.1f}" font-size="12"'
+            f'<text x="{left + width + 4:.1f}" y="{y + row / 2 + 5:.1f}" font-size="14"'
             f' fill="#222">{_number(score)}</text>'
         )
     description = "; ".join(f"{c} {n}: {_number(s)}" for c, n, s in scores)
@@ -82,7 +82,7 @@ def unsur_bars(scores: Sequence[tuple[str, str, float]], lowest: Sequence[str], 
 
 def trend_line(points: Sequence[tuple[str, float]], title: str) -> str:
     """The IKM of successive periods, oldest first, with the grade boundaries."""
-    left, right, top, bottom = 40.0, WIDTH - 30.0, 16.0, 60.0
+    left, right, top, bottom = 12.0, WIDTH - 24.0, 22.0, 46.0
     height = TREND_HEIGHT - top - bottom
     body = _grade_lines(left, right - 10, top, height)
     body.append(
@@ -96,12 +96,19 @@ def trend_line(points: Sequence[tuple[str, float]], title: str) -> str:
         coords.append(f"{x:.1f},{y:.1f}")
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{BAR_COLOUR}"/>')
         body.append(
-            f'<text x="{x:.1f}" y="{y - 10:.1f}" font-size="12" text-anchor="middle"'
+            f'<text x="{x:.1f}" y="{y - 10:.1f}" font-size="14" text-anchor="middle"'
             f' fill="#222">{_number(value)}</text>'
         )
+        # Two short lines ("November" over "2026") fit under a point where one long does not.
+        first, _, rest = name.partition(" ")
+        lines = "".join(
+            f'<tspan x="{x:.1f}" dy="{dy}">{escape(part)}</tspan>'
+            for part, dy in ((first, 0), (rest, 15))
+            if part
+        )
         body.append(
-            f'<text x="{x:.1f}" y="{top + height + 20:.1f}" font-size="11"'
-            f' text-anchor="middle" fill="#222">{escape(name)}</text>'
+            f'<text x="{x:.1f}" y="{top + height + 18:.1f}" font-size="12"'
+            f' text-anchor="middle" fill="#222">{lines}</text>'
         )
     if len(coords) > 1:
         body.insert(

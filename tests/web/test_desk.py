@@ -287,7 +287,7 @@ async def test_the_editor_refuses_an_invalid_save_and_keeps_what_was_typed(clien
             "website": "https://x.go.id",
             "opening_hours": "Senin | 08.00",
             "complaint_channels": "Telepon | 1",
-        },  # fmt: skip
+        },
     )
     assert refused.status_code == 400
     assert "unit.yaml [email]" in refused.text and "tidak disimpan" in refused.text

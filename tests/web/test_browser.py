@@ -155,7 +155,7 @@ def screenshot(driver, folder: Path, name: str) -> list[Path]:  # type: ignore[n
                 "height": min(height, 6000),
                 "deviceScaleFactor": 1,
                 "mobile": width < 600,
-            },  # fmt: skip
+            },
         )
         path = folder / f"{name}-{label}.png"
         driver.save_screenshot(str(path))

@@ -373,7 +373,13 @@ def desk_routes(site: Site) -> list[BaseRoute]:
         )
 
     async def editor_page(request: Request, who: Visitor) -> Response:
-        return await editor(request, who)
+        changed = request.query_params.get("disimpan")
+        if changed is None:
+            return await editor(request, who)
+        known = set(editable_fields(target_of(request) or UNIT_TARGET))
+        names = [n for n in changed.split(",") if n in known]
+        note = "Perubahan disimpan: " + ", ".join(names) if names else "Tidak ada perubahan."
+        return await editor(request, who, saved=note)
 
     async def editor_save(request: Request, who: Visitor) -> Response:
         target = target_of(request)
@@ -387,12 +393,11 @@ def desk_routes(site: Site) -> list[BaseRoute]:
         except ContentError as exc:
             return await editor(request, who, [str(i) for i in exc.issues], form=form)
         await site.engine.refresh_content()
-        note = (
-            "Perubahan disimpan: " + ", ".join(saved.changed)
-            if saved.changed
-            else "Tidak ada perubahan."
+        # Post, then redirect: reloading the page shows it again instead of saving again.
+        changed = ",".join(saved.changed) or "-"
+        return RedirectResponse(
+            f"/desk/standar/{request.path_params['target']}?disimpan={changed}", status_code=303
         )
-        return await editor(request, who, saved=note)
 
     async def editor_rollback(request: Request, who: Visitor) -> Response:
         form = request.state.form

@@ -144,7 +144,6 @@ def screenshot(driver, folder: Path, name: str) -> list[Path]:  # type: ignore[n
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600},
         )
-        driver.refresh()
         height = driver.execute_script("return document.documentElement.scrollHeight")
         scroll = driver.execute_script("return document.documentElement.scrollWidth")
         assert scroll <= width, f"{name} is wider than {width} px ({scroll} px)"

@@ -3,7 +3,8 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +17,7 @@ from bot.settings import Settings
 from skm_core.content.loader import Content
 from skm_core.conversation.engine import Engine
 from skm_core.dates import local_datetime_text
+from skm_core.ikm import round_half_up
 from skm_core.ikm_report import id_number
 
 HERE = Path(__file__).parent
@@ -24,11 +26,18 @@ STATIC_DIR = HERE / "static"
 MAX_FORM_BYTES = 64 * 1024
 
 
-def number(value: float | int | None, places: int = 2) -> str:
-    """A figure in Indonesian style (decimal comma); '-' when there is none."""
+def number(value: Fraction | float | int | None, places: int = 2) -> str:
+    """A figure in Indonesian style (decimal comma); '-' when there is none.
+
+    Exact values (fractions) are rounded half up as the IKM engine does; figures from a
+    snapshot are already rounded and only formatted.
+    """
     if value is None:
         return "-"
-    return id_number(Decimal(str(value)).quantize(Decimal(1).scaleb(-places)))
+    if isinstance(value, Fraction):
+        return id_number(round_half_up(value, places))
+    exponent = Decimal(1).scaleb(-places)
+    return id_number(Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP))
 
 
 def _environment() -> Environment:

@@ -64,7 +64,12 @@ class WebDesk:
         if not outcome.published:
             return self._reply(t.publish_exists.format(period=label))
         doc = outcome.document
-        link = f"{(self.public_url or '').rstrip('/')}{RESULTS_PATH}" if self.public_url else "-"
+        days = f"{period.first.isoformat()}..{period.last.isoformat()}"
+        link = (
+            f"{self.public_url.rstrip('/')}{RESULTS_PATH}?periode={days}"
+            if self.public_url
+            else "-"
+        )
         text = t.publish_done.format(
             period=label,
             ikm=id_number(Decimal(str(doc["ikm"])).quantize(Decimal("0.01"))),

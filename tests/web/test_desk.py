@@ -311,3 +311,48 @@ async def test_the_editor_rolls_back_to_an_earlier_version(client, admin, engine
     assert engine.content.unit.phone == "(0541) 000111"
     await client.post("/desk/standar/unit/kembalikan", data={"csrf": csrf, "versi": "asli"})
     assert engine.content.unit.phone == content.unit.phone
+
+
+async def test_an_official_on_whatsapp_signs_in_too(client, engine, db):
+    await engine.register_admins({("whatsapp", "wa-admin"): "6281200000001"})
+    admin = Chat(engine, channel="whatsapp", user="wa-admin")
+    csrf = await sign_in(client, admin)
+    assert csrf
+    assert (await client.get("/desk/standar")).status_code == 200
+    [(channel,)] = await db.fetch_all("SELECT channel FROM desk_sessions")
+    assert channel == "whatsapp"
+
+
+async def test_without_a_public_address_masuk_says_so(db, content, clock):
+    from skm_core.conversation.engine import Engine
+
+    engine = Engine(db, content, clock=clock, admin_keys=frozenset({("telegram", "a")}))
+    admin = Chat(engine, channel="telegram", user="a")
+    await admin.type("/masuk")
+    assert "SKM_PUBLIC_URL" in admin.text
+    assert await db.fetch_all("SELECT token_hash FROM desk_links") == []
+
+
+async def test_links_and_sessions_are_stored_only_as_hashes(client, admin, db):
+    await admin.type("/masuk")
+    token = token_of(link_in(admin.text))
+    await client.post("/desk/masuk", data={"t": token})
+    cookie = client.cookies.get("skm_desk")
+    stored = await db.fetch_all(
+        "SELECT token_hash FROM desk_links UNION ALL SELECT token_hash FROM desk_sessions"
+    )
+    assert len(stored) == 2
+    assert all(token not in h and cookie not in h for (h,) in stored)
+
+
+def test_the_access_log_never_shows_a_sign_in_token(app):
+    import logging
+
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/desk/masuk?t=RAHASIA", "1.1", 200), None,
+    )  # fmt: skip
+    for kept in logging.getLogger("uvicorn.access").filters:
+        assert kept.filter(record) if hasattr(kept, "filter") else kept(record)
+    assert "RAHASIA" not in record.getMessage()
+    assert "/desk/masuk" in record.getMessage()

@@ -195,3 +195,21 @@ async def test_petugas_and_citizens_cannot_publish(admin, engine, db):
     await citizen.type("/publikasi november 2026")
     assert "dipublikasikan" not in citizen.text
     assert await db.fetch_all("SELECT id FROM publications") == []
+
+
+async def test_the_publish_answer_links_to_the_period(admin, engine, db):
+    await store_november(db)
+    pejabat = await official(admin, engine, "pejabat", "camat")
+    await pejabat.type("/publikasi november 2026")
+    assert "https://skm.example.go.id/hasil?periode=2026-11-01..2026-11-30" in pejabat.text
+
+
+def test_figures_on_pages_are_rounded_half_up_like_the_engine():
+    from fractions import Fraction
+
+    from bot.web.site import number
+
+    assert number(Fraction(91665, 1000)) == "91,67"
+    assert number(Fraction(2, 3), 4) == "0,6667"
+    assert number(100.0) == "100,00"
+    assert number(None) == "-"

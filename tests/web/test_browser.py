@@ -244,3 +244,15 @@ def test_an_official_answers_a_complaint_and_corrects_a_requirement(site, browse
         browser.get(public + path)
         assert browser.find_element("css selector", "h1").text, name
         screenshot(browser, folder, name)
+
+    browser.get(public + "/desk/perintah/tiket")
+    browser.find_element("css selector", "form.stack button[type=submit]").click()
+    main_text_with(browser, "Tiket survei untuk layanan")
+    assert browser.find_elements("css selector", "main img")  # the QR code to print
+    screenshot(browser, folder, "desk-tiket-terbit")
+
+    browser.find_element("css selector", "button.link").click()  # Keluar
+    main_text_with(browser, "Hasil Survei")
+    browser.get(public + "/desk/")
+    assert "Belum masuk" in main_text_with(browser, "/masuk")
+    screenshot(browser, folder, "desk-belum-masuk")

@@ -135,6 +135,9 @@ def edited_document(
             edited[name] = raw in ("ya", "on", "1", "true")
         else:
             edited[name] = " ".join(raw.split())
+    if target == UNIT_TARGET and edited.get("confirmed_by_unit"):
+        # Confirmed by the unit: no field is left waiting for confirmation.
+        edited["unconfirmed_fields"] = []
     return edited
 
 

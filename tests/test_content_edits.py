@@ -163,3 +163,11 @@ def test_skm_content_export_then_check(skm_env: Path, tmp_path: Path, capsys):
     assert main(["content", "check", str(out)]) == 0
     assert main(["content", "export", str(out)]) == 2
     assert "not empty" in capsys.readouterr().err
+
+
+async def test_confirming_the_unit_leaves_no_field_waiting_for_confirmation(db, content):
+    assert content.unit.unconfirmed_fields
+    form = form_for(content, UNIT_TARGET, confirmed_by_unit="ya")
+    saved = await save_edit(db, content, UNIT_TARGET, form, "admin-1", Clock()())
+    assert saved.content.unit.confirmed_by_unit
+    assert saved.content.unit.unconfirmed_fields == []

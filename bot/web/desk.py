@@ -432,6 +432,9 @@ def desk_routes(site: Site) -> list[BaseRoute]:
         replies: list[Reply] = []
         if request.method == "POST":
             argument = request.state.form.get("argumen", "").strip()
+            # The usage texts show chat commands; "/rtl tambah ..." typed here means the same.
+            if argument.casefold().startswith(f"/{command} ") or argument == f"/{command}":
+                argument = argument[len(command) + 1 :].strip()
             replies = await run_command(who, f"{command} {argument}") or []
         texts = site.content.texts.officials
         hint_text = str(getattr(texts, hint, "")) if hint not in ("period", "ticket") else ""

@@ -356,3 +356,12 @@ def test_the_access_log_never_shows_a_sign_in_token(app):
         assert kept.filter(record) if hasattr(kept, "filter") else kept(record)
     assert "RAHASIA" not in record.getMessage()
     assert "/desk/masuk" in record.getMessage()
+
+
+async def test_a_command_page_accepts_the_chat_form_of_the_command(client, admin, db):
+    csrf = await sign_in(client, admin)
+    plan = "/rtl tambah november 2026; U3; Tambah petugas loket; 2026-12-31; Camat"
+    typed = await client.post("/desk/perintah/rtl", data={"csrf": csrf, "argumen": plan})
+    assert "dicatat untuk U3" in typed.text
+    [(unsur,)] = await db.fetch_all("SELECT unsur FROM follow_up_plans")
+    assert unsur == "U3"

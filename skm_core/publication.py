@@ -44,7 +44,7 @@ def _service_lines(content: Content, per_service: dict[str | None, Tally]) -> li
     lines = []
     known = [(s.id, s.name) for s in content.services]
     if None in per_service:
-        known.append(("", "-"))
+        known.append(("", content.texts.web.messages["unnamed_service"]))
     for service_id, name in known:
         tally = per_service.get(service_id or None)
         if tally is None or tally.respondents == 0:

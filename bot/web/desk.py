@@ -47,16 +47,17 @@ SESSION_COOKIE = "skm_desk"
 ALL_SUGGESTIONS = 1000
 MAX_SEARCH_CHARS = 100
 
-# Pages that run one of the chat's officials' commands: (command, title, roles, hint).
-COMMAND_PAGES: dict[str, tuple[str, str, frozenset[str], str]] = {
-    "rtl": ("rtl", "Rencana tindak lanjut", REPORTS, "plans_usage"),
-    "ekspor": ("ekspor", "Ekspor laporan", REPORTS, "period"),
-    "populasi": ("populasi", "Jumlah pelayanan (populasi)", REPORTS, "population_usage"),
-    "tiket": ("tiket", "Tiket survei", COUNTER, "ticket"),
-    "pejabat": ("pejabat", "Pejabat dan petugas", ADMIN, "officials_hint"),
-    "undang": ("undang", "Undangan", ADMIN, "invite_usage"),
-    "hapus": ("hapus", "Hapus pejabat atau petugas", ADMIN, "remove_usage"),
-    "jadwal": ("jadwal", "Laporan terjadwal", REPORTS, "schedule_usage"),
+# Pages that run one of the chat's officials' commands: command -> (roles, usage text);
+# their titles are in content (web.pages).
+COMMAND_PAGES: dict[str, tuple[frozenset[str], str]] = {
+    "rtl": (REPORTS, "plans_usage"),
+    "ekspor": (REPORTS, "period"),
+    "populasi": (REPORTS, "population_usage"),
+    "tiket": (COUNTER, "ticket"),
+    "pejabat": (ADMIN, "officials_hint"),
+    "undang": (ADMIN, "invite_usage"),
+    "hapus": (ADMIN, "remove_usage"),
+    "jadwal": (REPORTS, "schedule_usage"),
 }
 
 
@@ -101,8 +102,9 @@ def desk_routes(site: Site) -> list[BaseRoute]:
         public = site.settings.public_url or ""
         return public.startswith("https://") or request.url.scheme == "https"
 
-    def message(request: Request, title: str, text: str, status: int) -> Response:
-        return site.render(request, "desk/message.html", {"title": title, "text": text}, status)
+    def message(request: Request, key: str, status: int) -> Response:
+        values = {"title": site.say(f"{key}_title"), "text": site.say(key)}
+        return site.render(request, "desk/message.html", values, status)
 
     async def visitor(request: Request) -> Visitor | None:
         cookie = request.cookies.get(SESSION_COOKIE)
@@ -119,26 +121,13 @@ def desk_routes(site: Site) -> list[BaseRoute]:
         async def endpoint(request: Request) -> Response:
             who = await visitor(request)
             if who is None:
-                return message(
-                    request,
-                    "Belum masuk",
-                    "Silakan kirim /masuk kepada bot untuk menerima tautan masuk ke meja kerja.",
-                    401,
-                )
+                return message(request, "not_signed_in", 401)
             if not who.roles & roles:
-                return message(
-                    request, "Tidak diizinkan", "Halaman ini tidak tersedia untuk peran Anda.", 403
-                )
+                return message(request, "forbidden", 403)
             if post:
                 form = await _form(request)
                 if not csrf_matches(who.session, form.get("csrf")):
-                    return message(
-                        request,
-                        "Formulir kedaluwarsa",
-                        "Formulir ini tidak dapat diproses. Mohon muat ulang halaman,"
-                        " lalu coba lagi.",
-                        403,
-                    )
+                    return message(request, "form_expired", 403)
                 request.state.form = form
             return await page(request, who)
 
@@ -150,7 +139,9 @@ def desk_routes(site: Site) -> list[BaseRoute]:
             "may_report": bool(who.roles & REPORTS),
             "may_admin": bool(who.roles & ADMIN),
             "pages": [
-                (name, page[1]) for name, page in COMMAND_PAGES.items() if who.roles & page[2]
+                (name, site.content.texts.web.pages[name])
+                for name, (roles, _) in COMMAND_PAGES.items()
+                if who.roles & roles
             ],
             **values,
         }
@@ -169,13 +160,7 @@ def desk_routes(site: Site) -> list[BaseRoute]:
         form = await _form(request)
         signed = await sign_in(site.engine.db, form.get("t", ""), site.clock())
         if signed is None:
-            return message(
-                request,
-                "Tautan tidak berlaku",
-                "Tautan ini sudah dipakai atau sudah kedaluwarsa. Silakan kirim /masuk lagi"
-                " kepada bot untuk menerima tautan baru.",
-                400,
-            )
+            return message(request, "link_invalid", 400)
         response = RedirectResponse("/desk/", status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -230,14 +215,14 @@ def desk_routes(site: Site) -> list[BaseRoute]:
                 (u.code, u.name, float(result.result.unsur_score(u.code)))
                 for u in site.content.survey.unsur
             ]
-            bars = unsur_bars(scores, result.result.lowest(), "Nilai per unsur")
+            bars = unsur_bars(scores, result.result.lowest(), site.say("chart_unsur"))
         points = [
             (period_label(p.period, site.content.texts), float(p.ikm))
             for p in result.history
             if p.ikm is not None
         ]
         if points:
-            trend = trend_line(points, "IKM per periode")
+            trend = trend_line(points, site.say("chart_trend"))
         return render(
             request,
             who,
@@ -312,18 +297,20 @@ def desk_routes(site: Site) -> list[BaseRoute]:
         period = period_from(form.get("periode", "x"))
         reason = form.get("alasan", "").strip()
         if period is None or not reason:
-            text = "Mohon isi periode dan alasan penarikan."
+            text = site.say("withdraw_needs")
         else:
             async with site.engine.db.transaction() as tx:
                 done = await withdraw(tx, period, reason, site.clock(), who.actor)
-            text = (
-                "Publikasi telah ditarik." if done else "Periode itu tidak sedang dipublikasikan."
-            )
+            text = site.say("withdrawn" if done else "not_published")
         return render(
             request,
             who,
             "desk/result.html",
-            {"title": "Penarikan publikasi", "replies": [Reply(text)], "back": "/desk/publikasi"},
+            {
+                "title": site.say("withdraw_title"),
+                "replies": [Reply(text)],
+                "back": "/desk/publikasi",
+            },
         )
 
     async def standards(request: Request, who: Visitor) -> Response:
@@ -344,7 +331,7 @@ def desk_routes(site: Site) -> list[BaseRoute]:
     ) -> Response:
         target = target_of(request)
         if target is None:
-            return message(request, "Tidak ditemukan", "Dokumen itu tidak ada.", 404)
+            return message(request, "not_found", 404)
         document = document_of(site.content, target) or {}
         fields = [
             (
@@ -378,13 +365,13 @@ def desk_routes(site: Site) -> list[BaseRoute]:
             return await editor(request, who)
         known = set(editable_fields(target_of(request) or UNIT_TARGET))
         names = [n for n in changed.split(",") if n in known]
-        note = "Perubahan disimpan: " + ", ".join(names) if names else "Tidak ada perubahan."
+        note = site.say("saved", fields=", ".join(names)) if names else site.say("unchanged")
         return await editor(request, who, saved=note)
 
     async def editor_save(request: Request, who: Visitor) -> Response:
         target = target_of(request)
         if target is None:
-            return message(request, "Tidak ditemukan", "Dokumen itu tidak ada.", 404)
+            return message(request, "not_found", 404)
         form = request.state.form
         try:
             saved = await save_edit(
@@ -403,18 +390,22 @@ def desk_routes(site: Site) -> list[BaseRoute]:
         form = request.state.form
         target = target_of(request)
         if target is None:
-            return message(request, "Tidak ditemukan", "Dokumen itu tidak ada.", 404)
+            return message(request, "not_found", 404)
         version = form.get("versi", "")
         base = site.engine.base_content
         try:
             if version == "asli":
                 await restore_shipped(site.engine.db, base, target, who.actor, site.clock())
-                note = "Isi asli dari berkas konten dipakai kembali."
+                note = site.say("restored_shipped")
             elif version.isdigit():
                 done = await roll_back(site.engine.db, base, int(version), who.actor, site.clock())
-                note = f"Versi {version} dipakai kembali." if done else "Versi itu tidak ada."
+                note = (
+                    site.say("version_restored", version=version)
+                    if done
+                    else site.say("version_unknown")
+                )
             else:
-                note = "Versi itu tidak ada."
+                note = site.say("version_unknown")
         except ContentError as exc:
             return await editor(request, who, [str(i) for i in exc.issues])
         await site.engine.refresh_content()
@@ -423,12 +414,11 @@ def desk_routes(site: Site) -> list[BaseRoute]:
     async def command_page(request: Request, who: Visitor) -> Response:
         name = request.path_params["name"]
         if name not in COMMAND_PAGES:
-            return message(request, "Tidak ditemukan", "Halaman itu tidak ada.", 404)
-        command, title, roles, hint = COMMAND_PAGES[name]
+            return message(request, "not_found", 404)
+        roles, hint = COMMAND_PAGES[name]
+        command, title = name, site.content.texts.web.pages[name]
         if not who.roles & roles:
-            return message(
-                request, "Tidak diizinkan", "Halaman ini tidak tersedia untuk peran Anda.", 403
-            )
+            return message(request, "forbidden", 403)
         replies: list[Reply] = []
         if request.method == "POST":
             argument = request.state.form.get("argumen", "").strip()

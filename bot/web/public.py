@@ -67,8 +67,9 @@ def public_routes(site: Site) -> list[BaseRoute]:
             doc = chosen.snapshot
             plans = await plans_for_period(site.engine.db, chosen.first_day, chosen.last_day)
             scores = [(u["kode"], u["nama"], float(u["nilai"])) for u in doc["unsur"]]
-            bars = unsur_bars(scores, doc["terendah"], f"Nilai per unsur, {doc['periode']['nama']}")
-            trend = trend_line(trend_points(items, chosen), "IKM per periode yang dipublikasikan")
+            title = site.say("chart_unsur_period", period=doc["periode"]["nama"])
+            bars = unsur_bars(scores, doc["terendah"], title)
+            trend = trend_line(trend_points(items, chosen), site.say("chart_trend_published"))
         status = 404 if asked and chosen is None else 200
         return site.render(
             request,
@@ -109,7 +110,7 @@ def public_routes(site: Site) -> list[BaseRoute]:
         links = {app.casefold(): link for app, link in site.bot_links().items()}
         link = links.get(request.path_params["app"])
         if link is None:
-            return Response("tidak ditemukan", status_code=404, media_type="text/plain")
+            return Response(site.say("not_found"), status_code=404, media_type="text/plain")
         return Response(qr_svg(link, scale=6), media_type="image/svg+xml")
 
     async def open_data(request: Request) -> Response:
@@ -147,17 +148,17 @@ def public_routes(site: Site) -> list[BaseRoute]:
 
 def _missing(site: Site, items: list[Publication], asked: str) -> Response:
     if not asked.strip():
-        return JSONResponse({"galat": "Belum ada hasil survei yang dipublikasikan."}, 404)
+        return JSONResponse({"galat": site.say("api_none")}, 404)
     withdrawn = _withdrawn(items, asked, site)
     if withdrawn is not None:
         return JSONResponse(
             {
-                "galat": "Publikasi hasil periode ini telah ditarik.",
+                "galat": site.say("api_withdrawn"),
                 "alasan": withdrawn.withdraw_reason,
             },
             410,
         )
     today = site.clock().astimezone(site.engine.timezone).date()
     if parse_period(asked[:MAX_PERIOD_CHARS], today, period_words(site.content.texts)) is None:
-        return JSONResponse({"galat": "Periode tidak dikenali."}, 400)
-    return JSONResponse({"galat": "Hasil periode ini belum dipublikasikan."}, 404)
+        return JSONResponse({"galat": site.say("api_period_unknown")}, 400)
+    return JSONResponse({"galat": site.say("api_unpublished")}, 404)

@@ -62,6 +62,10 @@ class Site:
     def content(self) -> Content:
         return self.engine.content
 
+    def say(self, key: str, **values: object) -> str:
+        """A message of the web pages, from content/texts.yaml (web.messages)."""
+        return self.content.texts.web.messages[key].format(**values)
+
     def when(self, moment: datetime) -> str:
         return local_datetime_text(moment, self.engine.timezone, self.content.texts)
 

@@ -727,6 +727,47 @@ class WhatsAppTexts(Strict):
     """The word before a ticket token in a wa.me link's prefilled text."""
 
 
+WEB_MESSAGES = (
+    "not_signed_in_title",
+    "not_signed_in",
+    "forbidden_title",
+    "forbidden",
+    "form_expired_title",
+    "form_expired",
+    "link_invalid_title",
+    "link_invalid",
+    "not_found_title",
+    "not_found",
+    "withdraw_title",
+    "withdraw_needs",
+    "withdrawn",
+    "not_published",
+    "saved",
+    "unchanged",
+    "restored_shipped",
+    "version_restored",
+    "version_unknown",
+    "chart_unsur",
+    "chart_unsur_period",
+    "chart_trend",
+    "chart_trend_published",
+    "api_none",
+    "api_withdrawn",
+    "api_period_unknown",
+    "api_unpublished",
+    "unnamed_service",
+)
+WEB_PAGES = ("rtl", "ekspor", "populasi", "tiket", "pejabat", "undang", "hapus", "jadwal")
+
+
+class WebTexts(Strict):
+    """What the web pages say from code (the templates carry the pages' own headings)."""
+
+    messages: Annotated[Words, _keys(*WEB_MESSAGES)]
+    pages: Annotated[Words, _keys(*WEB_PAGES)]
+    """Titles of the desk's pages that run a chat command, by command."""
+
+
 class Texts(Strict):
     whatsapp: WhatsAppTexts
     summary: SummaryTexts
@@ -740,6 +781,7 @@ class Texts(Strict):
     commands: CommandWords
     chat: ChatTexts
     survey: SurveyTexts
+    web: WebTexts
 
     @field_validator("performance")
     @classmethod

@@ -44,6 +44,7 @@ from skm_core.summary import build_summary
 from skm_core.svg_charts import trend_line, unsur_bars
 
 SESSION_COOKIE = "skm_desk"
+LISTINGS = frozenset({"rtl", "pejabat", "jadwal"})
 ALL_SUGGESTIONS = 1000
 MAX_SEARCH_CHARS = 100
 
@@ -420,6 +421,9 @@ def desk_routes(site: Site) -> list[BaseRoute]:
         if not who.roles & roles:
             return message(request, "forbidden", 403)
         replies: list[Reply] = []
+        if request.method == "GET" and name in LISTINGS:
+            # These commands only read when given nothing: the page opens with the list.
+            replies = await run_command(who, name) or []
         if request.method == "POST":
             argument = request.state.form.get("argumen", "").strip()
             # The usage texts show chat commands; "/rtl tambah ..." typed here means the same.

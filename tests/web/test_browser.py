@@ -138,10 +138,11 @@ def press(fake: FakeBotApi, user: int, label: str) -> str:
 
 def main_text_with(driver, text: str) -> str:  # type: ignore[no-untyped-def]
     """The page's main text once it shows `text` (after a click, the next page loads)."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    ignored = (NoSuchElementException, StaleElementReferenceException)
+    # While the next page replaces this one, its elements vanish under the reader's feet.
+    ignored = (WebDriverException,)
     WebDriverWait(driver, 15, ignored_exceptions=ignored).until(
         lambda d: text in d.find_element("css selector", "main").text
     )
@@ -190,6 +191,13 @@ def test_public_pages_at_phone_and_desktop_width(site, browser, tmp_path):
     browser.get(public + "/")
     assert "November 2026" in browser.find_element("css selector", "main").text
     assert browser.find_elements("css selector", "svg.chart")
+    # As printed: no navigation, no forms, no QR codes; charts and tables stay.
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not browser.find_element("css selector", "header nav").is_displayed()
+    assert not browser.find_element("css selector", ".bots").is_displayed()
+    assert browser.find_element("css selector", "svg.chart").is_displayed()
+    screenshot(browser, folder, "hasil-cetak")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
 def test_an_official_answers_a_complaint_and_corrects_a_requirement(site, browser, tmp_path):

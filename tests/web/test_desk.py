@@ -365,3 +365,12 @@ async def test_a_command_page_accepts_the_chat_form_of_the_command(client, admin
     assert "dicatat untuk U3" in typed.text
     [(unsur,)] = await db.fetch_all("SELECT unsur FROM follow_up_plans")
     assert unsur == "U3"
+
+
+async def test_listing_pages_open_with_their_list(client, admin, engine):
+    await official(admin, engine, "petugas", "loket-1")
+    await sign_in(client, admin)
+    officials = await client.get("/desk/perintah/pejabat")
+    assert "petugas loket" in officials.text
+    plans = await client.get("/desk/perintah/rtl")
+    assert plans.status_code == 200 and "reply" in plans.text

@@ -194,7 +194,7 @@ def test_public_pages_at_phone_and_desktop_width(site, browser, tmp_path):
     # As printed: no navigation, no forms, no QR codes; charts and tables stay.
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     assert not browser.find_element("css selector", "header nav").is_displayed()
-    assert not browser.find_element("css selector", ".bots").is_displayed()
+    assert not browser.find_element("css selector", ".chat-links").is_displayed()
     assert browser.find_element("css selector", "svg.chart").is_displayed()
     screenshot(browser, folder, "hasil-cetak")
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

@@ -231,23 +231,20 @@ async def save_edit(
 async def roll_back(
     db: Database, base: Content, version_id: int, author: str, now: datetime
 ) -> Saved | None:
-    """Bring back what a version held (0 ... the shipped file); None for an unknown version."""
+    """Bring back what a version held (a restore version holds the shipped file); None for
+    an unknown version. Raises ContentError when what it held no longer validates."""
     version = await version_by_id(db, version_id)
     if version is None:
         return None
     current = await content_in_force(db, base)
     before = document_of(current, version.target) or {}
-    data = version.data
-    restored = with_document(current, version.target, data) if data is not None else None
-    if restored is None:
-        restored = apply_versions(base, {})
-        shipped = document_of(restored, version.target) or {}
-        restored = with_document(current, version.target, shipped)
+    held = version.data if version.data is not None else document_of(base, version.target)
+    restored = with_document(current, version.target, held or {})
     after = document_of(restored, version.target) or {}
     changed = changed_fields(before, after)
     async with db.transaction() as tx:
         new_id = await add_version(
-            tx, version.target, data, changed, author, now, rollback_of=version.id
+            tx, version.target, version.data, changed, author, now, rollback_of=version.id
         )
         await audit(tx, now, author, "content.rollback", f"{version.target}:{version.id}")
     return Saved(new_id, changed, restored)

@@ -171,3 +171,15 @@ async def test_confirming_the_unit_leaves_no_field_waiting_for_confirmation(db, 
     saved = await save_edit(db, content, UNIT_TARGET, form, "admin-1", Clock()())
     assert saved.content.unit.confirmed_by_unit
     assert saved.content.unit.unconfirmed_fields == []
+
+
+async def test_rolling_back_to_a_restore_brings_back_the_shipped_file(db, content):
+    clock = Clock()
+    await save_edit(db, content, SKCK, form_for(content, SKCK, cost="Rp 0"), "a", clock())
+    restore = await restore_shipped(db, content, SKCK, "a", clock())
+    edited = await content_in_force(db, content)
+    await save_edit(db, content, SKCK, form_for(edited, SKCK, cost="Rp 9"), "a", clock())
+    assert restore.version_id is not None
+    back = await roll_back(db, content, restore.version_id, "a", clock())
+    assert back is not None and back.changed == ["cost"]
+    assert (await content_in_force(db, content)).service("skck") == content.service("skck")

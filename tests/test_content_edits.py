@@ -183,3 +183,33 @@ async def test_rolling_back_to_a_restore_brings_back_the_shipped_file(db, conten
     back = await roll_back(db, content, restore.version_id, "a", clock())
     assert back is not None and back.changed == ["cost"]
     assert (await content_in_force(db, content)).service("skck") == content.service("skck")
+
+
+async def test_a_slow_refresh_never_puts_older_content_back(db, content, monkeypatch):
+    import asyncio
+
+    import skm_core.conversation.engine as engine_module
+
+    clock = Clock()
+    engine = Engine(db, content, clock=clock)
+    await engine.refresh_content()
+    real = engine_module.content_in_force
+    reached, gate = asyncio.Event(), asyncio.Event()
+
+    async def slow_first(reader, base):  # type: ignore[no-untyped-def]
+        result = await real(reader, base)
+        if not reached.is_set():
+            reached.set()
+            await gate.wait()
+        return result
+
+    monkeypatch.setattr(engine_module, "content_in_force", slow_first)
+    await save_edit(db, content, SKCK, form_for(content, SKCK, cost="Rp 1"), "a", clock())
+    first = asyncio.create_task(engine.refresh_content())
+    await reached.wait()
+    edited = await content_in_force(db, content)
+    await save_edit(db, content, SKCK, form_for(edited, SKCK, cost="Rp 2"), "a", clock())
+    assert await engine.refresh_content()  # a second refresh, done while the first waits
+    gate.set()
+    await first
+    assert engine.content.service("skck").cost == "Rp 2"

@@ -96,6 +96,10 @@ class Engine:
         if revision == self._content_revision:
             return False
         content = await content_in_force(self.db, self.base_content)
+        # Two refreshes may overlap; the one that read an older revision and finishes last
+        # must not put older content back.
+        if self._content_revision is not None and revision < self._content_revision:
+            return False
         self._content_revision = revision
         self.use_content(content)
         return True

@@ -38,20 +38,20 @@ from skm_core.publication import withdraw
 from skm_core.storage.complaints import open_complaints
 from skm_core.storage.content_versions import versions_of
 from skm_core.storage.desk_access import DeskSession
+from skm_core.storage.followup import all_plans
 from skm_core.storage.publications import publications
 from skm_core.storage.responses import latest_suggestions
 from skm_core.summary import build_summary
 from skm_core.svg_charts import trend_line, unsur_bars
 
 SESSION_COOKIE = "skm_desk"
-LISTINGS = frozenset({"rtl", "pejabat", "jadwal"})
+LISTINGS = frozenset({"pejabat", "jadwal"})
 ALL_SUGGESTIONS = 1000
 MAX_SEARCH_CHARS = 100
 
 # Pages that run one of the chat's officials' commands: command -> (roles, usage text);
 # their titles are in content (web.pages).
 COMMAND_PAGES: dict[str, tuple[frozenset[str], str]] = {
-    "rtl": (REPORTS, "plans_usage"),
     "ekspor": (REPORTS, "period"),
     "populasi": (REPORTS, "population_usage"),
     "tiket": (COUNTER, "ticket"),
@@ -137,6 +137,7 @@ def desk_routes(site: Site) -> list[BaseRoute]:
     def render(request: Request, who: Visitor, name: str, values: dict[str, object]) -> Response:
         values = {
             "csrf": who.session.csrf,
+            "titles": site.content.texts.web.pages,
             "may_report": bool(who.roles & REPORTS),
             "may_admin": bool(who.roles & ADMIN),
             "pages": [
@@ -446,7 +447,38 @@ def desk_routes(site: Site) -> list[BaseRoute]:
             },
         )
 
+    async def plans_page(request: Request, who: Visitor) -> Response:
+        async with site.engine.db.transaction() as tx:
+            plans = await all_plans(tx)
+        return render(
+            request,
+            who,
+            "desk/plans.html",
+            {
+                "plans": plans,
+                "unsur": site.content.survey.unsur,
+                "plan_status": site.content.texts.officials.plan_status,
+                "replies": getattr(request.state, "replies", []),
+            },
+        )
+
+    async def plans_post(request: Request, who: Visitor) -> Response:
+        # The form's fields become the chat's /rtl command, so the desk adds and records
+        # plans with the chat's own checks; a ';' typed in a field must not split it.
+        form = {k: v.replace(";", ",").strip() for k, v in request.state.form.items()}
+        if form.get("aksi") == "tambah":
+            fields = [form.get(k, "") for k in ("periode", "unsur", "kegiatan", "waktu", "pj")]
+            text = "rtl tambah " + "; ".join(fields)
+        else:
+            verb = "sudah" if form.get("status") == "done" else "belum"
+            fields = [form.get(k, "") for k in ("nomor", "uraian", "hambatan")]
+            text = f"rtl {verb} " + "; ".join(fields)
+        request.state.replies = await run_command(who, text) or []
+        return await plans_page(request, who)
+
     return [
+        Route("/rtl", guarded(REPORTS, plans_page), methods=["GET"]),
+        Route("/rtl", guarded(REPORTS, plans_post, post=True), methods=["POST"]),
         Route("/masuk", sign_in_form, methods=["GET"]),
         Route("/masuk", sign_in_post, methods=["POST"]),
         Route("/keluar", guarded(OFFICIALS, sign_out_post, post=True), methods=["POST"]),

@@ -246,7 +246,7 @@ def test_an_official_answers_a_complaint_and_corrects_a_requirement(site, browse
         "desk-publikasi": "/desk/publikasi",
         "desk-standar": "/desk/standar",
         "desk-standar-unit": "/desk/standar/unit",
-        "desk-rtl": "/desk/perintah/rtl",
+        "desk-rtl": "/desk/rtl",
         "desk-tiket": "/desk/perintah/tiket",
     }.items():
         browser.get(public + path)

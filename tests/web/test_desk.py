@@ -29,19 +29,19 @@ def editor_form(content, target: str) -> dict[str, str]:
 
 DESK_PAGES = [
     "/desk/", "/desk/ringkasan", "/desk/aduan", "/desk/publikasi", "/desk/standar",
-    "/desk/standar/kk", "/desk/standar/unit", "/desk/perintah/rtl", "/desk/perintah/tiket",
+    "/desk/standar/kk", "/desk/standar/unit", "/desk/rtl", "/desk/perintah/tiket",
     "/desk/perintah/pejabat", "/desk/perintah/undang", "/desk/perintah/jadwal",
     "/desk/perintah/ekspor", "/desk/perintah/populasi", "/desk/perintah/hapus",
 ]  # fmt: skip
 DESK_FORMS = [
     "/desk/keluar", "/desk/aduan/1", "/desk/publikasi", "/desk/publikasi/tarik",
-    "/desk/standar/kk", "/desk/standar/kk/kembalikan", "/desk/perintah/undang",
+    "/desk/standar/kk", "/desk/standar/kk/kembalikan", "/desk/perintah/undang", "/desk/rtl",
 ]  # fmt: skip
 ADMIN_PAGES = [
     "/desk/standar", "/desk/standar/kk", "/desk/standar/unit", "/desk/perintah/pejabat",
     "/desk/perintah/undang", "/desk/perintah/hapus",
 ]  # fmt: skip
-REPORT_PAGES = ["/desk/ringkasan", "/desk/aduan", "/desk/publikasi", "/desk/perintah/rtl"]
+REPORT_PAGES = ["/desk/ringkasan", "/desk/aduan", "/desk/publikasi", "/desk/rtl"]
 
 
 async def test_the_admin_signs_in_with_the_link_the_bot_sent(client, admin):
@@ -360,11 +360,33 @@ def test_the_access_log_never_shows_a_sign_in_token(app):
 
 async def test_a_command_page_accepts_the_chat_form_of_the_command(client, admin, db):
     csrf = await sign_in(client, admin)
-    plan = "/rtl tambah november 2026; U3; Tambah petugas loket; 2026-12-31; Camat"
-    typed = await client.post("/desk/perintah/rtl", data={"csrf": csrf, "argumen": plan})
-    assert "dicatat untuk U3" in typed.text
-    [(unsur,)] = await db.fetch_all("SELECT unsur FROM follow_up_plans")
-    assert unsur == "U3"
+    typed = await client.post(
+        "/desk/perintah/populasi", data={"csrf": csrf, "argumen": "/populasi 300 november 2026"}
+    )
+    assert "Sampel minimum" in typed.text
+    assert await db.fetch_one("SELECT served FROM population_figures") == (300,)
+
+
+async def test_plans_are_added_and_realised_from_their_page(client, admin, db):
+    csrf = await sign_in(client, admin)
+    added = await client.post(
+        "/desk/rtl",
+        data={"csrf": csrf, "aksi": "tambah", "periode": "november 2026", "unsur": "U3",
+              "kegiatan": "Tambah petugas; buka loket 07.30", "waktu": "2026-12-31", "pj": "Camat"},
+    )  # fmt: skip
+    assert "dicatat untuk U3" in added.text
+    [(plan_id, activity)] = await db.fetch_all("SELECT id, activity FROM follow_up_plans")
+    assert activity == "Tambah petugas, buka loket 07.30"
+    done = await client.post(
+        "/desk/rtl",
+        data={"csrf": csrf, "aksi": "realisasi", "nomor": str(plan_id), "status": "done",
+              "uraian": "Petugas ditambah dua orang", "hambatan": ""},
+    )  # fmt: skip
+    assert "Realisasi RTL" in done.text and "Petugas ditambah dua orang" in done.text
+    missing = await client.post(
+        "/desk/rtl", data={"csrf": csrf, "aksi": "tambah", "periode": "kapan", "unsur": "U3"}
+    )
+    assert "belum lengkap atau tidak sah" in missing.text
 
 
 async def test_listing_pages_open_with_their_list(client, admin, engine):
@@ -372,5 +394,5 @@ async def test_listing_pages_open_with_their_list(client, admin, engine):
     await sign_in(client, admin)
     officials = await client.get("/desk/perintah/pejabat")
     assert "petugas loket" in officials.text
-    plans = await client.get("/desk/perintah/rtl")
-    assert plans.status_code == 200 and "reply" in plans.text
+    schedules = await client.get("/desk/perintah/jadwal")
+    assert schedules.status_code == 200 and 'class="reply"' in schedules.text

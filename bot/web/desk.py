@@ -318,6 +318,11 @@ def desk_routes(site: Site) -> list[BaseRoute]:
     async def standards(request: Request, who: Visitor) -> Response:
         return render(request, who, "desk/standards.html", {"services": site.content.services})
 
+    def field_names(names: list[str]) -> str:
+        """Fields as the editor labels them ("Persyaratan, Biaya"), not as the files name them."""
+        labels = site.content.texts.web.labels
+        return ", ".join(labels.get(f"field_{n}", n) for n in names) or "-"
+
     def target_of(request: Request) -> str | None:
         name = request.path_params["target"]
         if name == UNIT_TARGET:
@@ -343,7 +348,10 @@ def desk_routes(site: Site) -> list[BaseRoute]:
             )
             for name, shape in editable_fields(target).items()
         ]
-        versions = [(v, site.when(v.created_at)) for v in await versions_of(site.engine.db, target)]
+        versions = [
+            (v, site.when(v.created_at), field_names(v.changed))
+            for v in await versions_of(site.engine.db, target)
+        ]
         title = site.content.unit.name if target == UNIT_TARGET else document.get("name", "")
         return render(
             request,
@@ -367,7 +375,7 @@ def desk_routes(site: Site) -> list[BaseRoute]:
             return await editor(request, who)
         known = set(editable_fields(target_of(request) or UNIT_TARGET))
         names = [n for n in changed.split(",") if n in known]
-        note = site.say("saved", fields=", ".join(names)) if names else site.say("unchanged")
+        note = site.say("saved", fields=field_names(names)) if names else site.say("unchanged")
         return await editor(request, who, saved=note)
 
     async def editor_save(request: Request, who: Visitor) -> Response:

@@ -89,5 +89,7 @@ class Site:
         status: int = 200,
         headers: Mapping[str, str] | None = None,
     ) -> HTMLResponse:
-        page = self.env.get_template(name).render(unit=self.content.unit, request=request, **values)
+        page = self.env.get_template(name).render(
+            unit=self.content.unit, w=self.content.texts.web.labels, request=request, **values
+        )
         return HTMLResponse(page, status_code=status, headers=dict(headers or {}))

@@ -761,11 +761,14 @@ WEB_PAGES = ("rtl", "ekspor", "populasi", "tiket", "pejabat", "undang", "hapus",
 
 
 class WebTexts(Strict):
-    """What the web pages say from code (the templates carry the pages' own headings)."""
+    """What the web pages say: messages from code, page titles, and the templates' wording."""
 
     messages: Annotated[Words, _keys(*WEB_MESSAGES)]
     pages: Annotated[Words, _keys(*WEB_PAGES)]
     """Titles of the desk's pages that run a chat command, by command."""
+    labels: Words
+    """The pages' own wording, by the name the templates use (every name a template uses
+    must be here: a test reads the templates)."""
 
 
 class Texts(Strict):

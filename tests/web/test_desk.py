@@ -271,7 +271,7 @@ async def test_the_editor_corrects_a_requirement_and_the_bot_serves_it_next(
     saved = await client.post("/desk/standar/skck", data=form)
     assert saved.status_code == 303
     shown = await client.get(saved.headers["location"])
-    assert "Perubahan disimpan: requirements" in shown.text
+    assert "Perubahan disimpan: Persyaratan" in shown.text
     await citizen.type("syarat skck")
     assert "Fotokopi KK 2 lembar" in citizen.text
     assert "Fotokopi KK 2 lembar" in (await client.get("/layanan/skck")).text

@@ -24,6 +24,17 @@ HERE = Path(__file__).parent
 TEMPLATE_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
 MAX_FORM_BYTES = 64 * 1024
+# Pages load nothing from elsewhere and run no script; no other site may frame them, and no
+# address (a sign-in link's token) leaves in a Referer.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self';"
+        " frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def number(value: Fraction | float | int | None, places: int = 2) -> str:
@@ -92,4 +103,4 @@ class Site:
         page = self.env.get_template(name).render(
             unit=self.content.unit, w=self.content.texts.web.labels, request=request, **values
         )
-        return HTMLResponse(page, status_code=status, headers=dict(headers or {}))
+        return HTMLResponse(page, status_code=status, headers=PAGE_HEADERS | dict(headers or {}))

@@ -60,6 +60,9 @@ async def test_the_admin_signs_in_with_the_link_the_bot_sent(client, admin):
     home = await client.get("/desk/")
     assert home.status_code == 200 and "Standar Pelayanan" in home.text
     assert home.headers["cache-control"] == "no-store"
+    assert home.headers["x-frame-options"] == "DENY"
+    assert home.headers["referrer-policy"] == "no-referrer"
+    assert "script-src" not in home.headers["content-security-policy"]
 
 
 async def test_a_link_works_once(client, app, admin):

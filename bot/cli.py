@@ -215,6 +215,31 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
+    content = _load(settings)
+    if content is None:
+        return EXIT_CONFIG
+    out = Path(args.directory)
+    try:
+        written = asyncio.run(_export(settings, content, out))
+    except FileExistsError:
+        print(f"{out}: not empty; give a new or empty folder", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:
+        print(f"{out}: cannot be written: {exc.strerror}", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{out}: {written} files of the content in force")
+    return EXIT_OK
+
+
+async def _export(settings: Settings, content: Content, out: Path) -> int:
+    from skm_core.content_edits import content_in_force, export_content
+
+    async with await Database.open(settings.database_path) as db:
+        in_force = await content_in_force(db, content)
+    return len(export_content(in_force, out))
+
+
 def _to_confirm_text(content: Content) -> str:
     t = content.texts.cli
     items = to_confirm(content)
@@ -486,6 +511,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also list every field the unit has not confirmed or no source supports",
     )
     check.set_defaults(handler=cmd_content_check)
+    export = content_commands.add_parser(
+        "export", help="write the content in force (with the desk's edits) as a content folder"
+    )
+    export.add_argument("directory", help="a new or empty folder")
+    export.set_defaults(handler=cmd_content_export)
     return parser
 
 

@@ -151,8 +151,9 @@ async def serve(settings: Settings, content: Content, policy: PollPolicy | None 
         log.info("catch-up queued %d scheduled report(s)", queued)
         server = None
         webhook_telegram = application if settings.telegram_webhook_url else None
-        if whatsapp is not None or webhook_telegram is not None:
-            web = build_web_app(settings, whatsapp, webhook_telegram, health)
+        site = runtime.engine if settings.public_url else None
+        if whatsapp is not None or webhook_telegram is not None or site is not None:
+            web = build_web_app(settings, whatsapp, webhook_telegram, health, site)
             server = _Server(server_config(web, settings))
         return await _until_stopped(stop, polling, server)
 

@@ -48,7 +48,9 @@ async def open_runtime(settings: Settings, content: Content) -> Runtime:
         admin_keys=frozenset(admins),
         ticket_validity=settings.ticket_validity,
         timezone=settings.zone(content),
+        public_url=settings.public_url,
     )
+    await engine.refresh_content()
     await engine.register_admins(admins)
     await engine.forget_old_events()
     return Runtime(settings, content, db, engine, pseudonyms)

@@ -1,4 +1,5 @@
-"""The one HTTP server of a bot process: /health, the WhatsApp webhook, the Telegram webhook."""
+"""The one HTTP server of a bot process: /health, the WhatsApp webhook, the Telegram webhook,
+and, given the engine, the public site and the officials' desk (bot/web)."""
 
 import hmac
 import json
@@ -9,7 +10,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.health import Health
 from bot.http_guard import (
@@ -21,8 +22,10 @@ from bot.http_guard import (
 )
 from bot.polling import process_raw
 from bot.settings import Settings
+from bot.web import web_routes
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.webhook import SIGNATURE_HEADER, signature_valid
+from skm_core.conversation.engine import Engine
 
 log = logging.getLogger(__name__)
 WHATSAPP_PATH = "/webhook/whatsapp"
@@ -70,6 +73,7 @@ def build_web_app(
     whatsapp: WhatsAppChannel | None,
     telegram: Any | None,
     health: Health | None = None,
+    engine: Engine | None = None,
 ) -> Starlette:
     """`telegram` is the PTB Application when Telegram runs with a webhook, else None."""
     body_timeout = settings.skm_http_body_timeout_seconds
@@ -139,7 +143,7 @@ def build_web_app(
         await process_raw(telegram, raw)
         return PlainTextResponse("ok")
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/health", health_check, methods=["GET"]),
         Route(WHATSAPP_PATH, whatsapp_verify, methods=["GET"]),
         Route(WHATSAPP_PATH, whatsapp_post, methods=["POST"]),
@@ -147,4 +151,6 @@ def build_web_app(
     if telegram is not None:
         path = "/" + settings.telegram_webhook_path.strip("/")
         routes.append(Route(path, telegram_post, methods=["POST"]))
+    if engine is not None:
+        routes += web_routes(settings, engine)
     return Starlette(routes=routes)

@@ -61,6 +61,20 @@ class Settings(BaseSettings):
     skm_daily_limit_per_service: int = Field(default=1, ge=0)
     skm_ticket_days: float = Field(default=7, gt=0)
     skm_outbox_interval_seconds: float = Field(default=3, gt=0)
+    skm_public_url: str | None = None
+    """Where people reach this server (https://skm.example.go.id): the public results page,
+    the desk, and the sign-in links /masuk sends. The web pages are served when it is set."""
+
+    @field_validator("skm_public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(f"not an http(s) address without query: {value!r}")
+        return value.rstrip("/") if value else value
+
+    @property
+    def public_url(self) -> str | None:
+        return self.skm_public_url or None
 
     @field_validator("skm_timezone")
     @classmethod

@@ -686,6 +686,12 @@ class OfficialTexts(Strict):
     schedule_on_words: list[NonEmpty]
     schedule_off_words: list[NonEmpty]
     report_intro: Text
+    desk_link: Text
+    desk_link_unset: Text
+    publish_done: Text
+    publish_exists: Text
+    publish_empty: Text
+    publish_usage: Text
 
     def role_name(self, role: str) -> str:
         return self.roles.get(role, role)
@@ -788,6 +794,50 @@ class WhatsAppTexts(Strict):
     """A template's button pressed when what it invited to has already been sent or is gone."""
 
 
+WEB_MESSAGES = (
+    "not_signed_in_title",
+    "not_signed_in",
+    "forbidden_title",
+    "forbidden",
+    "form_expired_title",
+    "form_expired",
+    "link_invalid_title",
+    "link_invalid",
+    "not_found_title",
+    "not_found",
+    "withdraw_title",
+    "withdraw_needs",
+    "withdrawn",
+    "not_published",
+    "saved",
+    "unchanged",
+    "restored_shipped",
+    "version_restored",
+    "version_unknown",
+    "chart_unsur",
+    "chart_unsur_period",
+    "chart_trend",
+    "chart_trend_published",
+    "api_none",
+    "api_withdrawn",
+    "api_period_unknown",
+    "api_unpublished",
+    "unnamed_service",
+)
+WEB_PAGES = ("rtl", "ekspor", "populasi", "tiket", "pejabat", "undang", "hapus", "jadwal")
+
+
+class WebTexts(Strict):
+    """What the web pages say: messages from code, page titles, and the templates' wording."""
+
+    messages: Annotated[Words, _keys(*WEB_MESSAGES)]
+    pages: Annotated[Words, _keys(*WEB_PAGES)]
+    """Titles of the desk's pages that run a chat command, by command."""
+    labels: Words
+    """The pages' own wording, by the name the templates use (every name a template uses
+    must be here: a test reads the templates)."""
+
+
 class Texts(Strict):
     whatsapp: WhatsAppTexts
     summary: SummaryTexts
@@ -801,6 +851,7 @@ class Texts(Strict):
     commands: CommandWords
     chat: ChatTexts
     survey: SurveyTexts
+    web: WebTexts
 
     @field_validator("performance")
     @classmethod

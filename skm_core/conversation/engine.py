@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
+from skm_core.content_edits import content_in_force
 from skm_core.conversation.channels import profile_for, quoted
 from skm_core.conversation.dialogue import Dialogue, Outcome
 from skm_core.conversation.messages import Event, EventKind, Reply
@@ -30,6 +31,7 @@ from skm_core.periods import local_day_start
 from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
 from skm_core.search import ServiceSearch
 from skm_core.storage.complaints import add_complaint
+from skm_core.storage.content_versions import content_revision
 from skm_core.storage.conversations import (
     claim_event,
     forget_events_before,
@@ -50,6 +52,7 @@ from skm_core.tickets import POSTER_PAYLOAD
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
 MAX_TOKEN_CHARS = 64
+CONTENT_CHECK_INTERVAL = timedelta(seconds=10)
 
 
 def utc_now() -> datetime:
@@ -66,6 +69,7 @@ class Engine:
         admin_keys: frozenset[tuple[str, str]] = frozenset(),
         ticket_validity: timedelta = timedelta(days=7),
         timezone: ZoneInfo | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.db = db
         self.content = content
@@ -76,9 +80,53 @@ class Engine:
         self._flushing: dict[str, asyncio.Lock] = {}
         self.windowed_channels: set[str] = set()
         """Channels that may write to a person only for a while after they wrote (WhatsApp)."""
+        self.base_content = content
+        """The shipped content; versions edited from the desk are applied over it."""
+        self._policy = policy
+        self._ticket_validity = ticket_validity
+        self._public_url = public_url
+        self._content_revision: int | None = None
+        self._content_checked_at: datetime | None = None
+        self.use_content(content)
+
+    def use_content(self, content: Content) -> None:
+        """Serve this content from the next event on.
+
+        Everything built from the content is built first and then swapped in without an
+        await in between, so an event being handled on the event loop sees either the old
+        content or the new one, never a mixture.
+        """
         search = ServiceSearch(content.services, content.search, content.referrals)
-        self.dialogue = Dialogue(content, search, policy)
-        self.desk = OfficialDesk(db, content, search, self.timezone, ticket_validity)
+        dialogue = Dialogue(content, search, self._policy)
+        desk = OfficialDesk(
+            self.db, content, search, self.timezone, self._ticket_validity, self._public_url
+        )
+        previous: OfficialDesk | None = getattr(self, "desk", None)
+        if previous is not None:
+            desk.tickets.start_links = previous.tickets.start_links
+        self.content, self.dialogue, self.desk = content, dialogue, desk
+
+    async def refresh_content(self) -> bool:
+        """Take up content edited from the desk (by this process or another); True if changed."""
+        self._content_checked_at = self.clock()
+        revision = await content_revision(self.db)
+        if revision == self._content_revision:
+            return False
+        content = await content_in_force(self.db, self.base_content)
+        # Two refreshes may overlap; the one that read an older revision and finishes last
+        # must not put older content back.
+        if self._content_revision is not None and revision < self._content_revision:
+            return False
+        self._content_revision = revision
+        self.use_content(content)
+        return True
+
+    async def _refresh_content_if_due(self, now: datetime) -> None:
+        # Edits made in this process are applied at once by the desk; this check is for
+        # edits made by another process, at most one small query per interval.
+        checked = self._content_checked_at
+        if checked is None or now - checked >= CONTENT_CHECK_INTERVAL or now < checked:
+            await self.refresh_content()
 
     @property
     def start_links(self) -> dict[str, str]:
@@ -88,6 +136,7 @@ class Engine:
     async def handle(self, event: Event) -> list[Reply]:
         """The replies to one event; none when the event was already processed."""
         now = self.clock()
+        await self._refresh_content_if_due(now)
         async with self.db.transaction() as tx:
             claimed, stored = await claim_event(
                 tx, event.channel, event.event_id, event.user_key, now
@@ -118,6 +167,32 @@ class Engine:
                 if dropped and state.survey is None and '"survey"' in (stored or ""):
                     return [Reply(self.content.texts.chat.survey_lost), *replies]
                 return replies
+        if served.later is not None:
+            return [*served.replies, *await served.later()]
+        return served.replies
+
+    async def desk_command(
+        self, channel: str, user_key: str, text: str, event_id: str
+    ) -> list[Reply] | None:
+        """An officials' command given outside a chat (the desk in a browser).
+
+        The same handlers, roles and audit as in the chat; but it is no chat message: it
+        claims no conversation state and opens no messaging window. None when this person
+        may not give the command.
+        """
+        now = self.clock()
+        await self._refresh_content_if_due(now)
+        event = Event(channel, user_key, event_id, EventKind.COMMAND, text.strip())
+        async with self.db.transaction() as tx:
+            roles = await self.roles_of(channel, user_key, tx)
+            if not self.desk.wants(event) or not self.desk.serves(event, roles):
+                return None
+            ctx = StepContext(
+                now=now, profile=profile_for(channel), channel=channel, user_key=user_key
+            )
+            served = await self.desk.handle(tx, event, ctx, roles)
+        if served is None:
+            return None
         if served.later is not None:
             return [*served.replies, *await served.later()]
         return served.replies

@@ -1,5 +1,5 @@
 """Officials' commands, on any channel: tickets, invitations, summaries, exports, follow-up
-plans, complaints and schedules.
+plans, complaints, schedules, publication and the sign-in link to the desk on the web.
 
 Each command names the roles that may give it. For anyone else an officials' command is not
 an officials' command at all: it goes to the ordinary conversation, which answers it as it
@@ -19,12 +19,14 @@ from skm_core.desk.followup import FollowUpDesk
 from skm_core.desk.roles import RoleDesk
 from skm_core.desk.summaries import SummaryDesk
 from skm_core.desk.tickets import TicketDesk, is_ticket_option
+from skm_core.desk.web import WebDesk
 from skm_core.search import ServiceSearch
 from skm_core.storage.database import Database, Transaction
 
 ADMIN = frozenset({"admin"})
 COUNTER = frozenset({"admin", "petugas"})
 REPORTS = frozenset({"admin", "pejabat"})
+OFFICIALS = frozenset({"admin", "pejabat", "petugas"})
 
 Handler = Callable[[Call], Awaitable[DeskResult]]
 
@@ -37,12 +39,14 @@ class OfficialDesk:
         search: ServiceSearch,
         timezone: ZoneInfo,
         ticket_validity: timedelta,
+        public_url: str | None = None,
     ) -> None:
         self.tickets = TicketDesk(content, search, timezone, ticket_validity)
         self.roles = RoleDesk(content, timezone)
         self.summaries = SummaryDesk(content, db, timezone)
         self.followup = FollowUpDesk(content, timezone)
         self.complaints = ComplaintDesk(content)
+        self.web = WebDesk(content, timezone, public_url)
         self._commands: dict[str, tuple[frozenset[str], Handler]] = {
             "tiket": (COUNTER, _now(self.tickets.command)),
             "undang": (ADMIN, _now(self.roles.invite)),
@@ -55,6 +59,8 @@ class OfficialDesk:
             "rtl": (REPORTS, _now(self.followup.command)),
             "aduan": (REPORTS, _now(self.complaints.listing)),
             "jawab": (REPORTS, _now(self.complaints.answer)),
+            "masuk": (OFFICIALS, _now(self.web.sign_in)),
+            "publikasi": (REPORTS, _now(self.web.publish)),
         }
 
     @property

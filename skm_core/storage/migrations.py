@@ -369,4 +369,55 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE follow_up_plans ADD COLUMN stakeholder TEXT;
         """,
     ),
+    (
+        12,
+        "published results, desk sign-in and edited content",
+        # A publication is a snapshot: later imports never change what the public has seen.
+        # At most one current (not withdrawn) publication per period. Links and sessions are
+        # stored only as hashes of their tokens, so a copy of the database opens no desk.
+        # Content edits are versions over the shipped files; data NULL restores the file.
+        """
+        CREATE TABLE publications (
+            id              INTEGER PRIMARY KEY,
+            period_key      TEXT NOT NULL,
+            first_day       TEXT NOT NULL,
+            last_day        TEXT NOT NULL,
+            snapshot        TEXT NOT NULL CHECK (json_valid(snapshot)),
+            published_at    TEXT NOT NULL,
+            published_by    TEXT NOT NULL,
+            withdrawn_at    TEXT,
+            withdrawn_by    TEXT,
+            withdraw_reason TEXT
+        );
+        CREATE UNIQUE INDEX publications_current ON publications (period_key)
+            WHERE withdrawn_at IS NULL;
+        CREATE TABLE desk_links (
+            token_hash TEXT PRIMARY KEY,
+            channel    TEXT NOT NULL,
+            user_key   TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at    TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE desk_sessions (
+            token_hash TEXT PRIMARY KEY,
+            channel    TEXT NOT NULL,
+            user_key   TEXT NOT NULL,
+            csrf       TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            ended_at   TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE content_versions (
+            id         INTEGER PRIMARY KEY,
+            target     TEXT NOT NULL,   -- 'unit' or 'service:<id>'
+            data       TEXT CHECK (data IS NULL OR json_valid(data)),
+            changed    TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(changed)),
+            author     TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            rollback_of INTEGER REFERENCES content_versions (id)
+        );
+        CREATE INDEX content_versions_target ON content_versions (target, id);
+        """,
+    ),
 )

@@ -1,0 +1,165 @@
+"""The public site: published results, the Standar Pelayanan, contacts, and the open data.
+
+Nothing here needs a login and nothing here shows a person: only published snapshots and
+the content the bot serves.
+"""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.web.site import Site
+from skm_core.dates import period_words
+from skm_core.periods import parse_period
+from skm_core.publication import SMALL_SAMPLE, results_csv
+from skm_core.storage.followup import FollowUpPlan, plans_for_period
+from skm_core.storage.publications import Publication, publications
+from skm_core.svg_charts import trend_line, unsur_bars
+from skm_core.tickets import qr_svg
+
+TREND_POINTS = 8
+MAX_PERIOD_CHARS = 80
+
+
+def _selected(site: Site, items: list[Publication], asked: str) -> Publication | None:
+    """The current publication of the period asked for (default: the latest published)."""
+    current = [p for p in items if p.current]
+    if not asked.strip():
+        return current[0] if current else None
+    today = site.clock().astimezone(site.engine.timezone).date()
+    period = parse_period(asked[:MAX_PERIOD_CHARS], today, period_words(site.content.texts))
+    if period is None:
+        return None
+    return next((p for p in current if p.period_key == period.key()), None)
+
+
+def _withdrawn(items: list[Publication], asked: str, site: Site) -> Publication | None:
+    today = site.clock().astimezone(site.engine.timezone).date()
+    period = parse_period(asked[:MAX_PERIOD_CHARS], today, period_words(site.content.texts))
+    if period is None:
+        return None
+    return next((p for p in items if p.period_key == period.key() and not p.current), None)
+
+
+def trend_points(items: list[Publication], chosen: Publication) -> list[tuple[str, float]]:
+    """Published IKM of periods of the chosen one's kind up to it, oldest first."""
+    kind = chosen.snapshot["periode"].get("jenis")
+    same = [
+        p
+        for p in items
+        if p.current
+        and p.snapshot["periode"].get("jenis") == kind
+        and p.last_day <= chosen.last_day
+    ]
+    same = sorted(same, key=lambda p: p.first_day)[-TREND_POINTS:]
+    return [(p.snapshot["periode"]["nama"], float(p.snapshot["ikm"])) for p in same]
+
+
+def public_routes(site: Site) -> list[BaseRoute]:
+    async def results_page(request: Request) -> Response:
+        asked = request.query_params.get("periode", "")
+        items = await publications(site.engine.db)
+        chosen = _selected(site, items, asked)
+        withdrawn = None if chosen else (_withdrawn(items, asked, site) if asked else None)
+        plans: list[FollowUpPlan] = []
+        bars = trend = ""
+        if chosen is not None:
+            doc = chosen.snapshot
+            plans = await plans_for_period(site.engine.db, chosen.first_day, chosen.last_day)
+            scores = [(u["kode"], u["nama"], float(u["nilai"])) for u in doc["unsur"]]
+            title = site.say("chart_unsur_period", period=doc["periode"]["nama"])
+            bars = unsur_bars(scores, doc["terendah"], title)
+            trend = trend_line(trend_points(items, chosen), site.say("chart_trend_published"))
+        status = 404 if asked and chosen is None else 200
+        return site.render(
+            request,
+            "results.html",
+            {
+                "chosen": chosen,
+                "doc": chosen.snapshot if chosen else None,
+                "withdrawn": withdrawn,
+                "asked": asked[:MAX_PERIOD_CHARS],
+                "items": items,
+                "plans": plans,
+                "bars": bars,
+                "trend": trend,
+                "published_at": site.when(chosen.published_at) if chosen else "",
+                "plan_status": site.content.texts.officials.plan_status,
+                "small_sample": SMALL_SAMPLE,
+                "links": site.bot_links(),
+            },
+            status=status,
+        )
+
+    async def services_page(request: Request) -> Response:
+        return site.render(
+            request,
+            "services.html",
+            {"services": site.content.services, "links": site.bot_links()},
+        )
+
+    async def service_page(request: Request) -> Response:
+        service = site.content.service(request.path_params["service_id"])
+        if service is None:
+            return site.render(request, "not_found.html", {}, status=404)
+        return site.render(request, "service.html", {"service": service})
+
+    async def contacts_page(request: Request) -> Response:
+        return site.render(request, "contacts.html", {"links": site.bot_links()})
+
+    async def qr_code(request: Request) -> Response:
+        links = {app.casefold(): link for app, link in site.bot_links().items()}
+        link = links.get(request.path_params["app"])
+        if link is None:
+            return Response(site.say("not_found"), status_code=404, media_type="text/plain")
+        return Response(qr_svg(link, scale=6), media_type="image/svg+xml")
+
+    async def open_data(request: Request) -> Response:
+        asked = request.query_params.get("periode", "")
+        items = await publications(site.engine.db)
+        chosen = _selected(site, items, asked)
+        if chosen is not None:
+            return JSONResponse(chosen.snapshot, headers={"Access-Control-Allow-Origin": "*"})
+        return _missing(site, items, asked)
+
+    async def open_data_csv(request: Request) -> Response:
+        asked = request.query_params.get("periode", "")
+        items = await publications(site.engine.db)
+        chosen = _selected(site, items, asked)
+        if chosen is None:
+            return _missing(site, items, asked)
+        start, end = chosen.first_day.isoformat(), chosen.last_day.isoformat()
+        return Response(
+            results_csv(chosen.snapshot),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="ikm-{start}-{end}.csv"'},
+        )
+
+    return [
+        Route("/", results_page, methods=["GET"]),
+        Route("/hasil", results_page, methods=["GET"]),
+        Route("/layanan", services_page, methods=["GET"]),
+        Route("/layanan/{service_id}", service_page, methods=["GET"]),
+        Route("/kontak", contacts_page, methods=["GET"]),
+        Route("/qr/{app}.svg", qr_code, methods=["GET"]),
+        Route("/api/hasil", open_data, methods=["GET"]),
+        Route("/api/hasil.csv", open_data_csv, methods=["GET"]),
+    ]
+
+
+def _missing(site: Site, items: list[Publication], asked: str) -> Response:
+    if not asked.strip():
+        return JSONResponse({"galat": site.say("api_none")}, 404)
+    withdrawn = _withdrawn(items, asked, site)
+    if withdrawn is not None:
+        return JSONResponse(
+            {
+                "galat": site.say("api_withdrawn"),
+                "alasan": withdrawn.withdraw_reason,
+            },
+            410,
+        )
+    today = site.clock().astimezone(site.engine.timezone).date()
+    if parse_period(asked[:MAX_PERIOD_CHARS], today, period_words(site.content.texts)) is None:
+        return JSONResponse({"galat": site.say("api_period_unknown")}, 400)
+    return JSONResponse({"galat": site.say("api_unpublished")}, 404)

@@ -24,8 +24,6 @@ from skm_core.storage.population import population_figure
 from skm_core.storage.publications import add_publication, withdraw_publication
 from skm_core.storage.responses import tally_by_service
 
-SMALL_SAMPLE = 30
-"""Fewer respondents than this for a service: its IKM is shown, flagged as a small sample."""
 MAX_REASON_CHARS = 500
 
 
@@ -50,14 +48,16 @@ def _service_lines(content: Content, per_service: dict[str | None, Tally]) -> li
         if tally is None or tally.respondents == 0:
             continue
         result = _ikm(tally)
+        # As in the report: a small sample's IKM is shown, flagged, and given no grade.
+        small = tally.respondents < content.report.small_sample
         lines.append(
             {
                 "id": service_id,
                 "nama": name,
                 "responden": tally.respondents,
                 "ikm": float(result.ikm_shown) if result else None,
-                "mutu": result.grade.value if result else None,
-                "sampel_kecil": tally.respondents < SMALL_SAMPLE,
+                "mutu": result.grade.value if result and not small else None,
+                "sampel_kecil": small,
             }
         )
     return lines

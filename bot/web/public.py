@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 from bot.web.site import Site
 from skm_core.dates import period_words
 from skm_core.periods import parse_period
-from skm_core.publication import SMALL_SAMPLE, results_csv
+from skm_core.publication import results_csv
 from skm_core.storage.followup import FollowUpPlan, plans_for_period
 from skm_core.storage.publications import Publication, publications
 from skm_core.svg_charts import trend_line, unsur_bars
@@ -85,7 +85,7 @@ def public_routes(site: Site) -> list[BaseRoute]:
                 "trend": trend,
                 "published_at": site.when(chosen.published_at) if chosen else "",
                 "plan_status": site.content.texts.officials.plan_status,
-                "small_sample": SMALL_SAMPLE,
+                "small_sample": site.content.report.small_sample,
                 "links": site.bot_links(),
             },
             status=status,

@@ -45,6 +45,8 @@ async def test_open_data_json_has_the_published_numbers(client, db, admin, engin
     services = {s["id"]: s for s in data["layanan"]}
     assert services["kk"]["responden"] == 3 and services["ktp-el"]["responden"] == 2
     assert all(s["sampel_kecil"] for s in data["layanan"])
+    # A small sample shows its IKM but gets no grade, as in the report.
+    assert all(s["ikm"] is not None and s["mutu"] is None for s in data["layanan"])
     assert {"id", "nama", "responden", "ikm"} <= set(services["kk"])
 
 

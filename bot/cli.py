@@ -13,7 +13,6 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -23,8 +22,12 @@ from bot.cli_data import add_data_commands
 from bot.lock import AlreadyRunning, data_dir_lock
 from bot.runtime import open_runtime
 from bot.settings import Settings, settings_problems
+from bot.telegram_app import CHANNEL as TELEGRAM
+from bot.telegram_app import start_link as telegram_start_link
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
+from bot.whatsapp.channel import CHANNEL as WHATSAPP
+from bot.whatsapp.channel import chat_link as whatsapp_chat_link
 from skm_core.answer_files import FileProblem, iter_answer_file
 from skm_core.content import Content, ContentError, load_content
 from skm_core.content.confirmation import to_confirm
@@ -330,10 +333,10 @@ def poster_links(args: argparse.Namespace, settings: Settings, word: str) -> dic
     links = {}
     username = (args.username or settings.telegram_bot_username or "").lstrip("@")
     if username:
-        links["telegram"] = f"https://t.me/{username}?start={POSTER_PAYLOAD}"
+        links[TELEGRAM] = telegram_start_link(username).format(token=POSTER_PAYLOAD)
     number = (args.whatsapp_number or settings.whatsapp_business_number or "").lstrip("+")
     if number:
-        links["whatsapp"] = f"https://wa.me/{number}?text={quote(word)}"
+        links[WHATSAPP] = whatsapp_chat_link(number, word)
     return links
 
 

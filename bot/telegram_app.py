@@ -41,7 +41,7 @@ from bot.log_privacy import error_outline, person_tag, update_kind
 from bot.settings import Settings
 from skm_core.content import Content
 from skm_core.conversation import Attachment, Event, EventKind, Option, Reply
-from skm_core.conversation.channels import ChannelProfile, profile_for
+from skm_core.conversation.channels import profile_for
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.messages import slash_command
 from skm_core.conversation.typed import whole_number
@@ -86,20 +86,11 @@ class TelegramChannel:
     application: Application[Any, Any, Any, Any, Any, Any] | None = None
     start_link: str | None = None
     """Known once the Application is initialised and the bot's username with it."""
+    name = CHANNEL
+    profile = profile_for(CHANNEL)
+    windowed = False
 
     # --- the channel's shape ----------------------------------------------------------------
-
-    @property
-    def name(self) -> str:
-        return CHANNEL
-
-    @property
-    def profile(self) -> ChannelProfile:
-        return profile_for(CHANNEL)
-
-    @property
-    def windowed(self) -> bool:
-        return False
 
     async def send(self, address: str, reply: Reply) -> list[str]:
         return await self._send(int(address), reply, None)

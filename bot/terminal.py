@@ -11,7 +11,7 @@ from typing import TextIO
 
 from bot.channel import send_all
 from skm_core.conversation import Event, EventKind, Reply
-from skm_core.conversation.channels import ChannelProfile, profile_for
+from skm_core.conversation.channels import profile_for
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.messages import slash_command
 from skm_core.delivery import RetryLater
@@ -39,6 +39,9 @@ class TerminalChat:
     """A channel for one person at a terminal: it answers at once and cannot fail, so it has
     nothing to queue; messages queued for this person are printed between their lines."""
 
+    name = CHANNEL
+    profile = profile_for(CHANNEL)
+    windowed = False
     start_link: str | None = None
     """No link opens a terminal: a ticket is typed as "/start TOKEN"."""
 
@@ -49,18 +52,6 @@ class TerminalChat:
         self.stdout = stdout
         self.interactive = stdin.isatty()
         engine.register_channel(self)
-
-    @property
-    def name(self) -> str:
-        return CHANNEL
-
-    @property
-    def profile(self) -> ChannelProfile:
-        return profile_for(CHANNEL)
-
-    @property
-    def windowed(self) -> bool:
-        return False
 
     async def send(self, address: str, reply: Reply) -> list[str]:
         """Messages for this person (an official's answer to their complaint) are printed

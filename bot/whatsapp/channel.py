@@ -21,7 +21,6 @@ from bot.whatsapp.render import message_content
 from bot.whatsapp.webhook import Inbound, Kind, Status, read_update
 from skm_core.content import Content
 from skm_core.conversation import Attachment, Event, EventKind, Option, Reply
-from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.option_ids import HeldMessage, decode, encode
 from skm_core.delivery import FailureKind, Undeliverable
@@ -62,6 +61,11 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 
 class WhatsAppChannel:
+    name = CHANNEL
+    profile = PROFILE
+    windowed = True
+    """People may be written to only within 24 hours of their last message."""
+
     def __init__(
         self,
         settings: Settings,
@@ -84,20 +88,6 @@ class WhatsAppChannel:
         number = settings.whatsapp_business_number
         self.start_link = chat_link(number, f"{word} ") + "{token}" if number else None
         engine.register_channel(self)
-
-    # --- the channel's shape ----------------------------------------------------------------
-
-    @property
-    def name(self) -> str:
-        return CHANNEL
-
-    @property
-    def profile(self) -> ChannelProfile:
-        return PROFILE
-
-    @property
-    def windowed(self) -> bool:
-        return True
 
     def user_key(self, wa_id: str) -> str:
         return self.pseudonyms.user_key(CHANNEL, wa_id)

@@ -22,6 +22,9 @@ _requests = itertools.count(1)
 
 
 class WebChat:
+    name = NAME
+    profile = PROFILE
+    windowed = False
     start_link = "https://kecamatan.example/chat?t={token}"
 
     def __init__(self, engine: Engine) -> None:
@@ -30,18 +33,6 @@ class WebChat:
         """While set, every send fails as a dropped connection would: a passing failure."""
         self._bodies: dict[str, list[Reply]] = {}
         engine.register_channel(self)
-
-    @property
-    def name(self) -> str:
-        return NAME
-
-    @property
-    def profile(self) -> ChannelProfile:
-        return PROFILE
-
-    @property
-    def windowed(self) -> bool:
-        return False
 
     async def send(self, address: str, reply: Reply) -> list[str]:
         if self.failing:

@@ -44,11 +44,12 @@ from skm_core.periods import (
 )
 from skm_core.problems import Problem
 from skm_core.pseudonym import KeyFileProblem
+from skm_core.reports.export_kinds import ExportKind
 from skm_core.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
 from skm_core.storage.imports import ImportedFile, find_import, record_import
-from skm_core.storage.responses import answer_records, insert_in_batches, tally_responses
+from skm_core.storage.responses import insert_in_batches, tally_responses
 from skm_core.summary import build_summary
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
 
@@ -365,38 +366,22 @@ def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _report(
     settings: Settings, content: Content, period: Period, kind: str, population: int | None
-) -> bytes | tuple[bytes, bytes]:
-    """The file of a report, or for the infographic the A4 PDF and the square PNG."""
-    from skm_core.reports.chart import summary_chart_png
-    from skm_core.reports.csv_export import answers_csv
-    from skm_core.reports.export import period_xlsx
-    from skm_core.reports.infographic import infographic_pdf, infographic_png
-    from skm_core.reports.pdf import summary_pdf
-    from skm_core.reports.upward import upward_csv, upward_json_bytes
+) -> list[bytes]:
+    """The report's file, or for the infographic the A4 PDF and then the square PNG."""
+    from skm_core.reports.export import build_export
 
-    tz = settings.zone(content)
     async with await Database.open(settings.database_path) as db:
-        start, end = period.utc_bounds(tz)
-        if kind == "csv":
-            return answers_csv(await answer_records(db, start, end), content, tz)
         summary = await build_summary(
             db,
             content,
             period,
             datetime.now(UTC),
-            tz,
+            settings.zone(content),
             population=population,
-            every_suggestion=kind == "pdf",
+            every_suggestion=kind == ExportKind.PDF,
         )
-        if kind == "xlsx":
-            return await period_xlsx(db, summary, content)
-        if kind == "json":
-            return upward_json_bytes(summary, content)
-        if kind == "csv-hasil":
-            return upward_csv(summary, content)
-        if kind == "infografis":
-            return infographic_pdf(summary, content), infographic_png(summary, content)
-        return summary_pdf(summary, content, summary_chart_png(summary, content))
+        files = await build_export(db, summary, content, [ExportKind(kind)])
+    return [file.data for file in files]
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
@@ -404,12 +389,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     if content is None:
         return EXIT_CONFIG
     period = period_between(args.date_from, args.date_to)
-    data = asyncio.run(_report(settings, content, period, args.format, args.population))
+    first, *more = asyncio.run(_report(settings, content, period, args.format, args.population))
     out = Path(args.out)
-    if isinstance(data, bytes):
-        files = [(out, data)]
-    else:
-        files = [(out, data[0]), (out.with_suffix(".png"), data[1])]
+    # The infographic's square PNG goes beside the PDF, under the same name.
+    files = [(out, first), *((out.with_suffix(".png"), data) for data in more)]
     for path, payload in files:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -479,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="date_to", type=iso_date, required=True)
     report.add_argument(
         "--format",
-        choices=("pdf", "xlsx", "csv", "json", "csv-hasil", "infografis"),
+        choices=[kind.value for kind in ExportKind],
         required=True,
     )
     report.add_argument(

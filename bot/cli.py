@@ -16,8 +16,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, iso_date, population_arg
-from bot.cli_common import load as _load
+from bot.cli_common import (
+    EXIT_CONFIG,
+    EXIT_INPUT,
+    EXIT_OK,
+    fail,
+    iso_date,
+    population_arg,
+    with_content,
+)
 from bot.cli_data import add_data_commands
 from bot.lock import AlreadyRunning, data_dir_lock
 from bot.runtime import open_runtime
@@ -68,24 +75,20 @@ def _print_result(
         print(ikm_text(result, content, source, population))
 
 
-def cmd_ikm(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_ikm(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     weighting = Weighting.LEGACY if args.legacy_weight else Weighting.EXACT
     wording = content.texts.cli.errors
     if args.db:
         if args.layanan is not None and content.service(args.layanan) is None:
             ids = ", ".join(s.id for s in content.services)
-            print(f"--layanan: unknown service {args.layanan!r}; known: {ids}", file=sys.stderr)
-            return EXIT_INPUT
+            return fail(f"--layanan: unknown service {args.layanan!r}; known: {ids}")
         tally = asyncio.run(
             _db_tally(settings, content, args.date_from, args.date_to, args.layanan)
         )
         source = _scope(args)
         if tally.respondents == 0:
-            print(content.texts.cli.no_data.format(scope=source), file=sys.stderr)
-            return EXIT_CONFIG
+            return fail(content.texts.cli.no_data.format(scope=source), EXIT_CONFIG)
     else:
         path = Path(args.file)
         source = str(path)
@@ -93,16 +96,14 @@ def cmd_ikm(args: argparse.Namespace, settings: Settings) -> int:
             rows = iter_answer_file(path, settings.import_limits())
             tally = Tally.from_answers(row.answers for row in rows)
         except FileProblem as problem:
-            print(problem.describe(wording), file=sys.stderr)
-            return EXIT_INPUT
+            return fail(problem.describe(wording))
     try:
         result = compute_ikm(tally, weighting)
     except UnansweredUnsur as exc:
         unanswered = FileProblem(
             Path(source), Problem.UNANSWERED_UNSUR, detail=", ".join(exc.codes)
         )
-        print(unanswered.describe(wording), file=sys.stderr)
-        return EXIT_INPUT
+        return fail(unanswered.describe(wording))
     _print_result(result, content, source, args.population, args.json)
     return EXIT_OK
 
@@ -126,14 +127,11 @@ async def _db_tally(
         return await tally_responses(db, start, end, service_id)
 
 
-def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_import(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     path = Path(args.file)
     if args.urutan is None:
-        print(content.texts.cli.order_missing.format(file=path), file=sys.stderr)
-        return EXIT_INPUT
+        return fail(content.texts.cli.order_missing.format(file=path))
     now = datetime.now(UTC)
     batch = f"{path.name}@{now.strftime('%Y%m%dT%H%M%SZ')}"
     zone = settings.zone(content)
@@ -147,8 +145,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         )
         count = asyncio.run(_store(settings, responses, digest, path.name, now, args.ulang))
     except FileProblem as problem:
-        print(problem.describe(content.texts.cli.errors), file=sys.stderr)
-        return EXIT_INPUT
+        return fail(problem.describe(content.texts.cli.errors))
     except AlreadyImported as before:
         when = local_datetime_text(before.file.imported_at, zone, content.texts)
         print(
@@ -204,8 +201,7 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     except ContentError as exc:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
-        print(f"{len(exc.issues)} problem(s) in {directory}", file=sys.stderr)
-        return EXIT_CONFIG
+        return fail(f"{len(exc.issues)} problem(s) in {directory}", EXIT_CONFIG)
     print(
         content.texts.cli.content_ok.format(
             directory=directory,
@@ -219,19 +215,15 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_content_export(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     out = Path(args.directory)
     try:
         written = asyncio.run(_export(settings, content, out))
     except FileExistsError:
-        print(f"{out}: not empty; give a new or empty folder", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(f"{out}: not empty; give a new or empty folder")
     except OSError as exc:
-        print(f"{out}: cannot be written: {exc.strerror}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(f"{out}: cannot be written: {exc.strerror}")
     print(f"{out}: {written} files of the content in force")
     return EXIT_OK
 
@@ -262,10 +254,8 @@ def _to_confirm_text(content: Content) -> str:
     return "\n".join(lines)
 
 
-def cmd_cari(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_cari(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     result = ServiceSearch(content.services, content.search, content.referrals).search(args.query)
     if args.json:
         found = [
@@ -296,10 +286,8 @@ async def _chat(settings: Settings, content: Content, identity: str) -> None:
         await runtime.close()
 
 
-def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_chat(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     try:
         asyncio.run(_chat(settings, content, args.as_user or getpass.getuser()))
     except KeyboardInterrupt:
@@ -316,17 +304,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         )
         args.as_user = None
         return cmd_chat(args, settings)
+    return _serve(args, settings)
+
+
+@with_content
+def _serve(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     from bot.run import run
 
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
     try:
         with data_dir_lock(settings.skm_data_dir):
             return run(settings, content)
     except AlreadyRunning as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_CONFIG
+        return fail(str(exc), EXIT_CONFIG)
 
 
 def poster_links(args: argparse.Namespace, settings: Settings, word: str) -> dict[str, str]:
@@ -341,10 +330,8 @@ def poster_links(args: argparse.Namespace, settings: Settings, word: str) -> dic
     return links
 
 
-def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_qr(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     links = poster_links(args, settings, content.texts.whatsapp.start_word)
     if not links:
         print(
@@ -384,10 +371,8 @@ async def _report(
     return [file.data for file in files]
 
 
-def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_report(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     period = period_between(args.date_from, args.date_to)
     first, *more = asyncio.run(_report(settings, content, period, args.format, args.population))
     out = Path(args.out)
@@ -398,8 +383,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(payload)
         except OSError as exc:
-            print(f"{path}: cannot be written: {exc.strerror}", file=sys.stderr)
-            return EXIT_INPUT
+            return fail(f"{path}: cannot be written: {exc.strerror}")
         print(path)
     return EXIT_OK
 
@@ -548,8 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args, settings)
     except KeyFileProblem as exc:
-        print(f"invalid setting SKM_DATA_DIR: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return fail(f"invalid setting SKM_DATA_DIR: {exc}", EXIT_CONFIG)
     return code
 
 

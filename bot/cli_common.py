@@ -1,7 +1,9 @@
 """What every `skm` subcommand shares: its exit statuses, argument types and loading the content."""
 
 import argparse
+import functools
 import sys
+from collections.abc import Callable
 from datetime import date
 
 from bot.settings import Settings
@@ -21,6 +23,29 @@ def load(settings: Settings) -> Content | None:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
         return None
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> int:
+    """Say why on standard error; the exit status to return."""
+    print(message, file=sys.stderr)
+    return code
+
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def with_content(command: Callable[[argparse.Namespace, Settings, Content], int]) -> Command:
+    """The command, given the content; without it when it cannot be loaded (its problems
+    printed, exit status 1). Every subcommand that needs the content is written this way."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        content = load(settings)
+        if content is None:
+            return EXIT_CONFIG
+        return command(args, settings, content)
+
+    return run
 
 
 def iso_date(text: str) -> date:

@@ -21,7 +21,8 @@ class Channel:
         if self.failures:
             raise self.failures.pop(0)
         for reply in replies:
-            self.received.append((address, reply.text or f"[{reply.attachment.filename}]"))
+            name = reply.attachment.filename if reply.attachment else ""
+            self.received.append((address, reply.text or f"[{name}]"))
 
 
 async def queue(db, replies: list[Reply]) -> int:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from skm_core.content import Content
 from skm_core.dates import period_label, period_words
 from skm_core.periods import (
     PeriodKind,
@@ -82,7 +83,7 @@ def test_labels(content):
     assert period_label(week_of(TODAY), texts) == "Minggu 23 November 2026 s.d. 29 November 2026"
 
 
-def words(content):
+def words(content: Content) -> dict[str, list[str]]:
     return period_words(content.texts)
 
 

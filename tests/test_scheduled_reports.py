@@ -17,8 +17,10 @@ WITA = ZoneInfo("Asia/Makassar")
 WEEKLY, MONTHLY, SEMESTER = SCHEDULES
 
 
-def wita(*args: int) -> datetime:
-    return datetime(*args, tzinfo=WITA)
+def wita(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=WITA)
 
 
 @pytest.mark.parametrize(

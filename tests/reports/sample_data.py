@@ -1,6 +1,7 @@
 """A month of survey data as a kecamatan would have it, stored through the real storage layer."""
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from skm_core.periods import month_of
@@ -86,7 +87,9 @@ OCTOBER = [
 TICKETS_ISSUED = 11
 
 
-def _response(year: int, month: int, index: int, row: tuple, ticket: int | None) -> SurveyResponse:
+def _response(
+    year: int, month: int, index: int, row: tuple[Any, ...], ticket: int | None
+) -> SurveyResponse:
     (day, hour, minute), service, profile, answers, suggestion = row
     return SurveyResponse(
         submitted_at=datetime(year, month, day, hour, minute, 7, tzinfo=WITA),

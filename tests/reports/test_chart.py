@@ -84,5 +84,6 @@ async def test_a_published_result_in_the_trend_is_marked_as_such(summary, conten
     figure = chart_figure(with_published, content)
     history_axes = figure.axes[1]
     legend = history_axes.get_legend()
+    assert legend is not None
     assert [text.get_text() for text in legend.get_texts()] == [content.report.chart.published]
     assert chart_figure(summary, content).axes[1].get_legend() is None

@@ -44,7 +44,7 @@ async def _published(db_path: Path, content: Content, given_rows: list[Any]) -> 
         async with db.transaction() as tx:
             november = month_of(date(2026, 11, 1))
             await publish(tx, content, november, engine.timezone, clock(), "test")
-        app = build_web_app(Settings(_env_file=None), None, None, engine=engine)  # type: ignore[call-arg]
+        app = build_web_app(Settings(_env_file=None), None, None, engine=engine)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
             answer = await client.get("/api/hasil", params={"periode": "november 2026"})

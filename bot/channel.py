@@ -15,8 +15,8 @@ from skm_core.conversation import Reply
 from skm_core.conversation.channels import ChannelTraits
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.messages import Attachment
-from skm_core.delivery import OutsideWindow, RetryLater
-from skm_core.outbox import as_parts
+from skm_core.delivery.outbox import as_parts
+from skm_core.delivery.sending import OutsideWindow, RetryLater
 
 log = logging.getLogger(__name__)
 

@@ -35,29 +35,29 @@ from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
 from bot.whatsapp.channel import CHANNEL as WHATSAPP
 from bot.whatsapp.channel import chat_link as whatsapp_chat_link
-from skm_core.answer_files import FileProblem, iter_answer_file
-from skm_core.content import Content, ContentError, load_content
-from skm_core.content.confirmation import to_confirm
-from skm_core.dates import local_datetime_text
-from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
-from skm_core.ikm_report import ikm_json, ikm_text
-from skm_core.importing import ORDERS, iter_responses
-from skm_core.periods import (
+from skm_core.calendar.dates import local_datetime_text
+from skm_core.calendar.periods import (
     Period,
     answer_day_in_range,
     latest_answer_day,
     period_between,
     utc_bounds,
 )
+from skm_core.content import Content, ContentError, load_content
+from skm_core.content.confirmation import to_confirm
+from skm_core.ikm.answer_files import FileProblem, iter_answer_file
+from skm_core.ikm.compute import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
+from skm_core.ikm.importing import ORDERS, iter_responses
+from skm_core.ikm.report import ikm_json, ikm_text
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.problems import Problem
 from skm_core.pseudonym import KeyFileProblem
 from skm_core.reports.export_kinds import ExportKind
-from skm_core.responses import SurveyResponse
+from skm_core.reports.summary import build_summary
 from skm_core.search import ServiceSearch
 from skm_core.storage import Database
 from skm_core.storage.imports import ImportedFile, find_import, record_import
 from skm_core.storage.responses import insert_in_batches, tally_responses
-from skm_core.summary import build_summary
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
 
 

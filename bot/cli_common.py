@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import date
 
 from bot.settings import Settings
+from skm_core.calendar.periods import EARLIEST_DAY
 from skm_core.content import Content, ContentError, load_content
-from skm_core.periods import EARLIEST_DAY
 
 EXIT_OK = 0
 EXIT_CONFIG = 1

@@ -16,11 +16,11 @@ from bot.cli_common import (
     with_content,
 )
 from bot.settings import Settings
+from skm_core.calendar.dates import period_label
+from skm_core.calendar.periods import period_between
 from skm_core.content import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import period_label
-from skm_core.ikm_report import id_number
-from skm_core.periods import period_between
+from skm_core.ikm.report import id_number
 from skm_core.reports.upward import UpwardProblem, UpwardResult, read_upward
 from skm_core.storage import Database
 from skm_core.storage.history import (

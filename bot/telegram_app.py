@@ -45,8 +45,8 @@ from skm_core.conversation.channels import profile_for
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.messages import slash_command
 from skm_core.conversation.typed import whole_number
-from skm_core.delivery import FailureKind, RetryLater, Undeliverable
-from skm_core.outbox import as_parts
+from skm_core.delivery.outbox import as_parts
+from skm_core.delivery.sending import FailureKind, RetryLater, Undeliverable
 from skm_core.pseudonym import Pseudonymizer
 
 CHANNEL = "telegram"

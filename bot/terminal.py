@@ -14,7 +14,7 @@ from skm_core.conversation import Event, EventKind, Reply
 from skm_core.conversation.channels import profile_for
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.messages import slash_command
-from skm_core.delivery import RetryLater
+from skm_core.delivery.sending import RetryLater
 
 CHANNEL = "terminal"
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from skm_core.answer_files import (
+from skm_core.ikm.answer_files import (
     MAX_LINE_CHARS,
     FileProblem,
     ReadLimits,

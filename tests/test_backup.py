@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.cli import main
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
-from skm_core.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_response
 

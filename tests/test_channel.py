@@ -10,7 +10,7 @@ from skm_core.conversation import Attachment, Reply
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.messages import slash_command
-from skm_core.delivery import OutsideWindow, RetryLater, Undeliverable
+from skm_core.delivery.sending import OutsideWindow, RetryLater, Undeliverable
 from skm_core.storage import Database
 from skm_core.storage.outbox import due_messages
 from tests.conversation.chat import Clock

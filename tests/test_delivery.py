@@ -3,8 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 from skm_core.conversation.messages import Attachment, Reply
-from skm_core.delivery import RetryLater, Undeliverable, flush_outbox
-from skm_core.outbox import backoff
+from skm_core.delivery.outbox import backoff
+from skm_core.delivery.sending import RetryLater, Undeliverable, flush_outbox
 from skm_core.storage.outbox import due_messages, enqueue
 
 NOW = datetime(2026, 11, 30, 0, 5, tzinfo=UTC)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skm_core.ikm import (
+from skm_core.ikm.compute import (
     Grade,
     InvalidAnswer,
     Tally,

@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
+from skm_core.calendar.periods import PeriodKind
 from skm_core.conversation.messages import Reply
-from skm_core.periods import PeriodKind
-from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
+from skm_core.delivery.scheduled import SCHEDULES, ReportSchedule, queue_scheduled_report
+from skm_core.reports.summary import Summary
 from skm_core.storage.officials import add_official, set_subscription
 from skm_core.storage.outbox import due_messages
-from skm_core.summary import Summary
 
 WITA = ZoneInfo("Asia/Makassar")
 WEEKLY, MONTHLY, SEMESTER = SCHEDULES

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skm_core.ikm import Tally
-from skm_core.periods import utc_bounds
-from skm_core.responses import SurveyResponse
+from skm_core.calendar.periods import utc_bounds
+from skm_core.ikm.compute import Tally
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.database import format_utc, parse_utc
 from skm_core.storage.migrations import MIGRATIONS

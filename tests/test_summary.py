@@ -5,16 +5,16 @@ from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from skm_core.ikm import Tally, compute_ikm
-from skm_core.periods import month_of, week_of, year_of
-from skm_core.responses import SurveyResponse
+from skm_core.calendar.periods import month_of, week_of, year_of
+from skm_core.ikm.compute import Tally, compute_ikm
+from skm_core.ikm.responses import SurveyResponse
+from skm_core.reports.summary import build_summary
+from skm_core.reports.summary_text import summary_text
 from skm_core.storage.complaints import add_complaint, complaints_of_period
 from skm_core.storage.followup import add_plan
 from skm_core.storage.history import add_published_result
 from skm_core.storage.population import set_population_figure
 from skm_core.storage.responses import insert_responses
-from skm_core.summary import build_summary
-from skm_core.summary_text import summary_text
 from tests.complaint_answers import answered
 
 WITA = ZoneInfo("Asia/Makassar")

@@ -18,6 +18,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.web.site import MAX_FORM_BYTES, Site
+from skm_core.calendar.dates import period_label, period_words
+from skm_core.calendar.periods import Period, month_of, parse_period
 from skm_core.content import ContentError
 from skm_core.content_edits import (
     UNIT_TARGET,
@@ -30,19 +32,17 @@ from skm_core.content_edits import (
     service_target,
 )
 from skm_core.conversation.messages import Reply
-from skm_core.dates import period_label, period_words
 from skm_core.desk import ADMIN, COUNTER, OFFICIALS, REPORTS
-from skm_core.desk_access import SESSION_VALIDITY, csrf_matches, session_of, sign_in, sign_out
-from skm_core.periods import Period, month_of, parse_period
-from skm_core.publication import withdraw
+from skm_core.desk.access import SESSION_VALIDITY, csrf_matches, session_of, sign_in, sign_out
+from skm_core.reports.publication import withdraw
+from skm_core.reports.summary import build_summary
+from skm_core.reports.svg_charts import trend_line, unsur_bars
 from skm_core.storage.complaints import open_complaints
 from skm_core.storage.content_versions import versions_of
 from skm_core.storage.desk_access import DeskSession
 from skm_core.storage.followup import all_plans
 from skm_core.storage.publications import publications
 from skm_core.storage.responses import latest_suggestions
-from skm_core.summary import build_summary
-from skm_core.svg_charts import trend_line, unsur_bars
 
 SESSION_COOKIE = "skm_desk"
 LISTINGS = frozenset({"pejabat", "jadwal"})

@@ -9,12 +9,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.web.site import Site
-from skm_core.dates import period_words
-from skm_core.periods import parse_period
-from skm_core.publication import SMALL_SAMPLE, results_csv
+from skm_core.calendar.dates import period_words
+from skm_core.calendar.periods import parse_period
+from skm_core.reports.publication import SMALL_SAMPLE, results_csv
+from skm_core.reports.svg_charts import trend_line, unsur_bars
 from skm_core.storage.followup import FollowUpPlan, plans_for_period
 from skm_core.storage.publications import Publication, publications
-from skm_core.svg_charts import trend_line, unsur_bars
 from skm_core.tickets import qr_svg
 
 TREND_POINTS = 8

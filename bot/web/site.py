@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from bot.settings import Settings
+from skm_core.calendar.dates import local_datetime_text
 from skm_core.content.loader import Content
 from skm_core.conversation.engine import Engine
-from skm_core.dates import local_datetime_text
-from skm_core.ikm import round_half_up
-from skm_core.ikm_report import id_number
+from skm_core.ikm.compute import round_half_up
+from skm_core.ikm.report import id_number
 
 HERE = Path(__file__).parent
 TEMPLATE_DIR = HERE / "templates"

@@ -23,9 +23,9 @@ from skm_core.content import Content
 from skm_core.conversation import Attachment, Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.option_ids import HeldMessage, decode, encode
-from skm_core.delivery import FailureKind, Undeliverable
-from skm_core.mailroom import Incoming, StoredInbound
-from skm_core.outbox import QueuedMessage
+from skm_core.delivery.mailroom import Incoming, StoredInbound
+from skm_core.delivery.outbox import QueuedMessage
+from skm_core.delivery.sending import FailureKind, Undeliverable
 from skm_core.pseudonym import Pseudonymizer
 
 CHANNEL = "whatsapp"

@@ -13,7 +13,7 @@ from aiolimiter import AsyncLimiter
 
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.typed import whole_number
-from skm_core.delivery import OutsideWindow, RetryLater, Undeliverable
+from skm_core.delivery.sending import OutsideWindow, RetryLater, Undeliverable
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.periods import local_day_start
 from skm_core.content.loader import Content
 from skm_core.content_edits import content_in_force
 from skm_core.conversation.channels import ChannelProfile, ChannelTraits, profile_for, quoted
@@ -24,12 +25,11 @@ from skm_core.conversation.survey import (
     TicketInfo,
     TicketStatus,
 )
-from skm_core.delivery import Sender, Window, flush_outbox
-from skm_core.delivery_outcomes import settle_unconfirmed
+from skm_core.delivery.mailroom import Mailroom
+from skm_core.delivery.outcomes import settle_unconfirmed
+from skm_core.delivery.scheduled import SCHEDULES, ReportSchedule, queue_scheduled_report
+from skm_core.delivery.sending import Sender, Window, flush_outbox
 from skm_core.desk import OfficialDesk
-from skm_core.mailroom import Mailroom
-from skm_core.periods import local_day_start
-from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
 from skm_core.search import ServiceSearch
 from skm_core.storage.complaints import add_complaint
 from skm_core.storage.content_versions import content_revision

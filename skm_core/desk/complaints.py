@@ -76,5 +76,5 @@ class ComplaintDesk:
         )
         await answer_complaint(call.tx, complaint.id, answer, call.actor, outbox_id)
         await audit(call.tx, call.ctx.now, call.actor, "complaint.answer", str(complaint.id))
-        # "Sent" is said only once it is delivered (skm_core.delivery_outcomes).
+        # "Sent" is said only once it is delivered (skm_core.delivery.outcomes).
         return self._reply(t.answer_queued.format(id=complaint.id))

@@ -5,20 +5,20 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.dates import period_label, period_words
+from skm_core.calendar.periods import Period, month_of, parse_period, period_in_range
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Attachment, Option, Reply
 from skm_core.conversation.screens import MENU
 from skm_core.conversation.text_split import split_text
 from skm_core.conversation.typed import whole_number
-from skm_core.dates import period_label, period_words
 from skm_core.desk.call import Call, DeskResult, text_reply
-from skm_core.periods import Period, month_of, parse_period, period_in_range
-from skm_core.sample import krejcie_morgan
+from skm_core.ikm.sample import krejcie_morgan
+from skm_core.reports.summary import Summary, build_summary
+from skm_core.reports.summary_text import summary_text
 from skm_core.storage.database import Database
 from skm_core.storage.officials import audit
 from skm_core.storage.population import set_population_figure
-from skm_core.summary import Summary, build_summary
-from skm_core.summary_text import summary_text
 
 # Reports are rendered once for every recipient: short enough for any chat app's message.
 REPORT_TEXT_LIMIT = 3500

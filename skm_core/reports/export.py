@@ -17,11 +17,11 @@ from skm_core.reports.csv_export import answers_csv
 from skm_core.reports.export_kinds import CHAT_EXPORT, ExportKind
 from skm_core.reports.infographic import infographic_pdf, infographic_png
 from skm_core.reports.pdf import summary_pdf
+from skm_core.reports.summary import Summary
 from skm_core.reports.upward import upward_csv, upward_json_bytes
 from skm_core.reports.xlsx import summary_xlsx
 from skm_core.storage.database import Database, Reader
 from skm_core.storage.responses import AnswerRecord, answer_record_batches, answer_records_apart
-from skm_core.summary import Summary
 
 __all__ = ["CHAT_EXPORT", "ExportFile", "ExportKind", "build_export", "period_xlsx"]
 

@@ -7,7 +7,7 @@ import pytest
 from skm_core.conversation import EventKind
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.survey import SurveyPolicy
-from skm_core.ikm import Tally
+from skm_core.ikm.compute import Tally
 from skm_core.storage.responses import tally_responses
 from skm_core.storage.tickets import insert_ticket
 from tests.conversation.chat import Chat

@@ -13,7 +13,7 @@ from bot.channel import respond, send_all
 from skm_core.conversation import Event, EventKind, Reply
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.engine import Engine
-from skm_core.delivery import RetryLater
+from skm_core.delivery.sending import RetryLater
 
 NAME = "webchat"
 # Narrower than any chat app, so that a test sees the engine page for the registered limits.

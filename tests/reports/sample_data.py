@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from skm_core.periods import month_of
-from skm_core.responses import SurveyResponse
+from skm_core.calendar.periods import month_of
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.complaints import add_complaint
 from skm_core.storage.database import Transaction

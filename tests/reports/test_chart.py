@@ -9,15 +9,23 @@ from fractions import Fraction
 
 from PIL import Image
 
-from skm_core.periods import Period, PeriodKind, month_of, quarter_of, semester_of, week_of, year_of
+from skm_core.calendar.periods import (
+    Period,
+    PeriodKind,
+    month_of,
+    quarter_of,
+    semester_of,
+    week_of,
+    year_of,
+)
 from skm_core.reports.chart import (
     axis_number,
     chart_figure,
     short_period_label,
     summary_chart_png,
 )
+from skm_core.reports.summary import HistoryPoint
 from skm_core.storage.history import PublishedResult
-from skm_core.summary import HistoryPoint
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

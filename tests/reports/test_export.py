@@ -11,8 +11,8 @@ import pytest
 from bot.cli import main
 from skm_core.content import Content
 from skm_core.reports.export import CHAT_EXPORT, ExportKind, build_export
+from skm_core.reports.summary import build_summary
 from skm_core.storage import Database
-from skm_core.summary import build_summary
 from tests.reports.semester_data import SEMESTER, fill_semester
 
 STEM = f"skm-{SEMESTER.first.isoformat()}-{SEMESTER.last.isoformat()}"

@@ -16,12 +16,12 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from skm_core.content.models import UNSUR_CODES
-from skm_core.ikm import Tally, compute_ikm
+from skm_core.ikm.compute import Tally, compute_ikm
 from skm_core.reports.common import number_text
 from skm_core.reports.export import period_xlsx
+from skm_core.reports.summary import Summary
 from skm_core.reports.xlsx import summary_xlsx
 from skm_core.storage.responses import AnswerRecord, answer_record_batches, answer_records
-from skm_core.summary import Summary
 from tests.reports.sample_data import PERIOD, SECRET_KEY_PREFIX, WITA
 from tests.reports.test_pdf import table_titled
 

@@ -13,7 +13,7 @@ from bot.server import build_web_app
 from bot.settings import Settings
 from skm_core.content import Content
 from skm_core.conversation.engine import Engine
-from skm_core.responses import SurveyResponse
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_responses
 from tests.conversation.chat import Chat, Clock

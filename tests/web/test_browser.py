@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skm_core.responses import SurveyResponse
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_responses
 from tests.fakes.bot_api import FakeBotApi, serve_bot_api

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from bot.cli import main
 from bot.server import build_web_app
 from bot.settings import Settings
+from skm_core.calendar.periods import month_of
 from skm_core.content import Content
 from skm_core.conversation.engine import Engine
-from skm_core.periods import month_of
-from skm_core.publication import publish
+from skm_core.reports.publication import publish
 from skm_core.storage import Database
 from tests.conversation.chat import Clock
 from tests.web.conftest import PUBLIC_URL, response, store

@@ -4,7 +4,7 @@ import csv
 import io
 
 from skm_core.content.models import UNSUR_CODES
-from skm_core.ikm import Tally, compute_ikm
+from skm_core.ikm.compute import Tally, compute_ikm
 from tests.web.conftest import NOVEMBER_ROWS, official, response, store, store_november
 
 NOVEMBER = "2026-11-01..2026-11-30"

@@ -17,7 +17,7 @@ from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.graph import GraphClient
 from bot.whatsapp.webhook import sign
-from skm_core.scheduled_reports import SCHEDULES
+from skm_core.delivery.scheduled import SCHEDULES
 from tests.conversation.chat import Clock
 from tests.fakes.graph_api import ACCESS_TOKEN, PHONE_NUMBER_ID, FakeGraphApi, serve_graph_api
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from skm_core.content.loader import Content
-from skm_core.delivery import FailureKind, confirm_delivery, give_up
-from skm_core.outbox import QueuedMessage
+from skm_core.delivery.outbox import QueuedMessage
+from skm_core.delivery.sending import FailureKind, confirm_delivery, give_up
 from skm_core.storage.database import Database
 from skm_core.storage.inbound import (
     StoredInbound,

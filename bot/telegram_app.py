@@ -62,9 +62,14 @@ SERVICE = filters.StatusUpdate.ALL
 UNREADABLE = PRIVATE & ~filters.TEXT & ~filters.CAPTION & ~SERVICE
 
 
+def chat_link(username: str) -> str:
+    """The link that opens a chat with the bot."""
+    return f"https://t.me/{username.lstrip('@')}"
+
+
 def start_link(username: str) -> str:
     """The deep link that opens the bot's chat with a payload, {token} in place of it."""
-    return f"https://t.me/{username.lstrip('@')}?start={{token}}"
+    return chat_link(username) + "?start={token}"
 
 
 def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:

@@ -20,6 +20,7 @@ from bot.cli_common import (
     EXIT_CONFIG,
     EXIT_INPUT,
     EXIT_OK,
+    database,
     fail,
     iso_date,
     population_arg,
@@ -55,7 +56,6 @@ from skm_core.pseudonym import KeyFileProblem
 from skm_core.reports.export_kinds import ExportKind
 from skm_core.reports.summary import build_summary
 from skm_core.search import ServiceSearch
-from skm_core.storage import Database
 from skm_core.storage.imports import ImportedFile, find_import, record_import
 from skm_core.storage.responses import insert_in_batches, tally_responses
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
@@ -123,7 +123,7 @@ async def _db_tally(
     service_id: str | None,
 ) -> Tally:
     start, end = utc_bounds(first, last, settings.zone(content))
-    async with await Database.open(settings.database_path) as db:
+    async with database(settings) as db:
         return await tally_responses(db, start, end, service_id)
 
 
@@ -183,7 +183,7 @@ async def _store(
 ) -> int:
     """The file's responses in short transactions (a running bot never waits behind them),
     all or nothing, and the file recorded so that it is not imported twice by mistake."""
-    async with await Database.open(settings.database_path) as db:
+    async with database(settings) as db:
         async with db.transaction() as tx:
             previous = await find_import(tx, digest)
         if previous is not None and not again:
@@ -231,7 +231,7 @@ def cmd_content_export(args: argparse.Namespace, settings: Settings, content: Co
 async def _export(settings: Settings, content: Content, out: Path) -> int:
     from skm_core.content_edits import content_in_force, export_content
 
-    async with await Database.open(settings.database_path) as db:
+    async with database(settings) as db:
         in_force = await content_in_force(db, content)
     return len(export_content(in_force, out))
 
@@ -357,7 +357,7 @@ async def _report(
     """The report's file, or for the infographic the A4 PDF and then the square PNG."""
     from skm_core.reports.export import build_export
 
-    async with await Database.open(settings.database_path) as db:
+    async with database(settings) as db:
         summary = await build_summary(
             db,
             content,

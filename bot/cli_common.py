@@ -3,12 +3,14 @@
 import argparse
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 
 from bot.settings import Settings
 from skm_core.calendar.periods import EARLIEST_DAY
 from skm_core.content import Content, ContentError, load_content
+from skm_core.storage import Database
 
 EXIT_OK = 0
 EXIT_CONFIG = 1
@@ -23,6 +25,13 @@ def load(settings: Settings) -> Content | None:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
         return None
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    """The bot's database, opened and closed the same way by every subcommand."""
+    async with await Database.open(settings.database_path) as db:
+        yield db
 
 
 def fail(message: str, code: int = EXIT_INPUT) -> int:

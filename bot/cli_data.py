@@ -7,14 +7,13 @@ import re
 import shutil
 from pathlib import Path
 
-from bot.cli_common import EXIT_CONFIG, EXIT_OK, fail, with_content
+from bot.cli_common import EXIT_CONFIG, EXIT_OK, database, fail, with_content
 from bot.runtime import TELEGRAM, WHATSAPP
 from bot.settings import DATABASE_FILE, PSEUDONYM_KEY_FILE, Settings
 from bot.terminal import CHANNEL as TERMINAL
 from skm_core.content import Content
 from skm_core.private_files import FILE_MODE, private_directory
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
-from skm_core.storage import Database
 from skm_core.storage.backup import BackupFailed, backup_database
 from skm_core.storage.erasure import Erased, erase_person
 
@@ -43,7 +42,7 @@ def _whatsapp_number(text: str) -> str:
 async def _erase(settings: Settings, channel: str, identity: str) -> Erased:
     key = load_or_create_key(settings.pseudonym_key_path)
     user_key = Pseudonymizer(key).user_key(channel, identity)
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+    async with database(settings) as db, db.transaction() as tx:
         return await erase_person(tx, channel, user_key, identity)
 
 

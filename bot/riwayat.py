@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.cli_common import (
     EXIT_OK,
+    database,
     fail,
     iso_date,
     population_arg,
@@ -22,7 +23,6 @@ from skm_core.content import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.ikm.report import id_number
 from skm_core.reports.upward import UpwardProblem, UpwardResult, read_upward
-from skm_core.storage import Database
 from skm_core.storage.history import (
     PublishedResult,
     add_published_result,
@@ -51,7 +51,7 @@ def _nrr_list(text: str) -> dict[str, Decimal]:
 
 
 async def _add_history(settings: Settings, result: UpwardResult, source: str) -> int | None:
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+    async with database(settings) as db, db.transaction() as tx:
         return await add_published_result(
             tx,
             result.first,
@@ -93,7 +93,7 @@ def cmd_riwayat_import(args: argparse.Namespace, settings: Settings, content: Co
 
 
 async def _history_rows(settings: Settings) -> list[PublishedResult]:
-    async with await Database.open(settings.database_path) as db:
+    async with database(settings) as db:
         return await published_results(db)
 
 
@@ -125,7 +125,7 @@ def cmd_riwayat_list(args: argparse.Namespace, settings: Settings, content: Cont
 
 
 async def _remove_history(settings: Settings, result_id: int) -> bool:
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+    async with database(settings) as db, db.transaction() as tx:
         return await remove_published_result(tx, result_id)
 
 

@@ -26,23 +26,13 @@ from skm_core.content_edits import (
     document_of,
     editable_fields,
     form_value,
-    restore_shipped,
-    roll_back,
-    save_edit,
     service_target,
 )
 from skm_core.conversation.messages import Reply
 from skm_core.desk import ADMIN, COUNTER, OFFICIALS, REPORTS
-from skm_core.desk.access import SESSION_VALIDITY, csrf_matches, session_of, sign_in, sign_out
-from skm_core.reports.publication import withdraw
-from skm_core.reports.summary import build_summary
+from skm_core.desk.access import SESSION_VALIDITY, csrf_matches
+from skm_core.desk.records import DeskSession
 from skm_core.reports.svg_charts import trend_line, unsur_bars
-from skm_core.storage.complaints import open_complaints
-from skm_core.storage.content_versions import versions_of
-from skm_core.storage.desk_access import DeskSession
-from skm_core.storage.followup import all_plans
-from skm_core.storage.publications import publications
-from skm_core.storage.responses import latest_suggestions
 
 SESSION_COOKIE = "skm_desk"
 LISTINGS = frozenset({"pejabat", "jadwal"})
@@ -112,7 +102,7 @@ class _DeskPages:
 
     async def visitor(self, request: Request) -> Visitor | None:
         cookie = request.cookies.get(SESSION_COOKIE)
-        session = await session_of(self.site.engine.db, cookie, self.site.clock())
+        session = await self.site.engine.records.session_of(cookie)
         if cookie is None or session is None:
             return None
         person = session.person
@@ -167,7 +157,7 @@ class _DeskPages:
 
     async def sign_in_post(self, request: Request) -> Response:
         form = await _form(request)
-        signed = await sign_in(self.site.engine.db, form.get("t", ""), self.site.clock())
+        signed = await self.site.engine.records.sign_in(form.get("t", ""))
         if signed is None:
             return self.message(request, "link_invalid", 400)
         response = RedirectResponse("/desk/", status_code=303)
@@ -183,7 +173,7 @@ class _DeskPages:
         return response
 
     async def sign_out_post(self, request: Request, who: Visitor) -> Response:
-        await sign_out(self.site.engine.db, who.cookie, who.session.person, self.site.clock())
+        await self.site.engine.records.sign_out(who.cookie, who.session.person)
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/desk")
         return response
@@ -208,15 +198,13 @@ class _DeskPages:
                 request, who, "desk/summary.html", {"unknown": asked[:80], "asked": asked}
             )
         tz = self.site.engine.timezone
-        result = await build_summary(
-            self.site.engine.db, self.site.content, period, self.site.clock(), tz
-        )
+        result = await self.site.engine.records.summary(self.site.content, period, tz)
         start, end = period.utc_bounds(tz)
         names = {s.id: s.short_name for s in self.site.content.services}
         suggestions = [
             (self.site.when(at), names.get(service_id or "", "-"), text)
-            for at, service_id, text in await latest_suggestions(
-                self.site.engine.db, start, end, ALL_SUGGESTIONS
+            for at, service_id, text in await self.site.engine.records.suggestions(
+                start, end, ALL_SUGGESTIONS
             )
             if search.casefold() in text.casefold()
         ]
@@ -256,8 +244,7 @@ class _DeskPages:
         return await self.site.engine.desk_command(person.channel, person.user_key, text, event_id)
 
     async def complaints(self, request: Request, who: Visitor) -> Response:
-        async with self.site.engine.db.transaction() as tx:
-            waiting = await open_complaints(tx, limit=200)
+        waiting = await self.site.engine.records.open_complaints(limit=200)
         kinds = self.site.content.texts.officials.complaint_kinds
         return self.render(
             request,
@@ -285,7 +272,7 @@ class _DeskPages:
         )
 
     async def publication(self, request: Request, who: Visitor) -> Response:
-        items = await publications(self.site.engine.db)
+        items = await self.site.engine.records.publications()
         return self.render(
             request,
             who,
@@ -310,8 +297,7 @@ class _DeskPages:
         if period is None or not reason:
             text = self.site.say("withdraw_needs")
         else:
-            async with self.site.engine.db.transaction() as tx:
-                done = await withdraw(tx, period, reason, self.site.clock(), who.actor)
+            done = await self.site.engine.records.withdraw(period, reason, who.actor)
             text = self.site.say("withdrawn" if done else "not_published")
         return self.render(
             request,
@@ -362,7 +348,7 @@ class _DeskPages:
         ]
         versions = [
             (v, self.site.when(v.created_at), self.field_names(v.changed))
-            for v in await versions_of(self.site.engine.db, target)
+            for v in await self.site.engine.records.versions_of(target)
         ]
         title = self.site.content.unit.name if target == UNIT_TARGET else document.get("name", "")
         return self.render(
@@ -400,13 +386,8 @@ class _DeskPages:
             return self.message(request, "not_found", 404)
         form = request.state.form
         try:
-            saved = await save_edit(
-                self.site.engine.db,
-                self.site.engine.base_content,
-                target,
-                form,
-                who.actor,
-                self.site.clock(),
+            saved = await self.site.engine.records.save_edit(
+                self.site.engine.base_content, target, form, who.actor
             )
         except ContentError as exc:
             return await self.editor(request, who, [str(i) for i in exc.issues], form=form)
@@ -426,14 +407,10 @@ class _DeskPages:
         base = self.site.engine.base_content
         try:
             if version == "asli":
-                await restore_shipped(
-                    self.site.engine.db, base, target, who.actor, self.site.clock()
-                )
+                await self.site.engine.records.restore_shipped(base, target, who.actor)
                 note = self.site.say("restored_shipped")
             elif version.isdigit():
-                done = await roll_back(
-                    self.site.engine.db, base, int(version), who.actor, self.site.clock()
-                )
+                done = await self.site.engine.records.roll_back(base, int(version), who.actor)
                 note = (
                     self.site.say("version_restored", version=version)
                     if done
@@ -481,8 +458,7 @@ class _DeskPages:
         )
 
     async def plans_page(self, request: Request, who: Visitor) -> Response:
-        async with self.site.engine.db.transaction() as tx:
-            plans = await all_plans(tx)
+        plans = await self.site.engine.records.all_plans()
         return self.render(
             request,
             who,

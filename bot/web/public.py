@@ -11,10 +11,9 @@ from starlette.routing import BaseRoute, Route
 from bot.web.site import Site
 from skm_core.calendar.dates import period_words
 from skm_core.calendar.periods import parse_period
+from skm_core.desk.records import FollowUpPlan, Publication
 from skm_core.reports.publication import SMALL_SAMPLE, results_csv
 from skm_core.reports.svg_charts import trend_line, unsur_bars
-from skm_core.storage.followup import FollowUpPlan, plans_for_period
-from skm_core.storage.publications import Publication, publications
 from skm_core.tickets import qr_svg
 
 TREND_POINTS = 8
@@ -61,14 +60,16 @@ class _PublicPages:
 
     async def results_page(self, request: Request) -> Response:
         asked = request.query_params.get("periode", "")
-        items = await publications(self.site.engine.db)
+        items = await self.site.engine.records.publications()
         chosen = _selected(self.site, items, asked)
         withdrawn = None if chosen else (_withdrawn(items, asked, self.site) if asked else None)
         plans: list[FollowUpPlan] = []
         bars = trend = ""
         if chosen is not None:
             doc = chosen.snapshot
-            plans = await plans_for_period(self.site.engine.db, chosen.first_day, chosen.last_day)
+            plans = await self.site.engine.records.plans_for_period(
+                chosen.first_day, chosen.last_day
+            )
             scores = [(u["kode"], u["nama"], float(u["nilai"])) for u in doc["unsur"]]
             title = self.site.say("chart_unsur_period", period=doc["periode"]["nama"])
             bars = unsur_bars(scores, doc["terendah"], title)
@@ -119,7 +120,7 @@ class _PublicPages:
 
     async def open_data(self, request: Request) -> Response:
         asked = request.query_params.get("periode", "")
-        items = await publications(self.site.engine.db)
+        items = await self.site.engine.records.publications()
         chosen = _selected(self.site, items, asked)
         if chosen is not None:
             return JSONResponse(chosen.snapshot, headers={"Access-Control-Allow-Origin": "*"})
@@ -127,7 +128,7 @@ class _PublicPages:
 
     async def open_data_csv(self, request: Request) -> Response:
         asked = request.query_params.get("periode", "")
-        items = await publications(self.site.engine.db)
+        items = await self.site.engine.records.publications()
         chosen = _selected(self.site, items, asked)
         if chosen is None:
             return _missing(self.site, items, asked)

@@ -30,6 +30,7 @@ from skm_core.delivery.outcomes import settle_unconfirmed
 from skm_core.delivery.scheduled import SCHEDULES, ReportSchedule, queue_scheduled_report
 from skm_core.delivery.sending import Sender, Window, flush_outbox
 from skm_core.desk import OfficialDesk
+from skm_core.desk.records import PageRecords
 from skm_core.search import ServiceSearch
 from skm_core.storage.complaints import add_complaint
 from skm_core.storage.content_versions import content_revision
@@ -88,6 +89,8 @@ class Engine:
         self._channels: dict[str, ChannelTraits] = {}
         self.mail = Mailroom(db, lambda: self.clock(), lambda: self.content)
         """What channels keep between receiving and answering; their only way to storage."""
+        self.records = PageRecords(db, lambda: self.clock())
+        """What the web pages read and write."""
         self.base_content = content
         """The shipped content; versions edited from the desk are applied over it."""
         self._policy = policy

@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.channel import dispatch, respond
-from skm_core.content import Content
 from skm_core.conversation import Attachment, Reply
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.engine import Engine
@@ -37,11 +36,6 @@ class Flaky:
             raise self.error
         self.sent.append(reply)
         return [f"id-{len(self.sent)}"]
-
-
-@pytest.fixture
-def engine(db: Database, content: Content) -> Engine:
-    return Engine(db, content, clock=Clock())
 
 
 @pytest.mark.parametrize("error", [RetryLater("busy"), OutsideWindow()])

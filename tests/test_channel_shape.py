@@ -3,7 +3,6 @@ whole conversation through the channel protocol, with its own limits and start l
 
 import pytest
 
-from skm_core.content import Content
 from skm_core.conversation import EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
 from skm_core.storage import Database
@@ -43,16 +42,6 @@ class Visitor:
     @property
     def text(self) -> str:
         return "\n\n".join(r.text for r in self.page)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def engine(db: Database, content: Content, clock: Clock) -> Engine:
-    return Engine(db, content, clock=clock)
 
 
 @pytest.fixture

@@ -16,13 +16,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.timing import median_seconds, median_seconds_async
+from skm_core.calendar.periods import Period, year_of
 from skm_core.content import Content
-from skm_core.ikm import compute_ikm
-from skm_core.periods import Period, year_of
+from skm_core.ikm.compute import compute_ikm
+from skm_core.reports.summary import build_summary
 from skm_core.storage import Database
 from skm_core.storage.database import format_utc
 from skm_core.storage.responses import tally_responses
-from skm_core.summary import build_summary
 
 PERIOD = year_of(date(2025, 1, 1))
 BATCH = 100_000

@@ -13,40 +13,51 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, iso_date, population_arg
-from bot.cli_common import load as _load
+from bot.cli_common import (
+    EXIT_CONFIG,
+    EXIT_INPUT,
+    EXIT_OK,
+    database,
+    fail,
+    iso_date,
+    population_arg,
+    with_content,
+)
 from bot.cli_data import add_data_commands
 from bot.lock import AlreadyRunning, data_dir_lock
 from bot.runtime import open_runtime
 from bot.settings import Settings, settings_problems
+from bot.telegram_app import CHANNEL as TELEGRAM
+from bot.telegram_app import start_link as telegram_start_link
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalChat
-from skm_core.answer_files import FileProblem, iter_answer_file
-from skm_core.content import Content, ContentError, load_content
-from skm_core.content.confirmation import to_confirm
-from skm_core.dates import local_datetime_text
-from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
-from skm_core.ikm_report import ikm_json, ikm_text
-from skm_core.importing import ORDERS, iter_responses
-from skm_core.periods import (
+from bot.whatsapp.channel import CHANNEL as WHATSAPP
+from bot.whatsapp.channel import chat_link as whatsapp_chat_link
+from skm_core.calendar.dates import local_datetime_text
+from skm_core.calendar.periods import (
     Period,
     answer_day_in_range,
     latest_answer_day,
     period_between,
     utc_bounds,
 )
+from skm_core.content import Content, ContentError, load_content
+from skm_core.content.confirmation import to_confirm
+from skm_core.ikm.answer_files import FileProblem, iter_answer_file
+from skm_core.ikm.compute import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
+from skm_core.ikm.importing import ORDERS, iter_responses
+from skm_core.ikm.report import ikm_json, ikm_text
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.problems import Problem
 from skm_core.pseudonym import KeyFileProblem
-from skm_core.responses import SurveyResponse
+from skm_core.reports.export_kinds import ExportKind
+from skm_core.reports.summary import build_summary
 from skm_core.search import ServiceSearch
-from skm_core.storage import Database
 from skm_core.storage.imports import ImportedFile, find_import, record_import
-from skm_core.storage.responses import answer_records, insert_in_batches, tally_responses
-from skm_core.summary import build_summary
+from skm_core.storage.responses import insert_in_batches, tally_responses
 from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
 
 
@@ -64,24 +75,20 @@ def _print_result(
         print(ikm_text(result, content, source, population))
 
 
-def cmd_ikm(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_ikm(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     weighting = Weighting.LEGACY if args.legacy_weight else Weighting.EXACT
     wording = content.texts.cli.errors
     if args.db:
         if args.layanan is not None and content.service(args.layanan) is None:
             ids = ", ".join(s.id for s in content.services)
-            print(f"--layanan: unknown service {args.layanan!r}; known: {ids}", file=sys.stderr)
-            return EXIT_INPUT
+            return fail(f"--layanan: unknown service {args.layanan!r}; known: {ids}")
         tally = asyncio.run(
             _db_tally(settings, content, args.date_from, args.date_to, args.layanan)
         )
         source = _scope(args)
         if tally.respondents == 0:
-            print(content.texts.cli.no_data.format(scope=source), file=sys.stderr)
-            return EXIT_CONFIG
+            return fail(content.texts.cli.no_data.format(scope=source), EXIT_CONFIG)
     else:
         path = Path(args.file)
         source = str(path)
@@ -89,16 +96,14 @@ def cmd_ikm(args: argparse.Namespace, settings: Settings) -> int:
             rows = iter_answer_file(path, settings.import_limits())
             tally = Tally.from_answers(row.answers for row in rows)
         except FileProblem as problem:
-            print(problem.describe(wording), file=sys.stderr)
-            return EXIT_INPUT
+            return fail(problem.describe(wording))
     try:
         result = compute_ikm(tally, weighting)
     except UnansweredUnsur as exc:
         unanswered = FileProblem(
             Path(source), Problem.UNANSWERED_UNSUR, detail=", ".join(exc.codes)
         )
-        print(unanswered.describe(wording), file=sys.stderr)
-        return EXIT_INPUT
+        return fail(unanswered.describe(wording))
     _print_result(result, content, source, args.population, args.json)
     return EXIT_OK
 
@@ -118,18 +123,15 @@ async def _db_tally(
     service_id: str | None,
 ) -> Tally:
     start, end = utc_bounds(first, last, settings.zone(content))
-    async with await Database.open(settings.database_path) as db:
+    async with database(settings) as db:
         return await tally_responses(db, start, end, service_id)
 
 
-def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_import(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     path = Path(args.file)
     if args.urutan is None:
-        print(content.texts.cli.order_missing.format(file=path), file=sys.stderr)
-        return EXIT_INPUT
+        return fail(content.texts.cli.order_missing.format(file=path))
     now = datetime.now(UTC)
     batch = f"{path.name}@{now.strftime('%Y%m%dT%H%M%SZ')}"
     zone = settings.zone(content)
@@ -143,8 +145,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         )
         count = asyncio.run(_store(settings, responses, digest, path.name, now, args.ulang))
     except FileProblem as problem:
-        print(problem.describe(content.texts.cli.errors), file=sys.stderr)
-        return EXIT_INPUT
+        return fail(problem.describe(content.texts.cli.errors))
     except AlreadyImported as before:
         when = local_datetime_text(before.file.imported_at, zone, content.texts)
         print(
@@ -182,7 +183,7 @@ async def _store(
 ) -> int:
     """The file's responses in short transactions (a running bot never waits behind them),
     all or nothing, and the file recorded so that it is not imported twice by mistake."""
-    async with await Database.open(settings.database_path) as db:
+    async with database(settings) as db:
         async with db.transaction() as tx:
             previous = await find_import(tx, digest)
         if previous is not None and not again:
@@ -200,8 +201,7 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     except ContentError as exc:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
-        print(f"{len(exc.issues)} problem(s) in {directory}", file=sys.stderr)
-        return EXIT_CONFIG
+        return fail(f"{len(exc.issues)} problem(s) in {directory}", EXIT_CONFIG)
     print(
         content.texts.cli.content_ok.format(
             directory=directory,
@@ -215,19 +215,15 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_content_export(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     out = Path(args.directory)
     try:
         written = asyncio.run(_export(settings, content, out))
     except FileExistsError:
-        print(f"{out}: not empty; give a new or empty folder", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(f"{out}: not empty; give a new or empty folder")
     except OSError as exc:
-        print(f"{out}: cannot be written: {exc.strerror}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(f"{out}: cannot be written: {exc.strerror}")
     print(f"{out}: {written} files of the content in force")
     return EXIT_OK
 
@@ -235,7 +231,7 @@ def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
 async def _export(settings: Settings, content: Content, out: Path) -> int:
     from skm_core.content_edits import content_in_force, export_content
 
-    async with await Database.open(settings.database_path) as db:
+    async with database(settings) as db:
         in_force = await content_in_force(db, content)
     return len(export_content(in_force, out))
 
@@ -258,10 +254,8 @@ def _to_confirm_text(content: Content) -> str:
     return "\n".join(lines)
 
 
-def cmd_cari(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_cari(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     result = ServiceSearch(content.services, content.search, content.referrals).search(args.query)
     if args.json:
         found = [
@@ -292,10 +286,8 @@ async def _chat(settings: Settings, content: Content, identity: str) -> None:
         await runtime.close()
 
 
-def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_chat(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     try:
         asyncio.run(_chat(settings, content, args.as_user or getpass.getuser()))
     except KeyboardInterrupt:
@@ -312,17 +304,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         )
         args.as_user = None
         return cmd_chat(args, settings)
+    return _serve(args, settings)
+
+
+@with_content
+def _serve(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     from bot.run import run
 
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
     try:
         with data_dir_lock(settings.skm_data_dir):
             return run(settings, content)
     except AlreadyRunning as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_CONFIG
+        return fail(str(exc), EXIT_CONFIG)
 
 
 def poster_links(args: argparse.Namespace, settings: Settings, word: str) -> dict[str, str]:
@@ -330,17 +323,15 @@ def poster_links(args: argparse.Namespace, settings: Settings, word: str) -> dic
     links = {}
     username = (args.username or settings.telegram_bot_username or "").lstrip("@")
     if username:
-        links["telegram"] = f"https://t.me/{username}?start={POSTER_PAYLOAD}"
+        links[TELEGRAM] = telegram_start_link(username).format(token=POSTER_PAYLOAD)
     number = (args.whatsapp_number or settings.whatsapp_business_number or "").lstrip("+")
     if number:
-        links["whatsapp"] = f"https://wa.me/{number}?text={quote(word)}"
+        links[WHATSAPP] = whatsapp_chat_link(number, word)
     return links
 
 
-def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_qr(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     links = poster_links(args, settings, content.texts.whatsapp.start_word)
     if not links:
         print(
@@ -362,58 +353,37 @@ def cmd_qr(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _report(
     settings: Settings, content: Content, period: Period, kind: str, population: int | None
-) -> bytes | tuple[bytes, bytes]:
-    """The file of a report, or for the infographic the A4 PDF and the square PNG."""
-    from skm_core.reports.chart import summary_chart_png
-    from skm_core.reports.csv_export import answers_csv
-    from skm_core.reports.export import period_xlsx
-    from skm_core.reports.infographic import infographic_pdf, infographic_png
-    from skm_core.reports.pdf import summary_pdf
-    from skm_core.reports.upward import upward_csv, upward_json_bytes
+) -> list[bytes]:
+    """The report's file, or for the infographic the A4 PDF and then the square PNG."""
+    from skm_core.reports.export import build_export
 
-    tz = settings.zone(content)
-    async with await Database.open(settings.database_path) as db:
-        start, end = period.utc_bounds(tz)
-        if kind == "csv":
-            return answers_csv(await answer_records(db, start, end), content, tz)
+    async with database(settings) as db:
         summary = await build_summary(
             db,
             content,
             period,
             datetime.now(UTC),
-            tz,
+            settings.zone(content),
             population=population,
-            every_suggestion=kind == "pdf",
+            every_suggestion=kind == ExportKind.PDF,
         )
-        if kind == "xlsx":
-            return await period_xlsx(db, summary, content)
-        if kind == "json":
-            return upward_json_bytes(summary, content)
-        if kind == "csv-hasil":
-            return upward_csv(summary, content)
-        if kind == "infografis":
-            return infographic_pdf(summary, content), infographic_png(summary, content)
-        return summary_pdf(summary, content, summary_chart_png(summary, content))
+        files = await build_export(db, summary, content, [ExportKind(kind)])
+    return [file.data for file in files]
 
 
-def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_report(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     period = period_between(args.date_from, args.date_to)
-    data = asyncio.run(_report(settings, content, period, args.format, args.population))
+    first, *more = asyncio.run(_report(settings, content, period, args.format, args.population))
     out = Path(args.out)
-    if isinstance(data, bytes):
-        files = [(out, data)]
-    else:
-        files = [(out, data[0]), (out.with_suffix(".png"), data[1])]
+    # The infographic's square PNG goes beside the PDF, under the same name.
+    files = [(out, first), *((out.with_suffix(".png"), data) for data in more)]
     for path, payload in files:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(payload)
         except OSError as exc:
-            print(f"{path}: cannot be written: {exc.strerror}", file=sys.stderr)
-            return EXIT_INPUT
+            return fail(f"{path}: cannot be written: {exc.strerror}")
         print(path)
     return EXIT_OK
 
@@ -476,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="date_to", type=iso_date, required=True)
     report.add_argument(
         "--format",
-        choices=("pdf", "xlsx", "csv", "json", "csv-hasil", "infografis"),
+        choices=[kind.value for kind in ExportKind],
         required=True,
     )
     report.add_argument(
@@ -562,8 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args, settings)
     except KeyFileProblem as exc:
-        print(f"invalid setting SKM_DATA_DIR: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return fail(f"invalid setting SKM_DATA_DIR: {exc}", EXIT_CONFIG)
     return code
 
 

@@ -1,12 +1,16 @@
 """What every `skm` subcommand shares: its exit statuses, argument types and loading the content."""
 
 import argparse
+import functools
 import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 
 from bot.settings import Settings
+from skm_core.calendar.periods import EARLIEST_DAY
 from skm_core.content import Content, ContentError, load_content
-from skm_core.periods import EARLIEST_DAY
+from skm_core.storage import Database
 
 EXIT_OK = 0
 EXIT_CONFIG = 1
@@ -21,6 +25,36 @@ def load(settings: Settings) -> Content | None:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
         return None
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    """The bot's database, opened and closed the same way by every subcommand."""
+    async with await Database.open(settings.database_path) as db:
+        yield db
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> int:
+    """Say why on standard error; the exit status to return."""
+    print(message, file=sys.stderr)
+    return code
+
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def with_content(command: Callable[[argparse.Namespace, Settings, Content], int]) -> Command:
+    """The command, given the content; without it when it cannot be loaded (its problems
+    printed, exit status 1). Every subcommand that needs the content is written this way."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        content = load(settings)
+        if content is None:
+            return EXIT_CONFIG
+        return command(args, settings, content)
+
+    return run
 
 
 def iso_date(text: str) -> date:

@@ -5,17 +5,15 @@ import argparse
 import asyncio
 import re
 import shutil
-import sys
 from pathlib import Path
 
-from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK
-from bot.cli_common import load as _load
+from bot.cli_common import EXIT_CONFIG, EXIT_OK, database, fail, with_content
 from bot.runtime import TELEGRAM, WHATSAPP
 from bot.settings import DATABASE_FILE, PSEUDONYM_KEY_FILE, Settings
 from bot.terminal import CHANNEL as TERMINAL
+from skm_core.content import Content
 from skm_core.private_files import FILE_MODE, private_directory
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
-from skm_core.storage import Database
 from skm_core.storage.backup import BackupFailed, backup_database
 from skm_core.storage.erasure import Erased, erase_person
 
@@ -44,14 +42,12 @@ def _whatsapp_number(text: str) -> str:
 async def _erase(settings: Settings, channel: str, identity: str) -> Erased:
     key = load_or_create_key(settings.pseudonym_key_path)
     user_key = Pseudonymizer(key).user_key(channel, identity)
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+    async with database(settings) as db, db.transaction() as tx:
         return await erase_person(tx, channel, user_key, identity)
 
 
-def cmd_erase(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_erase(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     channel, identity = _identity(args)
     erased = asyncio.run(_erase(settings, channel, identity))
     words = content.texts.cli
@@ -77,8 +73,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     target = Path(args.dest)
     database, key = target / DATABASE_FILE, target / PSEUDONYM_KEY_FILE
     if database.exists() or key.exists():
-        print(f"{target}: already holds a backup; choose an empty folder", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(f"{target}: already holds a backup; choose an empty folder")
     try:
         private_directory(target)
         if not settings.pseudonym_key_path.exists():
@@ -88,11 +83,9 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         shutil.copyfile(settings.pseudonym_key_path, key)
         key.chmod(FILE_MODE)
     except BackupFailed as exc:
-        print(f"backup failed: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return fail(f"backup failed: {exc}", EXIT_CONFIG)
     except OSError as exc:
-        print(f"backup failed: {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return EXIT_CONFIG
+        return fail(f"backup failed: {exc.filename}: {exc.strerror}", EXIT_CONFIG)
     print(f"{database} ({responses} responses, integrity ok)")
     print(key)
     return EXIT_OK

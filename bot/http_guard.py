@@ -58,62 +58,73 @@ def connection_cap(wanted: int) -> int:
     return max(1, min(wanted, soft - RESERVED_DESCRIPTORS - ACCEPT_BACKLOG))
 
 
-def guarded_protocol(header_timeout: float, max_connections: int) -> type[H11Protocol]:
+class GuardedProtocol(H11Protocol):
     """uvicorn's h11 protocol with a request-head timeout and a bound on open connections."""
 
-    class GuardedProtocol(H11Protocol):
-        def connection_made(self, transport: Any) -> None:
-            super().connection_made(transport)
-            self._head_timer: asyncio.TimerHandle | None = None
-            self._idle_since = self.loop.time()
-            self._arm_head_timer()
-            open_ = [c for c in self.connections if not c.transport.is_closing()]
-            if len(open_) > max_connections:
-                self._make_room()
+    header_timeout: float = 10.0
+    max_connections: int = 100
 
-        def connection_lost(self, exc: Exception | None) -> None:
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._idle_since = self.loop.time()
+        self._arm_head_timer()
+        open_ = [c for c in self.connections if not c.transport.is_closing()]
+        if len(open_) > self.max_connections:
+            self._make_room()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._in_request():
             self._cancel_head_timer()
-            super().connection_lost(exc)
+        elif self._head_timer is None:
+            # The next request of a kept-alive connection has its head timed too.
+            self._arm_head_timer()
 
-        def data_received(self, data: bytes) -> None:
-            super().data_received(data)
-            if self._in_request():
-                self._cancel_head_timer()
-            elif self._head_timer is None:
-                # The next request of a kept-alive connection has its head timed too.
-                self._arm_head_timer()
+    def on_response_complete(self) -> None:
+        self._idle_since = self.loop.time()
+        super().on_response_complete()
 
-        def on_response_complete(self) -> None:
-            self._idle_since = self.loop.time()
-            super().on_response_complete()
+    def _in_request(self) -> bool:
+        return self.cycle is not None and not self.cycle.response_complete
 
-        def _in_request(self) -> bool:
-            return self.cycle is not None and not self.cycle.response_complete
+    def _arm_head_timer(self) -> None:
+        self._head_timer = self.loop.call_later(self.header_timeout, self._head_too_slow)
 
-        def _arm_head_timer(self) -> None:
-            self._head_timer = self.loop.call_later(header_timeout, self._head_too_slow)
-
-        def _cancel_head_timer(self) -> None:
-            if self._head_timer is not None:
-                self._head_timer.cancel()
-                self._head_timer = None
-
-        def _head_too_slow(self) -> None:
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
             self._head_timer = None
-            if not self._in_request() and not self.transport.is_closing():
-                self.transport.close()
 
-        def _make_room(self) -> None:
-            """Close the longest idle connection; this one when every other is busy."""
-            idle = [
-                c
-                for c in self.connections
-                if isinstance(c, GuardedProtocol)
-                and c is not self
-                and not c._in_request()
-                and not c.transport.is_closing()
-            ]
-            victim = min(idle, key=lambda c: c._idle_since, default=self)
-            victim.transport.close()
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if not self._in_request() and not self.transport.is_closing():
+            self.transport.close()
 
-    return GuardedProtocol
+    def _make_room(self) -> None:
+        """Close the longest idle connection; this one when every other is busy."""
+        idle = [
+            c
+            for c in self.connections
+            if isinstance(c, GuardedProtocol)
+            and c is not self
+            and not c._in_request()
+            and not c.transport.is_closing()
+        ]
+        victim = min(idle, key=lambda c: c._idle_since, default=self)
+        victim.transport.close()
+
+
+def guarded_protocol(header_timeout: float, max_connections: int) -> type[H11Protocol]:
+    """The guarded protocol with one server's bounds."""
+
+    class Configured(GuardedProtocol):
+        pass
+
+    Configured.header_timeout = header_timeout
+    Configured.max_connections = max_connections
+    return Configured

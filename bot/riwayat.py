@@ -4,21 +4,25 @@ JSON of `skm report --format json`, so trends start before the bot's own answers
 import argparse
 import asyncio
 import json
-import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, iso_date, population_arg
-from bot.cli_common import load as _load
+from bot.cli_common import (
+    EXIT_OK,
+    database,
+    fail,
+    iso_date,
+    population_arg,
+    with_content,
+)
 from bot.settings import Settings
+from skm_core.calendar.dates import period_label
+from skm_core.calendar.periods import period_between
 from skm_core.content import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import period_label
-from skm_core.ikm_report import id_number
-from skm_core.periods import period_between
+from skm_core.ikm.report import id_number
 from skm_core.reports.upward import UpwardProblem, UpwardResult, read_upward
-from skm_core.storage import Database
 from skm_core.storage.history import (
     PublishedResult,
     add_published_result,
@@ -47,7 +51,7 @@ def _nrr_list(text: str) -> dict[str, Decimal]:
 
 
 async def _add_history(settings: Settings, result: UpwardResult, source: str) -> int | None:
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+    async with database(settings) as db, db.transaction() as tx:
         return await add_published_result(
             tx,
             result.first,
@@ -62,48 +66,39 @@ async def _add_history(settings: Settings, result: UpwardResult, source: str) ->
 
 def _history_added(content: Content, added: int | None, first: date, last: date) -> int:
     if added is None:
-        print(f"{first}..{last}: this period already has a published result", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(f"{first}..{last}: this period already has a published result")
     label = period_label(period_between(first, last), content.texts)
     print(content.report.history.added.format(id=added, period=label))
     return EXIT_OK
 
 
-def cmd_riwayat_add(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_riwayat_add(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     result = UpwardResult(args.date_from, args.date_to, args.responden, args.nrr, args.ikm)
     added = asyncio.run(_add_history(settings, result, args.sumber))
     return _history_added(content, added, args.date_from, args.date_to)
 
 
-def cmd_riwayat_import(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_riwayat_import(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     path = Path(args.file)
     try:
         result = read_upward(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"{path}: cannot be read: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(f"{path}: cannot be read: {exc}")
     except UpwardProblem as problem:
-        print(f"{path}: {problem}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(f"{path}: {problem}")
     added = asyncio.run(_add_history(settings, result, args.sumber or path.name))
     return _history_added(content, added, result.first, result.last)
 
 
 async def _history_rows(settings: Settings) -> list[PublishedResult]:
-    async with await Database.open(settings.database_path) as db:
+    async with database(settings) as db:
         return await published_results(db)
 
 
-def cmd_riwayat_list(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_riwayat_list(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     rows = asyncio.run(_history_rows(settings))
     if args.json:
         found = [
@@ -130,17 +125,14 @@ def cmd_riwayat_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _remove_history(settings: Settings, result_id: int) -> bool:
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+    async with database(settings) as db, db.transaction() as tx:
         return await remove_published_result(tx, result_id)
 
 
-def cmd_riwayat_remove(args: argparse.Namespace, settings: Settings) -> int:
-    content = _load(settings)
-    if content is None:
-        return EXIT_CONFIG
+@with_content
+def cmd_riwayat_remove(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     if not asyncio.run(_remove_history(settings, args.id)):
-        print(f"no published result with id {args.id}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(f"no published result with id {args.id}")
     print(content.report.history.removed.format(id=args.id))
     return EXIT_OK
 

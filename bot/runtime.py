@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 
 from bot.settings import Settings
+from bot.telegram_app import CHANNEL as TELEGRAM
+from bot.whatsapp.channel import CHANNEL as WHATSAPP
 from skm_core.content import Content
 from skm_core.conversation.engine import Engine
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.storage import Database
 
-TELEGRAM = "telegram"
-WHATSAPP = "whatsapp"
+__all__ = ["TELEGRAM", "WHATSAPP", "Runtime", "open_runtime"]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from skm_core.conversation.engine import Engine
-from skm_core.scheduled_reports import SCHEDULES, ReportSchedule
+from skm_core.delivery.scheduled import SCHEDULES, ReportSchedule
 
 log = logging.getLogger(__name__)
 

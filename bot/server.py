@@ -4,6 +4,7 @@ and, given the engine, the public site and the officials' desk (bot/web)."""
 import hmac
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
@@ -68,23 +69,25 @@ def server_config(app: Starlette, settings: Settings) -> uvicorn.Config:
     )
 
 
-def build_web_app(
-    settings: Settings,
-    whatsapp: WhatsAppChannel | None,
-    telegram: Any | None,
-    health: Health | None = None,
-    engine: Engine | None = None,
-) -> Starlette:
-    """`telegram` is the PTB Application when Telegram runs with a webhook, else None."""
-    body_timeout = settings.skm_http_body_timeout_seconds
-    states = health or Health()
+@dataclass
+class _Hooks:
+    """The bot's own endpoints: its health and the chat apps' webhooks."""
 
-    async def health_check(request: Request) -> Response:
-        return JSONResponse(states.report())
+    settings: Settings
+    whatsapp: WhatsAppChannel | None
+    telegram: Any | None
+    states: Health
 
-    async def whatsapp_verify(request: Request) -> Response:
+    @property
+    def body_timeout(self) -> float:
+        return self.settings.skm_http_body_timeout_seconds
+
+    async def health_check(self, request: Request) -> Response:
+        return JSONResponse(self.states.report())
+
+    async def whatsapp_verify(self, request: Request) -> Response:
         params = request.query_params
-        token = _secret(settings.whatsapp_verify_token)
+        token = _secret(self.settings.whatsapp_verify_token)
         given = params.get("hub.verify_token", "")
         if (
             params.get("hub.mode") == "subscribe"
@@ -94,13 +97,13 @@ def build_web_app(
             return PlainTextResponse(params.get("hub.challenge", ""))
         return PlainTextResponse("forbidden", status_code=403)
 
-    async def whatsapp_post(request: Request) -> Response:
+    async def whatsapp_post(self, request: Request) -> Response:
         try:
-            body = await read_capped(request, WHATSAPP_MAX_BODY, body_timeout)
+            body = await read_capped(request, WHATSAPP_MAX_BODY, self.body_timeout)
         except BodyRefused as refused:
             return _refusal(refused)
-        secret = _secret(settings.whatsapp_app_secret)
-        if whatsapp is None or not signature_valid(
+        secret = _secret(self.settings.whatsapp_app_secret)
+        if self.whatsapp is None or not signature_valid(
             secret, body, request.headers.get(SIGNATURE_HEADER)
         ):
             return PlainTextResponse("invalid signature", status_code=401)
@@ -109,26 +112,26 @@ def build_web_app(
         except (ValueError, RecursionError):
             return PlainTextResponse("invalid JSON", status_code=400)
         try:
-            await whatsapp.accept(payload)
+            await self.whatsapp.accept(payload)
         except Exception as exc:
             # Not stored, so not acknowledged: Meta sends the post again later.
             log.error("a WhatsApp post could not be stored (%s); refused", type(exc).__name__)
             return PlainTextResponse("try again", status_code=503)
         return PlainTextResponse("ok")
 
-    async def telegram_post(request: Request) -> Response:
-        expected = _secret(settings.telegram_webhook_secret)
+    async def telegram_post(self, request: Request) -> Response:
+        expected = _secret(self.settings.telegram_webhook_secret)
         given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
         # No secret configured means no webhook accepted: Settings refuses that configuration,
         # and the route stays closed should it be built without one.
         if (
-            telegram is None
+            self.telegram is None
             or not expected
             or not hmac.compare_digest(given.encode(), expected.encode())
         ):
             return PlainTextResponse("forbidden", status_code=403)
         try:
-            raw = json.loads(await read_capped(request, TELEGRAM_MAX_BODY, body_timeout))
+            raw = json.loads(await read_capped(request, TELEGRAM_MAX_BODY, self.body_timeout))
             if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
                 raise TypeError("not an update")
         except BodyRefused as refused:
@@ -140,17 +143,27 @@ def build_web_app(
         # Processed before answering: Telegram sends the update again if the bot dies first.
         # One it cannot read or handle is confirmed all the same (logged inside), or Telegram
         # would send it again and again, holding back every update after it.
-        await process_raw(telegram, raw)
+        await process_raw(self.telegram, raw)
         return PlainTextResponse("ok")
 
+
+def build_web_app(
+    settings: Settings,
+    whatsapp: WhatsAppChannel | None,
+    telegram: Any | None,
+    health: Health | None = None,
+    engine: Engine | None = None,
+) -> Starlette:
+    """`telegram` is the PTB Application when Telegram runs with a webhook, else None."""
+    hooks = _Hooks(settings, whatsapp, telegram, health or Health())
     routes: list[BaseRoute] = [
-        Route("/health", health_check, methods=["GET"]),
-        Route(WHATSAPP_PATH, whatsapp_verify, methods=["GET"]),
-        Route(WHATSAPP_PATH, whatsapp_post, methods=["POST"]),
+        Route("/health", hooks.health_check, methods=["GET"]),
+        Route(WHATSAPP_PATH, hooks.whatsapp_verify, methods=["GET"]),
+        Route(WHATSAPP_PATH, hooks.whatsapp_post, methods=["POST"]),
     ]
     if telegram is not None:
         path = "/" + settings.telegram_webhook_path.strip("/")
-        routes.append(Route(path, telegram_post, methods=["POST"]))
+        routes.append(Route(path, hooks.telegram_post, methods=["POST"]))
     if engine is not None:
         routes += web_routes(settings, engine)
     return Starlette(routes=routes)

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from skm_core.answer_files import ReadLimits
 from skm_core.content import Content, shipped_content_dir
 from skm_core.conversation.survey import SurveyPolicy
+from skm_core.ikm.answer_files import ReadLimits
 
 DATABASE_FILE = "skm.sqlite3"
 PSEUDONYM_KEY_FILE = "pseudonym.key"

@@ -36,16 +36,18 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.channel import dispatch, respond, send_all
 from bot.log_privacy import error_outline, person_tag, update_kind
 from bot.settings import Settings
 from skm_core.content import Content
-from skm_core.conversation import Event, EventKind, Option, Reply
+from skm_core.conversation import Attachment, Event, EventKind, Option, Reply
+from skm_core.conversation.channels import profile_for
 from skm_core.conversation.engine import Engine
+from skm_core.conversation.messages import slash_command
 from skm_core.conversation.typed import whole_number
-from skm_core.delivery import FailureKind, RetryLater, Undeliverable
-from skm_core.outbox import as_parts
+from skm_core.delivery.outbox import as_parts
+from skm_core.delivery.sending import FailureKind, RetryLater, Undeliverable
 from skm_core.pseudonym import Pseudonymizer
-from skm_core.storage.officials import list_officials
 
 CHANNEL = "telegram"
 log = logging.getLogger(__name__)
@@ -58,6 +60,16 @@ TYPED = PRIVATE & filters.TEXT
 CAPTIONED = PRIVATE & ~filters.TEXT & filters.CAPTION
 SERVICE = filters.StatusUpdate.ALL
 UNREADABLE = PRIVATE & ~filters.TEXT & ~filters.CAPTION & ~SERVICE
+
+
+def chat_link(username: str) -> str:
+    """The link that opens a chat with the bot."""
+    return f"https://t.me/{username.lstrip('@')}"
+
+
+def start_link(username: str) -> str:
+    """The deep link that opens the bot's chat with a payload, {token} in place of it."""
+    return chat_link(username) + "?start={token}"
 
 
 def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
@@ -77,32 +89,30 @@ class TelegramChannel:
     pseudonyms: Pseudonymizer
     engine: Engine
     application: Application[Any, Any, Any, Any, Any, Any] | None = None
+    start_link: str | None = None
+    """Known once the Application is initialised and the bot's username with it."""
+    name = CHANNEL
+    profile = profile_for(CHANNEL)
+    windowed = False
+
+    # --- the channel's shape ----------------------------------------------------------------
+
+    async def send(self, address: str, reply: Reply) -> list[str]:
+        return await self._send(int(address), reply, None)
 
     # --- lifecycle ------------------------------------------------------------------------
 
     async def open(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """After the Application is initialised: the start link and the command menus."""
-        username = application.bot.username
-        self.engine.start_links[CHANNEL] = f"https://t.me/{username}?start={{token}}"
+        self.start_link = start_link(application.bot.username)
+        self.engine.register_channel(self)
         await self._set_command_menus(application)
 
     async def flush(self) -> int:
         return await self.engine.flush_outbox(CHANNEL, self.send_queued)
 
-    async def send_queued(self, address: str, replies: list[Reply]) -> None:
-        """Send a queued message, telling the outbox which failures pass and which do not."""
-        try:
-            await self.deliver(int(address), replies, None)
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RetryLater(str(exc), seconds) from exc
-        except Forbidden as exc:
-            raise Undeliverable(str(exc), FailureKind.BLOCKED) from exc
-        except BadRequest as exc:
-            raise Undeliverable(str(exc)) from exc
-        except (TimedOut, NetworkError) as exc:
-            raise RetryLater(str(exc)) from exc
+    async def send_queued(self, address: str, replies: list[Reply]) -> list[str]:
+        return await send_all(self, address, replies)
 
     async def _set_command_menus(
         self, application: Application[Any, Any, Any, Any, Any, Any]
@@ -110,7 +120,7 @@ class TelegramChannel:
         menu = self.content.texts.command_menu
         citizen = [BotCommand(name, text) for name, text in menu.citizen.items()]
         await application.bot.set_my_commands(citizen, scope=BotCommandScopeDefault())
-        for official in await list_officials(self.engine.db):
+        for official in await self.engine.officials():
             chat_id = whole_number(official.address, max_digits=20, signed=True)
             if official.channel == CHANNEL and chat_id is not None:
                 await self.set_official_menu(chat_id, official.user_key)
@@ -144,8 +154,8 @@ class TelegramChannel:
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        text = (message.text or "") if message else ""
-        name = text.split(" ", 1)[0].lstrip("/").split("@", 1)[0]
+        parsed = slash_command((message.text or "") if message else "")
+        name = parsed[0] if parsed is not None else ""
         value = " ".join([name, *(context.args or [])])
         event = self._event(update, EventKind.COMMAND, value)
         await self._handle(update, event)
@@ -180,8 +190,6 @@ class TelegramChannel:
     # --- replies -> messages ----------------------------------------------------------------
 
     async def _handle(self, update: Update, event: Event, pressed: Message | None = None) -> None:
-        # An image and the text after it go as two parts: a failure of the text repeats
-        # only the text, never the image before it.
         replies = as_parts(await self.engine.handle(event))
         chat = update.effective_chat
         if chat is None or not replies:
@@ -189,14 +197,12 @@ class TelegramChannel:
         if len(replies) > 1:
             await self._retire_buttons(pressed)
             pressed = None
-        for number, reply in enumerate(replies):
-            try:
-                await self.deliver(chat.id, [reply], pressed)
-            except (RetryAfter, TimedOut, NetworkError) as exc:
-                # The answer is decided and stored; the outbox sends the rest when it can.
-                log.info("replying to %s deferred: %s", person_tag(event.user_key), exc)
-                await self.engine.queue_messages(CHANNEL, str(chat.id), replies[number:])
-                return
+
+        async def send(address: str, reply: Reply) -> list[str]:
+            # A button press answered by one message edits the pressed message in place.
+            return await self._send(int(address), reply, pressed)
+
+        await respond(self.engine, self, str(chat.id), replies, send)
 
     async def _retire_buttons(self, pressed: Message | None) -> None:
         """The pressed message's buttons are stale once the answer comes as new messages."""
@@ -207,33 +213,58 @@ class TelegramChannel:
         except BadRequest as exc:
             log.info("removing old buttons failed: %s", exc)
 
-    async def deliver(self, chat_id: int, replies: list[Reply], pressed: Message | None) -> None:
-        if pressed is not None and len(replies) == 1 and replies[0].attachment is None:
-            reply = replies[0]
-            try:
-                await pressed.edit_text(reply.text, reply_markup=keyboard(reply.options))
-                return
-            except BadRequest as exc:
-                # Too old to edit, no text to edit, or unchanged: say it anew instead.
-                log.info("editing message %s failed: %s", pressed.message_id, exc)
-        await self._retire_buttons(pressed)
-        bot = self._bot
-        for reply in replies:
-            if reply.attachment is not None:
-                attachment = reply.attachment
-                if attachment.kind == "image":
-                    await bot.send_photo(
-                        chat_id, photo=attachment.data, caption=attachment.caption or None
-                    )
-                else:
-                    await bot.send_document(
-                        chat_id,
-                        document=attachment.data,
-                        filename=attachment.filename,
-                        caption=attachment.caption or None,
-                    )
-            if reply.text:
-                await bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply.options))
+    async def _send(self, chat_id: int, reply: Reply, pressed: Message | None) -> list[str]:
+        """Send one reply, telling which failures pass and which do not."""
+        try:
+            if (
+                pressed is None
+                or reply.attachment is not None
+                or not await self._edit(pressed, reply)
+            ):
+                await self._retire_buttons(pressed)
+                await dispatch(
+                    reply,
+                    image=lambda a: self._photo(chat_id, a),
+                    document=lambda a: self._document(chat_id, a),
+                    text=lambda r: self._text(chat_id, r),
+                )
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise RetryLater(str(exc), seconds) from exc
+        except Forbidden as exc:
+            raise Undeliverable(str(exc), FailureKind.BLOCKED) from exc
+        except BadRequest as exc:
+            raise Undeliverable(str(exc)) from exc
+        except (TimedOut, NetworkError) as exc:
+            raise RetryLater(str(exc)) from exc
+        # Telegram reports nothing about a message later: no ids are worth keeping.
+        return []
+
+    async def _edit(self, pressed: Message, reply: Reply) -> bool:
+        try:
+            await pressed.edit_text(reply.text, reply_markup=keyboard(reply.options))
+            return True
+        except BadRequest as exc:
+            # Too old to edit, no text to edit, or unchanged: say it anew instead.
+            log.info("editing message %s failed: %s", pressed.message_id, exc)
+            return False
+
+    async def _photo(self, chat_id: int, attachment: Attachment) -> None:
+        await self._bot.send_photo(
+            chat_id, photo=attachment.data, caption=attachment.caption or None
+        )
+
+    async def _document(self, chat_id: int, attachment: Attachment) -> None:
+        await self._bot.send_document(
+            chat_id,
+            document=attachment.data,
+            filename=attachment.filename,
+            caption=attachment.caption or None,
+        )
+
+    async def _text(self, chat_id: int, reply: Reply) -> None:
+        await self._bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply.options))
 
     @property
     def _bot(self) -> Any:

@@ -9,9 +9,12 @@ import uuid
 from itertools import count
 from typing import TextIO
 
+from bot.channel import send_all
 from skm_core.conversation import Event, EventKind, Reply
+from skm_core.conversation.channels import profile_for
 from skm_core.conversation.engine import Engine
-from skm_core.delivery import RetryLater
+from skm_core.conversation.messages import slash_command
+from skm_core.delivery.sending import RetryLater
 
 CHANNEL = "terminal"
 
@@ -33,12 +36,30 @@ def render(replies: list[Reply]) -> str:
 
 
 class TerminalChat:
+    """A channel for one person at a terminal: it answers at once and cannot fail, so it has
+    nothing to queue; messages queued for this person are printed between their lines."""
+
+    name = CHANNEL
+    profile = profile_for(CHANNEL)
+    windowed = False
+    start_link: str | None = None
+    """No link opens a terminal: a ticket is typed as "/start TOKEN"."""
+
     def __init__(self, engine: Engine, user_key: str, stdin: TextIO, stdout: TextIO) -> None:
         self.engine = engine
         self.user_key = user_key
         self.stdin = stdin
         self.stdout = stdout
         self.interactive = stdin.isatty()
+        engine.register_channel(self)
+
+    async def send(self, address: str, reply: Reply) -> list[str]:
+        """Messages for this person (an official's answer to their complaint) are printed
+        here; those for someone else chatting on the same database wait for their turn."""
+        if address != self.user_key:
+            raise RetryLater("for another person at a terminal", after_seconds=5)
+        self._print([reply])
+        return []
 
     def _event(self, kind: EventKind, value: str = "") -> Event:
         # The terminal has no chat id: the person is reached by their key, in this terminal.
@@ -46,27 +67,22 @@ class TerminalChat:
 
     def _line_event(self, text: str) -> Event:
         # "/start TOKEN" opens a ticket's survey, as a deep link does on a chat app.
-        name, _, payload = text.strip().partition(" ")
-        if name == "/start":
-            return self._event(EventKind.START, payload.strip())
+        command = slash_command(text)
+        if command is not None and command[0] == "start":
+            return self._event(EventKind.START, command[1])
         return self._event(EventKind.TEXT, text)
 
     async def _say(self, event: Event) -> None:
         replies = await self.engine.handle(event)
         if replies:
             self._print(replies)
-        await self.engine.flush_outbox(CHANNEL, self._deliver_queued)
+        await self.engine.flush_outbox(
+            CHANNEL, lambda address, replies: send_all(self, address, replies)
+        )
 
     def _print(self, replies: list[Reply]) -> None:
         self.stdout.write(render(replies) + "\n\n")
         self.stdout.flush()
-
-    async def _deliver_queued(self, address: str, replies: list[Reply]) -> None:
-        """Messages for this person (an official's answer to their complaint) are printed
-        here; those for someone else chatting on the same database wait for their turn."""
-        if address != self.user_key:
-            raise RetryLater("for another person at a terminal", after_seconds=5)
-        self._print(replies)
 
     async def run(self) -> None:
         await self._say(self._event(EventKind.START))

@@ -1,6 +1,6 @@
 """Building raw answer sets with exactly known sums, to land the IKM on chosen values."""
 
-from skm_core.ikm import Answer
+from skm_core.ikm.compute import Answer
 
 
 def _spread(count: int, total: int) -> list[Answer]:

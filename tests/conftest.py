@@ -4,7 +4,9 @@ from pathlib import Path
 import pytest
 
 from skm_core.content import Content, load_content, shipped_content_dir
+from skm_core.conversation.engine import Engine
 from skm_core.storage import Database
+from tests.conversation.chat import Clock
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +21,17 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def engine(db: Database, content: Content, clock: Clock) -> Engine:
+    """An engine on a fresh database, at a clock the test moves."""
+    return Engine(db, content, clock=clock)
 
 
 @pytest.fixture

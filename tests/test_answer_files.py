@@ -3,11 +3,12 @@
 import tracemalloc
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
-from skm_core.answer_files import (
+from skm_core.ikm.answer_files import (
     MAX_LINE_CHARS,
     FileProblem,
     ReadLimits,
@@ -15,6 +16,7 @@ from skm_core.answer_files import (
     read_answer_file,
 )
 from skm_core.problems import Problem
+from tests.workbooks import active_sheet
 
 HEADER = "U1,U2,U3,U4,U5,U6,U7,U8,U9"
 
@@ -114,7 +116,7 @@ def test_unsupported_format(tmp_path):
 
 def test_xlsx_with_numbers_text_and_blanks(tmp_path):
     book = Workbook()
-    sheet = book.active
+    sheet = active_sheet(book)
     sheet.append(["Tanggal", *[f"U{i}" for i in range(1, 10)]])
     sheet.append(["2024-05-01", 4, 4.0, "3", None, 4, 4, 4, 4, 4])
     path = tmp_path / "jawaban.xlsx"
@@ -126,7 +128,7 @@ def test_xlsx_with_numbers_text_and_blanks(tmp_path):
 
 def test_xlsx_bad_cell(tmp_path):
     book = Workbook()
-    sheet = book.active
+    sheet = active_sheet(book)
     sheet.append([f"U{i}" for i in range(1, 10)])
     sheet.append([4, 4, 4, 4, 4, 4, 4, 4, 4.5])
     path = tmp_path / "jawaban.xlsx"
@@ -158,10 +160,10 @@ def rewrite_sheet(path: Path, change) -> None:
             target.writestr(name, data)
 
 
-def xlsx(tmp_path: Path, rows: list[list[object]]) -> Path:
+def xlsx(tmp_path: Path, rows: list[list[Any]]) -> Path:
     book = Workbook()
     for row in [[f"U{i}" for i in range(1, 10)], *rows]:
-        book.active.append(row)
+        active_sheet(book).append(row)
     path = tmp_path / "jawaban.xlsx"
     book.save(path)
     return path

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.cli import main
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
-from skm_core.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_response
 
@@ -68,7 +68,9 @@ async def test_a_backup_taken_under_load_restores(skm_env, tmp_path, capsys):
     assert not (tmp_path / "cadangan" / "skm.sqlite3-wal").exists()  # one self-contained file
     async with await Database.open(restored / "skm.sqlite3") as again:
         assert await again.fetch_one("PRAGMA integrity_check") == ("ok",)
-        (copied,) = await again.fetch_one("SELECT COUNT(*) FROM survey_responses")
+        counted = await again.fetch_one("SELECT COUNT(*) FROM survey_responses")
+        assert counted is not None
+        (copied,) = counted
         assert before <= copied <= after + 1
         # The roll-ups were copied in the same snapshot as the responses they count.
         assert await again.fetch_one("SELECT SUM(respondents) FROM response_rollup") == (copied,)

@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli import main
 from skm_core.conversation.messages import Reply
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
-from skm_core.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.complaints import add_complaint
 from skm_core.storage.conversations import save_state

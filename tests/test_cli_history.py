@@ -3,6 +3,7 @@
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def add_2023(capsys) -> tuple[int, str, str]:
     )  # fmt: skip
 
 
-def listed(capsys) -> list[dict]:
+def listed(capsys) -> list[dict[str, Any]]:
     code, out, _ = run(capsys, "riwayat", "daftar", "--json")
     assert code == 0
     return json.loads(out)

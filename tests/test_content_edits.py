@@ -7,6 +7,7 @@ import pytest
 
 from bot.cli import main
 from skm_core.content import Content, ContentError, load_content
+from skm_core.content.models import Service
 from skm_core.content_edits import (
     UNIT_TARGET,
     content_in_force,
@@ -22,6 +23,13 @@ from skm_core.conversation.engine import CONTENT_CHECK_INTERVAL, Engine
 from skm_core.storage import Database
 from skm_core.storage.content_versions import versions_of
 from tests.conversation.chat import Chat, Clock
+
+
+def skck_of(content: Content) -> Service:
+    service = content.service("skck")
+    assert service is not None
+    return service
+
 
 SKCK = service_target("skck")
 NEW_REQUIREMENT = "Fotokopi KTP-el pemohon 2 lembar (dikoreksi)"
@@ -99,7 +107,7 @@ async def test_roll_back_and_restore_the_shipped_file(db, content):
     await save_edit(db, content, SKCK, form_for(edited, SKCK, cost="Rp 5.000"), "a", clock())
     assert first.version_id is not None
     await roll_back(db, content, first.version_id, "a", clock())
-    assert (await content_in_force(db, content)).service("skck").cost == "Rp 0"
+    assert skck_of(await content_in_force(db, content)).cost == "Rp 0"
     await restore_shipped(db, content, SKCK, "a", clock())
     assert (await content_in_force(db, content)).service("skck") == content.service("skck")
     versions = await versions_of(db, SKCK)
@@ -139,7 +147,7 @@ async def test_a_stored_version_that_no_longer_validates_falls_back_to_the_file(
     async with db.transaction() as tx:
         from skm_core.storage.content_versions import add_version
 
-        broken = document_of(content, SKCK) | {"procedure": []}
+        broken = (document_of(content, SKCK) or {}) | {"procedure": []}
         await add_version(tx, SKCK, broken, ["procedure"], "old", Clock()())
     assert (await content_in_force(db, content)).service("skck") == content.service("skck")
 
@@ -150,7 +158,7 @@ async def test_export_writes_content_that_content_check_accepts(db, content, tmp
     out = tmp_path / "ekspor"
     export_content(saved.content, out)
     again = load_content(out)
-    assert NEW_REQUIREMENT in again.service("skck").requirements
+    assert NEW_REQUIREMENT in skck_of(again).requirements
     assert again.unit == content.unit
     assert [s.id for s in again.services] == [s.id for s in content.services]
     with pytest.raises(FileExistsError):
@@ -193,10 +201,10 @@ async def test_a_slow_refresh_never_puts_older_content_back(db, content, monkeyp
     clock = Clock()
     engine = Engine(db, content, clock=clock)
     await engine.refresh_content()
-    real = engine_module.content_in_force
+    real = content_in_force
     reached, gate = asyncio.Event(), asyncio.Event()
 
-    async def slow_first(reader, base):  # type: ignore[no-untyped-def]
+    async def slow_first(reader, base):
         result = await real(reader, base)
         if not reached.is_set():
             reached.set()
@@ -212,4 +220,4 @@ async def test_a_slow_refresh_never_puts_older_content_back(db, content, monkeyp
     assert await engine.refresh_content()  # a second refresh, done while the first waits
     gate.set()
     await first
-    assert engine.content.service("skck").cost == "Rp 2"
+    assert skck_of(engine.content).cost == "Rp 2"

@@ -3,8 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 from skm_core.conversation.messages import Attachment, Reply
-from skm_core.delivery import RetryLater, Undeliverable, flush_outbox
-from skm_core.outbox import backoff
+from skm_core.delivery.outbox import backoff
+from skm_core.delivery.sending import RetryLater, Undeliverable, flush_outbox
 from skm_core.storage.outbox import due_messages, enqueue
 
 NOW = datetime(2026, 11, 30, 0, 5, tzinfo=UTC)
@@ -21,7 +21,8 @@ class Channel:
         if self.failures:
             raise self.failures.pop(0)
         for reply in replies:
-            self.received.append((address, reply.text or f"[{reply.attachment.filename}]"))
+            name = reply.attachment.filename if reply.attachment else ""
+            self.received.append((address, reply.text or f"[{name}]"))
 
 
 async def queue(db, replies: list[Reply]) -> int:

@@ -239,7 +239,7 @@ def reports_due_since(days: int) -> int:
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from skm_core.scheduled_reports import SCHEDULES
+    from skm_core.delivery.scheduled import SCHEDULES
 
     now = datetime.now(UTC)
     joined = now - timedelta(days=days)

@@ -294,7 +294,7 @@ async def test_hostile_input_mid_survey_is_answered_and_never_counted_twice(
     for _ in range(data.draw(st.integers(0, 12), label="answers before the attack")):
         await citizen.follow_script()
     for _ in range(data.draw(st.integers(1, 12), label="hostile events")):
-        if citizen.events and data.draw(st.booleans(), label="redeliver an earlier event"):
+        if citizen.events and data.draw(st.booleans(), label="redeliver an earlier event") is True:
             await citizen.redeliver(data.draw(st.sampled_from(citizen.events)))
         await hostile_event(citizen, data, commands)
     for _ in range(MAX_STEPS_TO_FINISH):

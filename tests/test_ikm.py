@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skm_core.ikm import (
+from skm_core.ikm.compute import (
     Grade,
     InvalidAnswer,
     Tally,
@@ -104,7 +104,7 @@ class TestIntervalBoundaries:
 
 class TestBlanks:
     def test_nrr_divides_by_those_who_answered_that_unsur(self):
-        rows = [[4, 4, 4, 4, 4, 4, 4, 4, 4], [2, None, 4, 4, 4, 4, 4, 4, 4]]
+        rows: list[list[int | None]] = [[4, 4, 4, 4, 4, 4, 4, 4, 4], [2, None, 4, 4, 4, 4, 4, 4, 4]]
         result = compute_ikm(Tally.from_answers(rows))
         assert result.nrr["U1"] == 3
         assert result.nrr["U2"] == 4

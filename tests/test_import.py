@@ -7,6 +7,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.cli import main
+from tests.workbooks import active_sheet
 
 HEADER = "tanggal;layanan;jenis_kelamin;usia;pendidikan;pekerjaan;U1;U2;U3;U4;U5;U6;U7;U8;U9;saran"
 
@@ -105,7 +106,7 @@ def test_import_from_xlsx_with_date_cells(skm_env, tmp_path, capsys):
     from datetime import datetime
 
     book = Workbook()
-    sheet = book.active
+    sheet = active_sheet(book)
     sheet.append(["Tanggal", "Layanan", *[f"U{i}" for i in range(1, 10)]])
     sheet.append([datetime(2024, 7, 1, 9, 30), "Kartu Keluarga", *[3] * 9])
     path = tmp_path / "lama.xlsx"

@@ -9,7 +9,7 @@ import pytest
 
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.messages import Event, EventKind
-from skm_core.responses import SurveyResponse
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage.database import Transaction
 from skm_core.storage.responses import insert_in_batches
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skm_core.dates import period_label, period_words
-from skm_core.periods import (
+from skm_core.calendar.dates import period_label, period_words
+from skm_core.calendar.periods import (
     PeriodKind,
     answer_day_in_range,
     month_of,
@@ -20,6 +20,7 @@ from skm_core.periods import (
     week_of,
     year_of,
 )
+from skm_core.content import Content
 
 TODAY = date(2026, 11, 28)  # a Saturday
 WITA = ZoneInfo("Asia/Makassar")
@@ -82,7 +83,7 @@ def test_labels(content):
     assert period_label(week_of(TODAY), texts) == "Minggu 23 November 2026 s.d. 29 November 2026"
 
 
-def words(content):
+def words(content: Content) -> dict[str, list[str]]:
     return period_words(content.texts)
 
 

@@ -3,10 +3,10 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from skm_core.periods import month_of
-from skm_core.responses import SurveyResponse
+from skm_core.calendar.periods import month_of
+from skm_core.ikm.responses import SurveyResponse
+from skm_core.reports.summary import build_summary
 from skm_core.storage.responses import insert_responses
-from skm_core.summary import build_summary
 
 WITA = ZoneInfo("Asia/Makassar")
 

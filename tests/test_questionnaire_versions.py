@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from skm_core.calendar.periods import month_of
 from skm_core.content import ContentError, load_content, shipped_content_dir
 from skm_core.conversation.engine import Engine
-from skm_core.periods import month_of
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.reports.csv_export import answers_csv
-from skm_core.responses import SurveyResponse
+from skm_core.reports.summary import build_summary
+from skm_core.reports.summary_text import summary_text
 from skm_core.storage.responses import answer_records, insert_responses, questionnaire_versions
-from skm_core.summary import build_summary
-from skm_core.summary_text import summary_text
 from tests.conversation.chat import Chat
 
 WITA = ZoneInfo("Asia/Makassar")

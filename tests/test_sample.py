@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skm_core.sample import krejcie_morgan, sample_adequate
+from skm_core.ikm.sample import krejcie_morgan, sample_adequate
 
 PUBLISHED = {
     10: 10, 15: 14, 20: 19, 25: 24, 30: 28, 40: 36, 50: 44, 60: 52, 70: 59, 80: 66, 90: 73,

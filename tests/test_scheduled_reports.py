@@ -6,19 +6,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
+from skm_core.calendar.periods import PeriodKind
 from skm_core.conversation.messages import Reply
-from skm_core.periods import PeriodKind
-from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
+from skm_core.delivery.scheduled import SCHEDULES, ReportSchedule, queue_scheduled_report
+from skm_core.reports.summary import Summary
 from skm_core.storage.officials import add_official, set_subscription
 from skm_core.storage.outbox import due_messages
-from skm_core.summary import Summary
 
 WITA = ZoneInfo("Asia/Makassar")
 WEEKLY, MONTHLY, SEMESTER = SCHEDULES
 
 
-def wita(*args: int) -> datetime:
-    return datetime(*args, tzinfo=WITA)
+def wita(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=WITA)
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skm_core.ikm import Tally
-from skm_core.periods import utc_bounds
-from skm_core.responses import SurveyResponse
+from skm_core.calendar.periods import utc_bounds
+from skm_core.ikm.compute import Tally
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.database import format_utc, parse_utc
 from skm_core.storage.migrations import MIGRATIONS
@@ -123,6 +123,7 @@ async def test_tallies_on_the_hour_come_from_the_rollup_and_equal_the_rows(db):
             ],
         )
     start, end = utc_bounds(date(2024, 6, 1), date(2024, 6, 1), WITA)
+    assert start is not None and end is not None
     from_rollup = await tally_responses(db, start, end)
     rows = await db.fetch_all(
         "SELECT u1, u2, u3, u4, u5, u6, u7, u8, u9 FROM survey_responses"
@@ -155,7 +156,12 @@ async def test_deleting_a_response_takes_it_out_of_the_rollup(db):
 async def test_profile_counts_from_the_rollup_equal_the_rows(db):
     from skm_core.storage.responses import profile_tallies
 
-    profiles = [{"usia": 41, "jenis_kelamin": "p"}, {"usia": 41}, {}, {"jenis_kelamin": "l"}]
+    profiles: list[dict[str, str | int]] = [
+        {"usia": 41, "jenis_kelamin": "p"},
+        {"usia": 41},
+        {},
+        {"jenis_kelamin": "l"},
+    ]
     async with db.transaction() as tx:
         for n, profile in enumerate(profiles):
             at = datetime(2024, 6, 1, 9, n, tzinfo=WITA)
@@ -163,6 +169,7 @@ async def test_profile_counts_from_the_rollup_equal_the_rows(db):
                 tx, SurveyResponse(submitted_at=at, channel="x", answers=(4,) * 9, profile=profile)
             )
     start, end = utc_bounds(date(2024, 6, 1), date(2024, 6, 1), WITA)
+    assert start is not None and end is not None
     questions = ["usia", "jenis_kelamin", "pekerjaan"]
     from_rollup = await profile_tallies(db, start, end, questions)
     from_rows = await profile_tallies(db, start, end - timedelta(seconds=1), questions)

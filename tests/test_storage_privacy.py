@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.pseudonym import load_or_create_key
-from skm_core.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage import database as database_module
 from skm_core.storage.conversations import claim_event, forget_events_before

@@ -5,16 +5,16 @@ from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from skm_core.ikm import Tally, compute_ikm
-from skm_core.periods import month_of, week_of, year_of
-from skm_core.responses import SurveyResponse
+from skm_core.calendar.periods import month_of, week_of, year_of
+from skm_core.ikm.compute import Tally, compute_ikm
+from skm_core.ikm.responses import SurveyResponse
+from skm_core.reports.summary import build_summary
+from skm_core.reports.summary_text import summary_text
 from skm_core.storage.complaints import add_complaint, complaints_of_period
 from skm_core.storage.followup import add_plan
 from skm_core.storage.history import add_published_result
 from skm_core.storage.population import set_population_figure
 from skm_core.storage.responses import insert_responses
-from skm_core.summary import build_summary
-from skm_core.summary_text import summary_text
 from tests.complaint_answers import answered
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -34,7 +34,7 @@ def response(day: int, answers, service="kk", suggestion=None, month=11) -> Surv
     )
 
 
-NOVEMBER_ROWS = [
+NOVEMBER_ROWS: list[list[int | None]] = [
     [4, 4, 3, 4, 4, 4, 4, 4, 4],
     [3, 4, 2, 4, 3, 4, 4, 3, 4],
     [4, 3, None, 4, 4, 4, 3, 4, 4],
@@ -63,7 +63,12 @@ async def test_per_service_and_unnamed_responses(db, content):
     await store(db, rows)
     summary = await build_summary(db, content, NOVEMBER, NOW, WITA)
     lines = {line.service_id: (line.respondents, line.ikm) for line in summary.services}
-    assert lines == {"kk": (1, 100), "sktm": (1, 50), None: (1, 75)}
+    expected: dict[str | None, tuple[int, Fraction | None]] = {
+        "kk": (1, Fraction(100)),
+        "sktm": (1, Fraction(50)),
+        None: (1, Fraction(75)),
+    }
+    assert lines == expected
 
 
 async def test_population_from_an_entered_figure_else_from_tickets(db, content):

@@ -18,31 +18,21 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.web.site import MAX_FORM_BYTES, Site
+from skm_core.calendar.dates import period_label, period_words
+from skm_core.calendar.periods import Period, month_of, parse_period
 from skm_core.content import ContentError
 from skm_core.content_edits import (
     UNIT_TARGET,
     document_of,
     editable_fields,
     form_value,
-    restore_shipped,
-    roll_back,
-    save_edit,
     service_target,
 )
 from skm_core.conversation.messages import Reply
-from skm_core.dates import period_label, period_words
 from skm_core.desk import ADMIN, COUNTER, OFFICIALS, REPORTS
-from skm_core.desk_access import SESSION_VALIDITY, csrf_matches, session_of, sign_in, sign_out
-from skm_core.periods import Period, month_of, parse_period
-from skm_core.publication import withdraw
-from skm_core.storage.complaints import open_complaints
-from skm_core.storage.content_versions import versions_of
-from skm_core.storage.desk_access import DeskSession
-from skm_core.storage.followup import all_plans
-from skm_core.storage.publications import publications
-from skm_core.storage.responses import latest_suggestions
-from skm_core.summary import build_summary
-from skm_core.svg_charts import trend_line, unsur_bars
+from skm_core.desk.access import SESSION_VALIDITY, csrf_matches
+from skm_core.desk.records import DeskSession
+from skm_core.reports.svg_charts import trend_line, unsur_bars
 
 SESSION_COOKIE = "skm_desk"
 LISTINGS = frozenset({"pejabat", "jadwal"})
@@ -98,71 +88,78 @@ def _data_uri(reply: Reply) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(reply.attachment.data).decode()}"
 
 
-def desk_routes(site: Site) -> list[BaseRoute]:
-    def secure(request: Request) -> bool:
-        public = site.settings.public_url or ""
+class _DeskPages:
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    def secure(self, request: Request) -> bool:
+        public = self.site.settings.public_url or ""
         return public.startswith("https://") or request.url.scheme == "https"
 
-    def message(request: Request, key: str, status: int) -> Response:
-        values = {"title": site.say(f"{key}_title"), "text": site.say(key)}
-        return site.render(request, "desk/message.html", values, status)
+    def message(self, request: Request, key: str, status: int) -> Response:
+        values = {"title": self.site.say(f"{key}_title"), "text": self.site.say(key)}
+        return self.site.render(request, "desk/message.html", values, status)
 
-    async def visitor(request: Request) -> Visitor | None:
+    async def visitor(self, request: Request) -> Visitor | None:
         cookie = request.cookies.get(SESSION_COOKIE)
-        session = await session_of(site.engine.db, cookie, site.clock())
+        session = await self.site.engine.records.session_of(cookie)
         if cookie is None or session is None:
             return None
         person = session.person
-        roles = await site.engine.roles_of(person.channel, person.user_key)
+        roles = await self.site.engine.roles_of(person.channel, person.user_key)
         return Visitor(cookie, session, roles)
 
     def guarded(
-        roles: frozenset[str], page: Page, post: bool = False
+        self, roles: frozenset[str], page: Page, post: bool = False
     ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            who = await visitor(request)
+            who = await self.visitor(request)
             if who is None:
-                return message(request, "not_signed_in", 401)
+                return self.message(request, "not_signed_in", 401)
             if not who.roles & roles:
-                return message(request, "forbidden", 403)
+                return self.message(request, "forbidden", 403)
             if post:
                 form = await _form(request)
                 if not csrf_matches(who.session, form.get("csrf")):
-                    return message(request, "form_expired", 403)
+                    return self.message(request, "form_expired", 403)
                 request.state.form = form
             return await page(request, who)
 
         return endpoint
 
-    def render(request: Request, who: Visitor, name: str, values: dict[str, object]) -> Response:
+    def render(
+        self, request: Request, who: Visitor, name: str, values: dict[str, object]
+    ) -> Response:
         values = {
             "csrf": who.session.csrf,
-            "titles": site.content.texts.web.pages,
+            "titles": self.site.content.texts.web.pages,
             "may_report": bool(who.roles & REPORTS),
             "may_admin": bool(who.roles & ADMIN),
             "pages": [
-                (name, site.content.texts.web.pages[name])
+                (name, self.site.content.texts.web.pages[name])
                 for name, (roles, _) in COMMAND_PAGES.items()
                 if who.roles & roles
             ],
             **values,
         }
         status = int(str(values.pop("status", 200)))
-        return site.render(request, name, values, status, headers={"Cache-Control": "no-store"})
+        return self.site.render(
+            request, name, values, status, headers={"Cache-Control": "no-store"}
+        )
 
     # --- sign-in -------------------------------------------------------------------------
 
-    async def sign_in_form(request: Request) -> Response:
+    async def sign_in_form(self, request: Request) -> Response:
         # The link only shows a button: a link preview or a mail scanner fetching the
         # address does not use up the single-use link.
         token = request.query_params.get("t", "")[:200]
-        return site.render(request, "desk/login.html", {"token": token})
+        return self.site.render(request, "desk/login.html", {"token": token})
 
-    async def sign_in_post(request: Request) -> Response:
+    async def sign_in_post(self, request: Request) -> Response:
         form = await _form(request)
-        signed = await sign_in(site.engine.db, form.get("t", ""), site.clock())
+        signed = await self.site.engine.records.sign_in(form.get("t", ""))
         if signed is None:
-            return message(request, "link_invalid", 400)
+            return self.message(request, "link_invalid", 400)
         response = RedirectResponse("/desk/", status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -170,44 +167,44 @@ def desk_routes(site: Site) -> list[BaseRoute]:
             max_age=int(SESSION_VALIDITY.total_seconds()),
             httponly=True,
             samesite="lax",
-            secure=secure(request),
+            secure=self.secure(request),
             path="/desk",
         )
         return response
 
-    async def sign_out_post(request: Request, who: Visitor) -> Response:
-        await sign_out(site.engine.db, who.cookie, who.session.person, site.clock())
+    async def sign_out_post(self, request: Request, who: Visitor) -> Response:
+        await self.site.engine.records.sign_out(who.cookie, who.session.person)
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/desk")
         return response
 
     # --- pages ---------------------------------------------------------------------------
 
-    async def home(request: Request, who: Visitor) -> Response:
-        return render(request, who, "desk/home.html", {})
+    async def home(self, request: Request, who: Visitor) -> Response:
+        return self.render(request, who, "desk/home.html", {})
 
-    def period_from(text: str) -> Period | None:
-        today = site.clock().astimezone(site.engine.timezone).date()
+    def period_from(self, text: str) -> Period | None:
+        today = self.site.clock().astimezone(self.site.engine.timezone).date()
         if not text.strip():
             return month_of(today)
-        return parse_period(text[:80], today, period_words(site.content.texts))
+        return parse_period(text[:80], today, period_words(self.site.content.texts))
 
-    async def summary(request: Request, who: Visitor) -> Response:
+    async def summary(self, request: Request, who: Visitor) -> Response:
         asked = request.query_params.get("periode", "")
         search = request.query_params.get("cari", "")[:MAX_SEARCH_CHARS]
-        period = period_from(asked)
+        period = self.period_from(asked)
         if period is None:
-            return render(
+            return self.render(
                 request, who, "desk/summary.html", {"unknown": asked[:80], "asked": asked}
             )
-        tz = site.engine.timezone
-        result = await build_summary(site.engine.db, site.content, period, site.clock(), tz)
+        tz = self.site.engine.timezone
+        result = await self.site.engine.records.summary(self.site.content, period, tz)
         start, end = period.utc_bounds(tz)
-        names = {s.id: s.short_name for s in site.content.services}
+        names = {s.id: s.short_name for s in self.site.content.services}
         suggestions = [
-            (site.when(at), names.get(service_id or "", "-"), text)
-            for at, service_id, text in await latest_suggestions(
-                site.engine.db, start, end, ALL_SUGGESTIONS
+            (self.site.when(at), names.get(service_id or "", "-"), text)
+            for at, service_id, text in await self.site.engine.records.suggestions(
+                start, end, ALL_SUGGESTIONS
             )
             if search.casefold() in text.casefold()
         ]
@@ -215,131 +212,132 @@ def desk_routes(site: Site) -> list[BaseRoute]:
         if result.result is not None:
             scores = [
                 (u.code, u.name, float(result.result.unsur_score(u.code)))
-                for u in site.content.survey.unsur
+                for u in self.site.content.survey.unsur
             ]
-            bars = unsur_bars(scores, result.result.lowest(), site.say("chart_unsur"))
+            bars = unsur_bars(scores, result.result.lowest(), self.site.say("chart_unsur"))
         points = [
-            (period_label(p.period, site.content.texts), float(p.ikm))
+            (period_label(p.period, self.site.content.texts), float(p.ikm))
             for p in result.history
             if p.ikm is not None
         ]
         if points:
-            trend = trend_line(points, site.say("chart_trend"))
-        return render(
+            trend = trend_line(points, self.site.say("chart_trend"))
+        return self.render(
             request,
             who,
             "desk/summary.html",
             {
                 "summary": result,
-                "label": period_label(result.period, site.content.texts),
+                "label": period_label(result.period, self.site.content.texts),
                 "asked": asked,
                 "search": search,
                 "suggestions": suggestions,
                 "bars": bars,
                 "trend": trend,
-                "performance": site.content.texts.performance,
+                "performance": self.site.content.texts.performance,
             },
         )
 
-    async def run_command(who: Visitor, text: str) -> list[Reply] | None:
+    async def run_command(self, who: Visitor, text: str) -> list[Reply] | None:
         person = who.session.person
         event_id = f"desk-{secrets.token_hex(12)}"
-        return await site.engine.desk_command(person.channel, person.user_key, text, event_id)
+        return await self.site.engine.desk_command(person.channel, person.user_key, text, event_id)
 
-    async def complaints(request: Request, who: Visitor) -> Response:
-        async with site.engine.db.transaction() as tx:
-            waiting = await open_complaints(tx, limit=200)
-        kinds = site.content.texts.officials.complaint_kinds
-        return render(
+    async def complaints(self, request: Request, who: Visitor) -> Response:
+        waiting = await self.site.engine.records.open_complaints(limit=200)
+        kinds = self.site.content.texts.officials.complaint_kinds
+        return self.render(
             request,
             who,
             "desk/complaints.html",
             {
-                "complaints": [(c, site.when(c.created_at), kinds[c.kind]) for c in waiting],
+                "complaints": [(c, self.site.when(c.created_at), kinds[c.kind]) for c in waiting],
                 "done": request.query_params.get("selesai", ""),
             },
         )
 
-    async def answer(request: Request, who: Visitor) -> Response:
+    async def answer(self, request: Request, who: Visitor) -> Response:
         form = request.state.form
         number = request.path_params["complaint_id"]
         text = form.get("jawaban", "").strip()
         if not text:
             return RedirectResponse("/desk/aduan", status_code=303)
-        replies = await run_command(who, f"jawab {number} {text}")
+        replies = await self.run_command(who, f"jawab {number} {text}")
         outcome = "\n".join(r.text for r in replies or [])
-        return render(
+        return self.render(
             request,
             who,
             "desk/result.html",
             {"title": "Jawaban", "replies": replies or [], "text": outcome, "back": "/desk/aduan"},
         )
 
-    async def publication(request: Request, who: Visitor) -> Response:
-        items = await publications(site.engine.db)
-        return render(
+    async def publication(self, request: Request, who: Visitor) -> Response:
+        items = await self.site.engine.records.publications()
+        return self.render(
             request,
             who,
             "desk/publication.html",
-            {"items": [(p, site.when(p.published_at)) for p in items]},
+            {"items": [(p, self.site.when(p.published_at)) for p in items]},
         )
 
-    async def publish(request: Request, who: Visitor) -> Response:
+    async def publish(self, request: Request, who: Visitor) -> Response:
         asked = request.state.form.get("periode", "")
-        replies = await run_command(who, f"publikasi {asked}")
-        return render(
+        replies = await self.run_command(who, f"publikasi {asked}")
+        return self.render(
             request,
             who,
             "desk/result.html",
             {"title": "Publikasi", "replies": replies or [], "back": "/desk/publikasi"},
         )
 
-    async def withdraw_post(request: Request, who: Visitor) -> Response:
+    async def withdraw_post(self, request: Request, who: Visitor) -> Response:
         form = request.state.form
-        period = period_from(form.get("periode", "x"))
+        period = self.period_from(form.get("periode", "x"))
         reason = form.get("alasan", "").strip()
         if period is None or not reason:
-            text = site.say("withdraw_needs")
+            text = self.site.say("withdraw_needs")
         else:
-            async with site.engine.db.transaction() as tx:
-                done = await withdraw(tx, period, reason, site.clock(), who.actor)
-            text = site.say("withdrawn" if done else "not_published")
-        return render(
+            done = await self.site.engine.records.withdraw(period, reason, who.actor)
+            text = self.site.say("withdrawn" if done else "not_published")
+        return self.render(
             request,
             who,
             "desk/result.html",
             {
-                "title": site.say("withdraw_title"),
+                "title": self.site.say("withdraw_title"),
                 "replies": [Reply(text)],
                 "back": "/desk/publikasi",
             },
         )
 
-    async def standards(request: Request, who: Visitor) -> Response:
-        return render(request, who, "desk/standards.html", {"services": site.content.services})
+    async def standards(self, request: Request, who: Visitor) -> Response:
+        return self.render(
+            request, who, "desk/standards.html", {"services": self.site.content.services}
+        )
 
-    def field_names(names: list[str]) -> str:
+    def field_names(self, names: list[str]) -> str:
         """Fields as the editor labels them ("Persyaratan, Biaya"), not as the files name them."""
-        labels = site.content.texts.web.labels
+        labels = self.site.content.texts.web.labels
         return ", ".join(labels.get(f"field_{n}", n) for n in names) or "-"
 
-    def target_of(request: Request) -> str | None:
+    def target_of(self, request: Request) -> str | None:
         name = request.path_params["target"]
         if name == UNIT_TARGET:
             return UNIT_TARGET
-        return service_target(name) if site.content.service(name) is not None else None
+        return service_target(name) if self.site.content.service(name) is not None else None
 
     async def editor(
+        self,
         request: Request,
         who: Visitor,
         problems: list[str] | None = None,
         saved: str = "",
         form: dict[str, str] | None = None,
     ) -> Response:
-        target = target_of(request)
+        target = self.target_of(request)
         if target is None:
-            return message(request, "not_found", 404)
-        document = document_of(site.content, target) or {}
+            return self.message(request, "not_found", 404)
+        document = document_of(self.site.content, target) or {}
         fields = [
             (
                 name,
@@ -349,11 +347,11 @@ def desk_routes(site: Site) -> list[BaseRoute]:
             for name, shape in editable_fields(target).items()
         ]
         versions = [
-            (v, site.when(v.created_at), field_names(v.changed))
-            for v in await versions_of(site.engine.db, target)
+            (v, self.site.when(v.created_at), self.field_names(v.changed))
+            for v in await self.site.engine.records.versions_of(target)
         ]
-        title = site.content.unit.name if target == UNIT_TARGET else document.get("name", "")
-        return render(
+        title = self.site.content.unit.name if target == UNIT_TARGET else document.get("name", "")
+        return self.render(
             request,
             who,
             "desk/editor.html",
@@ -369,79 +367,83 @@ def desk_routes(site: Site) -> list[BaseRoute]:
             },
         )
 
-    async def editor_page(request: Request, who: Visitor) -> Response:
+    async def editor_page(self, request: Request, who: Visitor) -> Response:
         changed = request.query_params.get("disimpan")
         if changed is None:
-            return await editor(request, who)
-        known = set(editable_fields(target_of(request) or UNIT_TARGET))
+            return await self.editor(request, who)
+        known = set(editable_fields(self.target_of(request) or UNIT_TARGET))
         names = [n for n in changed.split(",") if n in known]
-        note = site.say("saved", fields=field_names(names)) if names else site.say("unchanged")
-        return await editor(request, who, saved=note)
+        note = (
+            self.site.say("saved", fields=self.field_names(names))
+            if names
+            else self.site.say("unchanged")
+        )
+        return await self.editor(request, who, saved=note)
 
-    async def editor_save(request: Request, who: Visitor) -> Response:
-        target = target_of(request)
+    async def editor_save(self, request: Request, who: Visitor) -> Response:
+        target = self.target_of(request)
         if target is None:
-            return message(request, "not_found", 404)
+            return self.message(request, "not_found", 404)
         form = request.state.form
         try:
-            saved = await save_edit(
-                site.engine.db, site.engine.base_content, target, form, who.actor, site.clock()
+            saved = await self.site.engine.records.save_edit(
+                self.site.engine.base_content, target, form, who.actor
             )
         except ContentError as exc:
-            return await editor(request, who, [str(i) for i in exc.issues], form=form)
-        await site.engine.refresh_content()
+            return await self.editor(request, who, [str(i) for i in exc.issues], form=form)
+        await self.site.engine.refresh_content()
         # Post, then redirect: reloading the page shows it again instead of saving again.
         changed = ",".join(saved.changed) or "-"
         return RedirectResponse(
             f"/desk/standar/{request.path_params['target']}?disimpan={changed}", status_code=303
         )
 
-    async def editor_rollback(request: Request, who: Visitor) -> Response:
+    async def editor_rollback(self, request: Request, who: Visitor) -> Response:
         form = request.state.form
-        target = target_of(request)
+        target = self.target_of(request)
         if target is None:
-            return message(request, "not_found", 404)
+            return self.message(request, "not_found", 404)
         version = form.get("versi", "")
-        base = site.engine.base_content
+        base = self.site.engine.base_content
         try:
             if version == "asli":
-                await restore_shipped(site.engine.db, base, target, who.actor, site.clock())
-                note = site.say("restored_shipped")
+                await self.site.engine.records.restore_shipped(base, target, who.actor)
+                note = self.site.say("restored_shipped")
             elif version.isdigit():
-                done = await roll_back(site.engine.db, base, int(version), who.actor, site.clock())
+                done = await self.site.engine.records.roll_back(base, int(version), who.actor)
                 note = (
-                    site.say("version_restored", version=version)
+                    self.site.say("version_restored", version=version)
                     if done
-                    else site.say("version_unknown")
+                    else self.site.say("version_unknown")
                 )
             else:
-                note = site.say("version_unknown")
+                note = self.site.say("version_unknown")
         except ContentError as exc:
-            return await editor(request, who, [str(i) for i in exc.issues])
-        await site.engine.refresh_content()
-        return await editor(request, who, saved=note)
+            return await self.editor(request, who, [str(i) for i in exc.issues])
+        await self.site.engine.refresh_content()
+        return await self.editor(request, who, saved=note)
 
-    async def command_page(request: Request, who: Visitor) -> Response:
+    async def command_page(self, request: Request, who: Visitor) -> Response:
         name = request.path_params["name"]
         if name not in COMMAND_PAGES:
-            return message(request, "not_found", 404)
+            return self.message(request, "not_found", 404)
         roles, hint = COMMAND_PAGES[name]
-        command, title = name, site.content.texts.web.pages[name]
+        command, title = name, self.site.content.texts.web.pages[name]
         if not who.roles & roles:
-            return message(request, "forbidden", 403)
+            return self.message(request, "forbidden", 403)
         replies: list[Reply] = []
         if request.method == "GET" and name in LISTINGS:
             # These commands only read when given nothing: the page opens with the list.
-            replies = await run_command(who, name) or []
+            replies = await self.run_command(who, name) or []
         if request.method == "POST":
             argument = request.state.form.get("argumen", "").strip()
             # The usage texts show chat commands; "/rtl tambah ..." typed here means the same.
             if argument.casefold().startswith(f"/{command} ") or argument == f"/{command}":
                 argument = argument[len(command) + 1 :].strip()
-            replies = await run_command(who, f"{command} {argument}") or []
-        texts = site.content.texts.officials
+            replies = await self.run_command(who, f"{command} {argument}") or []
+        texts = self.site.content.texts.officials
         hint_text = str(getattr(texts, hint, "")) if hint not in ("period", "ticket") else ""
-        return render(
+        return self.render(
             request,
             who,
             "desk/command.html",
@@ -451,26 +453,25 @@ def desk_routes(site: Site) -> list[BaseRoute]:
                 "hint": hint_text,
                 "kind": hint,
                 "replies": [(r, _data_uri(r)) for r in replies],
-                "services": site.content.services,
+                "services": self.site.content.services,
             },
         )
 
-    async def plans_page(request: Request, who: Visitor) -> Response:
-        async with site.engine.db.transaction() as tx:
-            plans = await all_plans(tx)
-        return render(
+    async def plans_page(self, request: Request, who: Visitor) -> Response:
+        plans = await self.site.engine.records.all_plans()
+        return self.render(
             request,
             who,
             "desk/plans.html",
             {
                 "plans": plans,
-                "unsur": site.content.survey.unsur,
-                "plan_status": site.content.texts.officials.plan_status,
+                "unsur": self.site.content.survey.unsur,
+                "plan_status": self.site.content.texts.officials.plan_status,
                 "replies": getattr(request.state, "replies", []),
             },
         )
 
-    async def plans_post(request: Request, who: Visitor) -> Response:
+    async def plans_post(self, request: Request, who: Visitor) -> Response:
         # The form's fields become the chat's /rtl command, so the desk adds and records
         # plans with the chat's own checks; a ';' typed in a field must not split it.
         form = {k: v.replace(";", ",").strip() for k, v in request.state.form.items()}
@@ -481,32 +482,53 @@ def desk_routes(site: Site) -> list[BaseRoute]:
             verb = "sudah" if form.get("status") == "done" else "belum"
             fields = [form.get(k, "") for k in ("nomor", "uraian", "hambatan")]
             text = f"rtl {verb} " + "; ".join(fields)
-        request.state.replies = await run_command(who, text) or []
-        return await plans_page(request, who)
+        request.state.replies = await self.run_command(who, text) or []
+        return await self.plans_page(request, who)
 
+
+def desk_routes(site: Site) -> list[BaseRoute]:
+    pages = _DeskPages(site)
     return [
-        Route("/rtl", guarded(REPORTS, plans_page), methods=["GET"]),
-        Route("/rtl", guarded(REPORTS, plans_post, post=True), methods=["POST"]),
-        Route("/masuk", sign_in_form, methods=["GET"]),
-        Route("/masuk", sign_in_post, methods=["POST"]),
-        Route("/keluar", guarded(OFFICIALS, sign_out_post, post=True), methods=["POST"]),
-        Route("/", guarded(OFFICIALS, home), methods=["GET"]),
-        Route("/ringkasan", guarded(REPORTS, summary), methods=["GET"]),
-        Route("/aduan", guarded(REPORTS, complaints), methods=["GET"]),
-        Route("/aduan/{complaint_id:int}", guarded(REPORTS, answer, post=True), methods=["POST"]),
-        Route("/publikasi", guarded(REPORTS, publication), methods=["GET"]),
-        Route("/publikasi", guarded(REPORTS, publish, post=True), methods=["POST"]),
-        Route("/publikasi/tarik", guarded(REPORTS, withdraw_post, post=True), methods=["POST"]),
-        Route("/standar", guarded(ADMIN, standards), methods=["GET"]),
-        Route("/standar/{target}", guarded(ADMIN, editor_page), methods=["GET"]),
-        Route("/standar/{target}", guarded(ADMIN, editor_save, post=True), methods=["POST"]),
+        Route("/rtl", pages.guarded(REPORTS, pages.plans_page), methods=["GET"]),
+        Route("/rtl", pages.guarded(REPORTS, pages.plans_post, post=True), methods=["POST"]),
+        Route("/masuk", pages.sign_in_form, methods=["GET"]),
+        Route("/masuk", pages.sign_in_post, methods=["POST"]),
         Route(
-            "/standar/{target}/kembalikan",
-            guarded(ADMIN, editor_rollback, post=True),
+            "/keluar", pages.guarded(OFFICIALS, pages.sign_out_post, post=True), methods=["POST"]
+        ),
+        Route("/", pages.guarded(OFFICIALS, pages.home), methods=["GET"]),
+        Route("/ringkasan", pages.guarded(REPORTS, pages.summary), methods=["GET"]),
+        Route("/aduan", pages.guarded(REPORTS, pages.complaints), methods=["GET"]),
+        Route(
+            "/aduan/{complaint_id:int}",
+            pages.guarded(REPORTS, pages.answer, post=True),
             methods=["POST"],
         ),
-        Route("/perintah/{name:str}", guarded(OFFICIALS, command_page), methods=["GET"]),
+        Route("/publikasi", pages.guarded(REPORTS, pages.publication), methods=["GET"]),
+        Route("/publikasi", pages.guarded(REPORTS, pages.publish, post=True), methods=["POST"]),
         Route(
-            "/perintah/{name:str}", guarded(OFFICIALS, command_page, post=True), methods=["POST"]
+            "/publikasi/tarik",
+            pages.guarded(REPORTS, pages.withdraw_post, post=True),
+            methods=["POST"],
+        ),
+        Route("/standar", pages.guarded(ADMIN, pages.standards), methods=["GET"]),
+        Route("/standar/{target}", pages.guarded(ADMIN, pages.editor_page), methods=["GET"]),
+        Route(
+            "/standar/{target}",
+            pages.guarded(ADMIN, pages.editor_save, post=True),
+            methods=["POST"],
+        ),
+        Route(
+            "/standar/{target}/kembalikan",
+            pages.guarded(ADMIN, pages.editor_rollback, post=True),
+            methods=["POST"],
+        ),
+        Route(
+            "/perintah/{name:str}", pages.guarded(OFFICIALS, pages.command_page), methods=["GET"]
+        ),
+        Route(
+            "/perintah/{name:str}",
+            pages.guarded(OFFICIALS, pages.command_page, post=True),
+            methods=["POST"],
         ),
     ]

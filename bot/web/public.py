@@ -9,12 +9,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.web.site import Site
-from skm_core.dates import period_words
-from skm_core.periods import parse_period
-from skm_core.publication import results_csv
-from skm_core.storage.followup import FollowUpPlan, plans_for_period
-from skm_core.storage.publications import Publication, publications
-from skm_core.svg_charts import trend_line, unsur_bars
+from skm_core.calendar.dates import period_words
+from skm_core.calendar.periods import parse_period
+from skm_core.desk.records import FollowUpPlan, Publication
+from skm_core.reports.publication import results_csv
+from skm_core.reports.svg_charts import trend_line, unsur_bars
 from skm_core.tickets import qr_svg
 
 TREND_POINTS = 8
@@ -55,23 +54,28 @@ def trend_points(items: list[Publication], chosen: Publication) -> list[tuple[st
     return [(p.snapshot["periode"]["nama"], float(p.snapshot["ikm"])) for p in same]
 
 
-def public_routes(site: Site) -> list[BaseRoute]:
-    async def results_page(request: Request) -> Response:
+class _PublicPages:
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    async def results_page(self, request: Request) -> Response:
         asked = request.query_params.get("periode", "")
-        items = await publications(site.engine.db)
-        chosen = _selected(site, items, asked)
-        withdrawn = None if chosen else (_withdrawn(items, asked, site) if asked else None)
+        items = await self.site.engine.records.publications()
+        chosen = _selected(self.site, items, asked)
+        withdrawn = None if chosen else (_withdrawn(items, asked, self.site) if asked else None)
         plans: list[FollowUpPlan] = []
         bars = trend = ""
         if chosen is not None:
             doc = chosen.snapshot
-            plans = await plans_for_period(site.engine.db, chosen.first_day, chosen.last_day)
+            plans = await self.site.engine.records.plans_for_period(
+                chosen.first_day, chosen.last_day
+            )
             scores = [(u["kode"], u["nama"], float(u["nilai"])) for u in doc["unsur"]]
-            title = site.say("chart_unsur_period", period=doc["periode"]["nama"])
+            title = self.site.say("chart_unsur_period", period=doc["periode"]["nama"])
             bars = unsur_bars(scores, doc["terendah"], title)
-            trend = trend_line(trend_points(items, chosen), site.say("chart_trend_published"))
+            trend = trend_line(trend_points(items, chosen), self.site.say("chart_trend_published"))
         status = 404 if asked and chosen is None else 200
-        return site.render(
+        return self.site.render(
             request,
             "results.html",
             {
@@ -83,51 +87,51 @@ def public_routes(site: Site) -> list[BaseRoute]:
                 "plans": plans,
                 "bars": bars,
                 "trend": trend,
-                "published_at": site.when(chosen.published_at) if chosen else "",
-                "plan_status": site.content.texts.officials.plan_status,
-                "small_sample": site.content.report.small_sample,
-                "links": site.bot_links(),
+                "published_at": self.site.when(chosen.published_at) if chosen else "",
+                "plan_status": self.site.content.texts.officials.plan_status,
+                "small_sample": self.site.content.report.small_sample,
+                "links": self.site.bot_links(),
             },
             status=status,
         )
 
-    async def services_page(request: Request) -> Response:
-        return site.render(
+    async def services_page(self, request: Request) -> Response:
+        return self.site.render(
             request,
             "services.html",
-            {"services": site.content.services, "links": site.bot_links()},
+            {"services": self.site.content.services, "links": self.site.bot_links()},
         )
 
-    async def service_page(request: Request) -> Response:
-        service = site.content.service(request.path_params["service_id"])
+    async def service_page(self, request: Request) -> Response:
+        service = self.site.content.service(request.path_params["service_id"])
         if service is None:
-            return site.render(request, "not_found.html", {}, status=404)
-        return site.render(request, "service.html", {"service": service})
+            return self.site.render(request, "not_found.html", {}, status=404)
+        return self.site.render(request, "service.html", {"service": service})
 
-    async def contacts_page(request: Request) -> Response:
-        return site.render(request, "contacts.html", {"links": site.bot_links()})
+    async def contacts_page(self, request: Request) -> Response:
+        return self.site.render(request, "contacts.html", {"links": self.site.bot_links()})
 
-    async def qr_code(request: Request) -> Response:
-        links = {app.casefold(): link for app, link in site.bot_links().items()}
+    async def qr_code(self, request: Request) -> Response:
+        links = {app.casefold(): link for app, link in self.site.bot_links().items()}
         link = links.get(request.path_params["app"])
         if link is None:
-            return Response(site.say("not_found"), status_code=404, media_type="text/plain")
+            return Response(self.site.say("not_found"), status_code=404, media_type="text/plain")
         return Response(qr_svg(link, scale=6), media_type="image/svg+xml")
 
-    async def open_data(request: Request) -> Response:
+    async def open_data(self, request: Request) -> Response:
         asked = request.query_params.get("periode", "")
-        items = await publications(site.engine.db)
-        chosen = _selected(site, items, asked)
+        items = await self.site.engine.records.publications()
+        chosen = _selected(self.site, items, asked)
         if chosen is not None:
             return JSONResponse(chosen.snapshot, headers={"Access-Control-Allow-Origin": "*"})
-        return _missing(site, items, asked)
+        return _missing(self.site, items, asked)
 
-    async def open_data_csv(request: Request) -> Response:
+    async def open_data_csv(self, request: Request) -> Response:
         asked = request.query_params.get("periode", "")
-        items = await publications(site.engine.db)
-        chosen = _selected(site, items, asked)
+        items = await self.site.engine.records.publications()
+        chosen = _selected(self.site, items, asked)
         if chosen is None:
-            return _missing(site, items, asked)
+            return _missing(self.site, items, asked)
         start, end = chosen.first_day.isoformat(), chosen.last_day.isoformat()
         return Response(
             results_csv(chosen.snapshot),
@@ -135,15 +139,18 @@ def public_routes(site: Site) -> list[BaseRoute]:
             headers={"Content-Disposition": f'attachment; filename="ikm-{start}-{end}.csv"'},
         )
 
+
+def public_routes(site: Site) -> list[BaseRoute]:
+    pages = _PublicPages(site)
     return [
-        Route("/", results_page, methods=["GET"]),
-        Route("/hasil", results_page, methods=["GET"]),
-        Route("/layanan", services_page, methods=["GET"]),
-        Route("/layanan/{service_id}", service_page, methods=["GET"]),
-        Route("/kontak", contacts_page, methods=["GET"]),
-        Route("/qr/{app}.svg", qr_code, methods=["GET"]),
-        Route("/api/hasil", open_data, methods=["GET"]),
-        Route("/api/hasil.csv", open_data_csv, methods=["GET"]),
+        Route("/", pages.results_page, methods=["GET"]),
+        Route("/hasil", pages.results_page, methods=["GET"]),
+        Route("/layanan", pages.services_page, methods=["GET"]),
+        Route("/layanan/{service_id}", pages.service_page, methods=["GET"]),
+        Route("/kontak", pages.contacts_page, methods=["GET"]),
+        Route("/qr/{app}.svg", pages.qr_code, methods=["GET"]),
+        Route("/api/hasil", pages.open_data, methods=["GET"]),
+        Route("/api/hasil.csv", pages.open_data_csv, methods=["GET"]),
     ]
 
 

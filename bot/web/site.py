@@ -7,18 +7,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from bot.settings import Settings
+from bot.telegram_app import chat_link as telegram_chat_link
+from bot.whatsapp.channel import chat_link as whatsapp_chat_link
+from skm_core.calendar.dates import local_datetime_text
 from skm_core.content.loader import Content
 from skm_core.conversation.engine import Engine
-from skm_core.dates import local_datetime_text
-from skm_core.ikm import round_half_up
-from skm_core.ikm_report import id_number
+from skm_core.ikm.compute import round_half_up
+from skm_core.ikm.report import id_number
 
 HERE = Path(__file__).parent
 TEMPLATE_DIR = HERE / "templates"
@@ -83,13 +84,12 @@ class Site:
     def bot_links(self) -> dict[str, str]:
         """Links that open a chat with the bot, per chat app that is configured."""
         links = {}
-        username = (self.settings.telegram_bot_username or "").lstrip("@")
+        username = self.settings.telegram_bot_username
         if username:
-            links["Telegram"] = f"https://t.me/{username}"
-        number = (self.settings.whatsapp_business_number or "").lstrip("+")
+            links["Telegram"] = telegram_chat_link(username)
+        number = self.settings.whatsapp_business_number
         if number:
-            word = self.content.texts.commands.menu[0]
-            links["WhatsApp"] = f"https://wa.me/{number}?text={quote(word)}"
+            links["WhatsApp"] = whatsapp_chat_link(number, self.content.texts.commands.menu[0])
         return links
 
     def render(

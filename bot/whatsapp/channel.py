@@ -13,40 +13,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from bot.channel import dispatch, respond, send_all
 from bot.log_privacy import error_outline, person_tag
 from bot.settings import Settings
-from bot.whatsapp.graph import MAX_CAPTION, RE_ENGAGEMENT, GraphClient
+from bot.whatsapp.graph import MAX_CAPTION, PROFILE, RE_ENGAGEMENT, GraphClient
 from bot.whatsapp.render import message_content
 from bot.whatsapp.webhook import Inbound, Kind, Status, read_update
 from skm_core.content import Content
-from skm_core.conversation import Event, EventKind, Option, Reply
+from skm_core.conversation import Attachment, Event, EventKind, Option, Reply
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.option_ids import HeldMessage, decode, encode
-from skm_core.delivery import (
-    FailureKind,
-    OutsideWindow,
-    RetryLater,
-    Undeliverable,
-    confirm_delivery,
-    give_up,
-)
-from skm_core.outbox import QueuedMessage, as_parts
+from skm_core.delivery.mailroom import Incoming, StoredInbound
+from skm_core.delivery.outbox import QueuedMessage
+from skm_core.delivery.sending import FailureKind, Undeliverable
 from skm_core.pseudonym import Pseudonymizer
-from skm_core.storage.inbound import (
-    StoredInbound,
-    due_inbound,
-    forget_inbound,
-    retry_inbound,
-    store_inbound,
-)
-from skm_core.storage.outbox import (
-    hold,
-    last_inbound,
-    record_sent,
-    release,
-    reopen,
-    sent_message,
-)
 
 CHANNEL = "whatsapp"
 WINDOW = timedelta(hours=24)
@@ -69,6 +49,11 @@ def _mime(filename: str) -> str:
     return _MIME.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
+def chat_link(number: str, text: str) -> str:
+    """A link that opens a chat with the business number, the text typed in for the person."""
+    return f"https://wa.me/{number.lstrip('+')}?text={quote(text)}"
+
+
 def _one_line(text: str, limit: int = 200) -> str:
     """Template parameters allow no new lines, tabs or runs of spaces."""
     flat = re.sub(r"\s+", " ", text).strip()
@@ -76,6 +61,11 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 
 class WhatsAppChannel:
+    name = CHANNEL
+    profile = PROFILE
+    windowed = True
+    """People may be written to only within 24 hours of their last message."""
+
     def __init__(
         self,
         settings: Settings,
@@ -93,13 +83,11 @@ class WhatsAppChannel:
         self._stopping = False
         self._worker: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(PEOPLE_AT_ONCE)
-        engine.windowed_channels.add(CHANNEL)
         word = content.texts.whatsapp.start_word
         self._start = re.compile(rf"^\s*{re.escape(word)}\s+([A-Za-z0-9_-]{{8,64}})\s*$", re.I)
-        if settings.whatsapp_business_number:
-            number = settings.whatsapp_business_number.lstrip("+")
-            prefilled = quote(f"{word} ")
-            engine.start_links[CHANNEL] = f"https://wa.me/{number}?text={prefilled}{{token}}"
+        number = settings.whatsapp_business_number
+        self.start_link = chat_link(number, f"{word} ") + "{token}" if number else None
+        engine.register_channel(self)
 
     def user_key(self, wa_id: str) -> str:
         return self.pseudonyms.user_key(CHANNEL, wa_id)
@@ -112,18 +100,14 @@ class WhatsAppChannel:
         Raises when they cannot be stored (the database is locked for too long): the webhook
         then answers with an error, and Meta sends the post again."""
         messages, statuses = read_update(body, self.settings.whatsapp_phone_number_id)
-        now = self.engine.clock()
-        stored = 0
-        async with self.engine.db.transaction() as tx:
-            for inbound in messages:
-                payload = {"message": inbound.to_json()}
-                sender = self.user_key(inbound.wa_id)
-                stored += await store_inbound(tx, CHANNEL, inbound.wamid, sender, payload, now)
-            for status in statuses:
-                # Statuses wait for nothing else: each is its own sequence.
-                key = f"{STATUS_PREFIX}{status.wamid}:{status.status}"
-                payload = {"status": status.to_json()}
-                stored += await store_inbound(tx, CHANNEL, key, key, payload, now)
+        items = [
+            Incoming(m.wamid, self.user_key(m.wa_id), {"message": m.to_json()}) for m in messages
+        ]
+        for status in statuses:
+            # Statuses wait for nothing else: each is its own sequence.
+            key = f"{STATUS_PREFIX}{status.wamid}:{status.status}"
+            items.append(Incoming(key, key, {"status": status.to_json()}))
+        stored = await self.engine.mail.keep(CHANNEL, items)
         self._wake.set()
         return stored
 
@@ -154,7 +138,7 @@ class WhatsAppChannel:
         holds up nobody else."""
         done = 0
         while not self._stopping:
-            due = await due_inbound(self.engine.db, CHANNEL, self.engine.clock(), limit=BATCH)
+            due = await self.engine.mail.due(CHANNEL, limit=BATCH)
             by_sender: dict[str, list[StoredInbound]] = {}
             for item in due:
                 by_sender.setdefault(item.sender, []).append(item)
@@ -181,9 +165,7 @@ class WhatsAppChannel:
             else:
                 await self.handle(Inbound.from_json(item.payload["message"]))
         except Exception as exc:
-            attempts = await retry_inbound(
-                self.engine.db, CHANNEL, item.message_id, self.engine.clock(), repr(exc)
-            )
+            attempts = await self.engine.mail.retry(CHANNEL, item.message_id, repr(exc))
             if attempts >= MAX_INBOUND_ATTEMPTS:
                 log.error(
                     "WhatsApp message from %s given up after %d attempts:\n%s",
@@ -191,7 +173,7 @@ class WhatsAppChannel:
                     attempts,
                     error_outline(exc),
                 )
-                await forget_inbound(self.engine.db, CHANNEL, item.message_id)
+                await self.engine.mail.forget(CHANNEL, item.message_id)
             else:
                 # Neither the wamid (it can encode the number) nor the error's message.
                 log.warning(
@@ -200,7 +182,7 @@ class WhatsAppChannel:
                     error_outline(exc),
                 )
             return False
-        await forget_inbound(self.engine.db, CHANNEL, item.message_id)
+        await self.engine.mail.forget(CHANNEL, item.message_id)
         return True
 
     async def process(self, body: Any) -> None:
@@ -211,33 +193,26 @@ class WhatsAppChannel:
     async def on_status(self, status: Status) -> None:
         """A sent message's fate: delivered erases its text; failed is handled as it must be."""
         if status.status in ("delivered", "read"):
-            await confirm_delivery(
-                self.engine.db, self.content, CHANNEL, status.wamid, self.engine.clock()
-            )
+            await self.engine.mail.delivered(CHANNEL, status.wamid)
             return
         if status.status != "failed":
             return
-        found = await sent_message(self.engine.db, CHANNEL, status.wamid)
+        found = await self.engine.mail.sent_message(CHANNEL, status.wamid)
         # Neither the wamid (it can encode the number) nor the number itself.
         who = person_tag(self.user_key(status.recipient))
         log.warning("WhatsApp message to %s failed: %s", who, status.error_codes)
         if found is None:
             return  # a direct reply: nothing is kept to send again
         message, part = found
-        if RE_ENGAGEMENT in status.error_codes and await reopen(self.engine.db, message.id, part):
+        mail = self.engine.mail
+        if RE_ENGAGEMENT in status.error_codes and await mail.reopen(message.id, part):
             # The window closed before it arrived: the template invites; the message waits.
             await self.invite(message)
-            await hold(self.engine.db, message.id, self.engine.clock())
+            await mail.hold(message.id)
             return
         kind = FailureKind.BLOCKED if BLOCKED_CODES & set(status.error_codes) else None
-        await give_up(
-            self.engine.db,
-            self.content,
-            message,
-            kind or FailureKind.UNDELIVERABLE,
-            f"status failed {list(status.error_codes)}",
-            self.engine.clock(),
-        )
+        detail = f"status failed {list(status.error_codes)}"
+        await mail.give_up(message, kind or FailureKind.UNDELIVERABLE, detail)
 
     def event_for(self, inbound: Inbound) -> Event | None:
         key = self.user_key(inbound.wa_id)
@@ -272,30 +247,18 @@ class WhatsAppChannel:
         await self.reply(inbound.wa_id, replies)
 
     async def reply(self, wa_id: str, replies: list[Reply]) -> None:
-        """Answer now; what a passing failure stops goes to the outbox, to be retried.
+        """Answer now; what a passing failure stops goes to the outbox, to be retried (with
+        the template's invitation if the window shut meanwhile)."""
 
-        An image and the text after it go as two parts, so that a failure of the text
-        repeats only the text."""
-        parts = as_parts(replies)
-        for number, part in enumerate(parts):
-            try:
-                ids = await self.deliver(wa_id, [part])
-            except (RetryLater, OutsideWindow):
-                # Passing, or the window closed while the message waited for a retry: the
-                # outbox sends it later (inviting with the template if the window is shut).
-                log.info("replying to a WhatsApp contact deferred")
-                await self.engine.queue_messages(CHANNEL, wa_id, parts[number:])
-                return
-            except Undeliverable as exc:
-                log.warning("replying to a WhatsApp contact failed: %s", exc)
-                return
-            await self._record(ids)
+        async def send(address: str, reply: Reply) -> list[str]:
+            ids = await self.send(address, reply)
+            await self.engine.mail.record_sent(CHANNEL, ids)
+            return ids
 
-    async def _record(self, ids: list[str]) -> None:
-        now = self.engine.clock()
-        async with self.engine.db.transaction() as tx:
-            for provider_id in ids:
-                await record_sent(tx, CHANNEL, provider_id, None, 0, now)
+        try:
+            await respond(self.engine, self, wa_id, replies, send)
+        except Undeliverable as exc:
+            log.warning("replying to a WhatsApp contact failed: %s", exc)
 
     async def _released(self, inbound: Inbound) -> None:
         """A template's quick reply: the person opened the window; send what was held."""
@@ -306,8 +269,8 @@ class WhatsAppChannel:
         )
         await self.engine.touch(CHANNEL, self.user_key(inbound.wa_id), sent_at)
         held = decode(inbound.value)
-        released = isinstance(held, HeldMessage) and await release(
-            self.engine.db, held.message_id, CHANNEL, inbound.wa_id
+        released = isinstance(held, HeldMessage) and await self.engine.mail.release(
+            held.message_id, CHANNEL, inbound.wa_id
         )
         if not released:
             # Already sent (the button pressed twice) or gone: say so rather than nothing.
@@ -318,30 +281,31 @@ class WhatsAppChannel:
 
     # --- sending ----------------------------------------------------------------------------
 
-    async def deliver(self, wa_id: str, replies: list[Reply]) -> list[str]:
-        """Send; returns the wamids of the messages sent."""
+    async def send(self, address: str, reply: Reply) -> list[str]:
+        """Send one reply; returns the wamids of the messages sent."""
         words = self.content.texts.whatsapp
-        ids: list[str] = []
-        for reply in replies:
-            if reply.attachment is not None:
-                a = reply.attachment
-                media = await self.graph.upload(a.filename, a.data, _mime(a.filename))
-                caption = a.caption[:MAX_CAPTION]
-                if a.kind == "image":
-                    content = {"type": "image", "image": {"id": media, "caption": caption}}
-                else:
-                    document = {"id": media, "filename": a.filename, "caption": caption}
-                    content = {"type": "document", "document": document}
-                ids.append(await self.graph.send(wa_id, content))
-            if reply.text:
-                ids.append(await self.graph.send(wa_id, message_content(reply, words)))
-        return [i for i in ids if i]
+        return await dispatch(
+            reply,
+            image=lambda a: self._media(address, a, "image"),
+            document=lambda a: self._media(address, a, "document"),
+            text=lambda r: self.graph.send(address, message_content(r, words)),
+        )
+
+    async def _media(self, address: str, a: Attachment, kind: str) -> str:
+        media = await self.graph.upload(a.filename, a.data, _mime(a.filename))
+        caption = a.caption[:MAX_CAPTION]
+        if kind == "image":
+            return await self.graph.send(
+                address, {"type": "image", "image": {"id": media, "caption": caption}}
+            )
+        document = {"id": media, "filename": a.filename, "caption": caption}
+        return await self.graph.send(address, {"type": "document", "document": document})
 
     async def send_queued(self, address: str, replies: list[Reply]) -> list[str]:
-        return await self.deliver(address, replies)
+        return await send_all(self, address, replies)
 
     async def is_open(self, address: str) -> bool:
-        last = await last_inbound(self.engine.db, CHANNEL, self.user_key(address))
+        last = await self.engine.mail.last_inbound(CHANNEL, self.user_key(address))
         now = self.engine.clock()
         return last is not None and now - last < WINDOW - WINDOW_MARGIN
 

@@ -11,8 +11,9 @@ from typing import Any
 import httpx
 from aiolimiter import AsyncLimiter
 
+from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.typed import whole_number
-from skm_core.delivery import OutsideWindow, RetryLater, Undeliverable
+from skm_core.delivery.sending import OutsideWindow, RetryLater, Undeliverable
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,13 @@ MAX_ROW_DESCRIPTION = 72
 MAX_BODY = 4096
 MAX_INTERACTIVE_BODY = 1024
 MAX_CAPTION = 1024
+PROFILE = ChannelProfile(
+    max_options=MAX_ROWS,
+    # Split a little shorter than an interactive body holds, so a text always fits one.
+    max_text=MAX_INTERACTIVE_BODY - 24,
+    formatting_marks="*_~`",
+)
+"""What the conversation may put in one WhatsApp message, from the limits above."""
 RE_ENGAGEMENT = 131047
 # Throughput and rate-limit codes of the Cloud API: waiting is the cure.
 RATE_LIMITED = {4, 80007, 130429, 131048, 131056}

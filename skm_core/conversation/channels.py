@@ -1,6 +1,8 @@
-"""What each channel can show, so the conversation pages lists and splits texts to fit."""
+"""What each channel can show, so the conversation pages lists and splits texts to fit, and
+what a channel tells the engine about itself when it registers."""
 
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -15,14 +17,35 @@ class ChannelProfile:
     """Characters the app turns into formatting (WhatsApp: *bold*, _italic_, ~strike~, `code`)."""
 
 
-# Telegram allows 4096 characters a message; a WhatsApp list holds at most 10 rows and an
-# interactive body at most 1024 characters, so texts there are split shorter.
+class ChannelTraits(Protocol):
+    """A channel as the engine knows it; each adapter registers itself with these."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def profile(self) -> ChannelProfile: ...
+
+    @property
+    def windowed(self) -> bool:
+        """The channel may write to a person only for a while after they wrote (WhatsApp)."""
+        ...
+
+    @property
+    def start_link(self) -> str | None:
+        """The link that opens a chat with a ticket, with {token} in it; None if none."""
+        ...
+
+
+# Until a channel registers, its texts are split as for the narrowest chat app (ten options,
+# a thousand characters, WhatsApp's formatting marks), so nothing is ever too long for it.
+# Telegram and the terminal are known here too, so that the conversation can be driven from a
+# plain test with their limits; their adapters register the same profiles.
+DEFAULT_PROFILE = ChannelProfile(max_options=10, max_text=1000, formatting_marks="*_~`")
 PROFILES: dict[str, ChannelProfile] = {
     "telegram": ChannelProfile(max_options=None, max_text=4000),
-    "whatsapp": ChannelProfile(max_options=10, max_text=1000, formatting_marks="*_~`"),
     "terminal": ChannelProfile(max_options=None, max_text=4000, numbered=True),
 }
-DEFAULT_PROFILE = ChannelProfile(max_options=10, max_text=1000, formatting_marks="*_~`")
 # Look-alikes that the apps show as they are, never as formatting.
 _LOOKALIKES = {"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"}
 QUOTE_PREFIX = "> "

@@ -57,7 +57,7 @@ from skm_core.conversation.survey import (
 from skm_core.conversation.text_split import split_text
 from skm_core.conversation.typed import normalise, typed_number, typed_option, whole_number
 from skm_core.conversation.view import View
-from skm_core.responses import SurveyResponse
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 from skm_core.tickets import POSTER_PAYLOAD
 

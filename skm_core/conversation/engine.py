@@ -10,9 +10,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.periods import local_day_start
 from skm_core.content.loader import Content
 from skm_core.content_edits import content_in_force
-from skm_core.conversation.channels import profile_for, quoted
+from skm_core.conversation.channels import ChannelProfile, ChannelTraits, profile_for, quoted
 from skm_core.conversation.dialogue import Dialogue, Outcome
 from skm_core.conversation.messages import Event, EventKind, Reply
 from skm_core.conversation.state import DialogState
@@ -24,11 +25,12 @@ from skm_core.conversation.survey import (
     TicketInfo,
     TicketStatus,
 )
-from skm_core.delivery import Sender, Window, flush_outbox
-from skm_core.delivery_outcomes import settle_unconfirmed
+from skm_core.delivery.mailroom import Mailroom
+from skm_core.delivery.outcomes import settle_unconfirmed
+from skm_core.delivery.scheduled import SCHEDULES, ReportSchedule, queue_scheduled_report
+from skm_core.delivery.sending import Sender, Window, flush_outbox
 from skm_core.desk import OfficialDesk
-from skm_core.periods import local_day_start
-from skm_core.scheduled_reports import SCHEDULES, ReportSchedule, queue_scheduled_report
+from skm_core.desk.records import PageRecords
 from skm_core.search import ServiceSearch
 from skm_core.storage.complaints import add_complaint
 from skm_core.storage.content_versions import content_revision
@@ -38,7 +40,13 @@ from skm_core.storage.conversations import (
     save_state,
 )
 from skm_core.storage.database import Database, Reader, Transaction
-from skm_core.storage.officials import add_official, officials_with_role, roles_of
+from skm_core.storage.officials import (
+    Official,
+    add_official,
+    list_officials,
+    officials_with_role,
+    roles_of,
+)
 from skm_core.storage.outbox import (
     enqueue,
     erase_delivered_before,
@@ -78,8 +86,11 @@ class Engine:
         self.admin_keys = admin_keys
         """(channel, user key) of the admins named in the settings."""
         self._flushing: dict[str, asyncio.Lock] = {}
-        self.windowed_channels: set[str] = set()
-        """Channels that may write to a person only for a while after they wrote (WhatsApp)."""
+        self._channels: dict[str, ChannelTraits] = {}
+        self.mail = Mailroom(db, lambda: self.clock(), lambda: self.content)
+        """What channels keep between receiving and answering; their only way to storage."""
+        self.records = PageRecords(db, lambda: self.clock())
+        """What the web pages read and write."""
         self.base_content = content
         """The shipped content; versions edited from the desk are applied over it."""
         self._policy = policy
@@ -128,10 +139,33 @@ class Engine:
         if checked is None or now - checked >= CONTENT_CHECK_INTERVAL or now < checked:
             await self.refresh_content()
 
+    def register_channel(self, channel: ChannelTraits) -> None:
+        """A channel adapter announces itself: its limits, its window, its start link.
+
+        Registered again when something about it is learnt later (Telegram's username)."""
+        self._channels[channel.name] = channel
+        link = channel.start_link
+        if link is not None:
+            self.desk.start_links[channel.name] = link
+        else:
+            self.desk.start_links.pop(channel.name, None)
+
+    def profile(self, channel: str) -> ChannelProfile:
+        """What a channel can show: as it registered, else the cautious default."""
+        registered = self._channels.get(channel)
+        return registered.profile if registered is not None else profile_for(channel)
+
+    def _windowed(self, channel: str) -> bool:
+        registered = self._channels.get(channel)
+        return registered is not None and registered.windowed
+
     @property
     def start_links(self) -> dict[str, str]:
-        """Per channel, the start link template with {token}; adapters fill it in."""
-        return self.desk.start_links
+        """Per channel, the start link template with {token}, as the channels registered."""
+        return dict(self.desk.start_links)
+
+    async def officials(self) -> list[Official]:
+        return await list_officials(self.db)
 
     async def handle(self, event: Event) -> list[Reply]:
         """The replies to one event; none when the event was already processed."""
@@ -143,7 +177,7 @@ class Engine:
             )
             if not claimed:
                 return []
-            if event.channel in self.windowed_channels:
+            if self._windowed(event.channel):
                 sent = min(event.sent_at, now) if event.sent_at is not None else now
                 await record_inbound(tx, event.channel, event.user_key, sent)
             state, dropped = DialogState.restore(stored)
@@ -188,7 +222,7 @@ class Engine:
             if not self.desk.wants(event) or not self.desk.serves(event, roles):
                 return None
             ctx = StepContext(
-                now=now, profile=profile_for(channel), channel=channel, user_key=user_key
+                now=now, profile=self.profile(channel), channel=channel, user_key=user_key
             )
             served = await self.desk.handle(tx, event, ctx, roles)
         if served is None:
@@ -220,7 +254,7 @@ class Engine:
                 kind_title=t.chat.complaint_kinds[kind],
                 id=number,
                 channel=event.channel,
-                text=quoted(text, profile_for(official.channel)),
+                text=quoted(text, self.profile(official.channel)),
             )
             await enqueue(tx, official.channel, official.address, [Reply(forward)], ctx.now)
         if kind == "complaint":
@@ -318,7 +352,7 @@ class Engine:
             ticket = await self._ticket(tx, event.value.strip(), now)
         return StepContext(
             now=now,
-            profile=profile_for(event.channel),
+            profile=self.profile(event.channel),
             channel=event.channel,
             user_key=event.user_key,
             finished_today=finished,

@@ -58,3 +58,13 @@ class Reply:
     text: str
     options: tuple[Option, ...] = ()
     attachment: Attachment | None = None
+
+
+def slash_command(text: str) -> tuple[str, str] | None:
+    """(name, arguments) of "/name@bot arguments", the way every chat app writes a command;
+    None when the text is no command. The name keeps its case; the bot's name is dropped."""
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return None
+    name, _, rest = stripped[1:].partition(" ")
+    return name.split("@", 1)[0], rest.strip()

@@ -43,9 +43,9 @@ from skm_core.conversation.option_ids import (
 )
 from skm_core.conversation.typed import typed_age, typed_number, typed_option, whole_number
 from skm_core.conversation.view import View, paged
-from skm_core.ikm import round_half_up
-from skm_core.ikm_report import id_number
-from skm_core.responses import SurveyResponse
+from skm_core.ikm.compute import round_half_up
+from skm_core.ikm.report import id_number
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.search import ServiceSearch
 
 CONSENT = SurveyStep.CONSENT.value

@@ -3,7 +3,7 @@
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from skm_core.conversation.messages import Event, EventKind, Option, Reply
+from skm_core.conversation.messages import Event, EventKind, Option, Reply, slash_command
 from skm_core.conversation.screens import MENU
 from skm_core.conversation.survey import StepContext
 from skm_core.storage.database import Transaction
@@ -34,14 +34,15 @@ class DeskResult:
 
 def command_of(event: Event) -> tuple[str, str]:
     """(name, arguments) of a slash command, typed or sent as a command; ('', '') otherwise."""
+    parsed = None
     if event.kind is EventKind.COMMAND:
-        text = event.value
-    elif event.kind is EventKind.TEXT and event.value.lstrip().startswith("/"):
-        text = event.value.lstrip()[1:]
-    else:
+        parsed = slash_command("/" + event.value.strip())
+    elif event.kind is EventKind.TEXT:
+        parsed = slash_command(event.value)
+    if parsed is None:
         return "", ""
-    name, _, rest = text.strip().partition(" ")
-    return name.split("@", 1)[0].casefold(), rest.strip()
+    name, rest = parsed
+    return name.casefold(), rest
 
 
 def text_reply(text: str, menu_label: str) -> list[Reply]:

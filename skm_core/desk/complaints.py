@@ -5,7 +5,7 @@ from datetime import datetime
 
 from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
-from skm_core.conversation.channels import profile_for, quoted
+from skm_core.conversation.channels import quoted
 from skm_core.conversation.messages import Reply
 from skm_core.conversation.typed import whole_number
 from skm_core.desk.call import Call, text_reply
@@ -41,7 +41,7 @@ class ComplaintDesk:
                 id=c.id,
                 kind=t.complaint_kinds[c.kind],
                 age=self.age(c.created_at, call.ctx.now),
-                text=quoted(c.text[:300], profile_for(call.event.channel)),
+                text=quoted(c.text[:300], call.ctx.profile),
             )
             if c.delivery_error is not None:
                 reason = t.delivery_reason(c.delivery_error)
@@ -76,5 +76,5 @@ class ComplaintDesk:
         )
         await answer_complaint(call.tx, complaint.id, answer, call.actor, outbox_id)
         await audit(call.tx, call.ctx.now, call.actor, "complaint.answer", str(complaint.id))
-        # "Sent" is said only once it is delivered (skm_core.delivery_outcomes).
+        # "Sent" is said only once it is delivered (skm_core.delivery.outcomes).
         return self._reply(t.answer_queued.format(id=complaint.id))

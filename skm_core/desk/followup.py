@@ -4,14 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.dates import period_label, period_words
+from skm_core.calendar.periods import parse_period, period_in_range
 from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
 from skm_core.conversation.messages import Reply
 from skm_core.conversation.typed import whole_number
-from skm_core.dates import period_label, period_words
 from skm_core.desk.call import Call, text_reply
-from skm_core.periods import parse_period, period_in_range
 from skm_core.storage.followup import (
     DONE,
     NOT_DONE,

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.dates import local_datetime_text
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Reply
 from skm_core.conversation.typed import whole_number
-from skm_core.dates import local_datetime_text
 from skm_core.desk.call import Call, text_reply
 from skm_core.storage.officials import (
     add_official,

@@ -5,21 +5,20 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.dates import period_label, period_words
+from skm_core.calendar.periods import Period, month_of, parse_period, period_in_range
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Attachment, Option, Reply
 from skm_core.conversation.screens import MENU
 from skm_core.conversation.text_split import split_text
 from skm_core.conversation.typed import whole_number
-from skm_core.dates import period_label, period_words
 from skm_core.desk.call import Call, DeskResult, text_reply
-from skm_core.periods import Period, month_of, parse_period, period_in_range
-from skm_core.sample import krejcie_morgan
+from skm_core.ikm.sample import krejcie_morgan
+from skm_core.reports.summary import Summary, build_summary
+from skm_core.reports.summary_text import summary_text
 from skm_core.storage.database import Database
 from skm_core.storage.officials import audit
 from skm_core.storage.population import set_population_figure
-from skm_core.storage.responses import answer_records_apart
-from skm_core.summary import Summary, build_summary
-from skm_core.summary_text import summary_text
 
 # Reports are rendered once for every recipient: short enough for any chat app's message.
 REPORT_TEXT_LIMIT = 3500
@@ -98,36 +97,16 @@ class SummaryDesk:
         return DeskResult(later=later)
 
     async def export_replies(self, summary: Summary) -> list[Reply]:
-        from skm_core.reports.chart import summary_chart_png
-        from skm_core.reports.csv_export import answers_csv
-        from skm_core.reports.export import period_xlsx
-        from skm_core.reports.infographic import infographic_pdf, infographic_png
-        from skm_core.reports.pdf import summary_pdf
+        from skm_core.reports.export import CHAT_EXPORT, build_export
 
         t = self.content.texts.officials
-        start, end = summary.period.utc_bounds(self.timezone)
-        # The answers of a large period are read apart from the connection conversations use
-        # (the CSV) or a batch at a time between their steps (the workbook).
-        records = await answer_records_apart(self.db, start, end)
-        chart = await asyncio.to_thread(summary_chart_png, summary, self.content)
-        xlsx = await period_xlsx(self.db, summary, self.content)
-        csv = await asyncio.to_thread(answers_csv, records, self.content, self.timezone)
-        pdf = await asyncio.to_thread(summary_pdf, summary, self.content, chart)
-        poster = await asyncio.to_thread(infographic_pdf, summary, self.content)
-        square = await asyncio.to_thread(infographic_png, summary, self.content)
         label = period_label(summary.period, self.content.texts)
-        stem = f"skm-{summary.period.first.isoformat()}-{summary.period.last.isoformat()}"
-        files = (
-            ("xlsx", f"{stem}.xlsx", xlsx),
-            ("csv", f"{stem}.csv", csv),
-            ("pdf", f"{stem}.pdf", pdf),
-            ("infografis", f"{stem}-infografis.pdf", poster),
-            ("infografis", f"{stem}-infografis.png", square),
-        )
         replies = []
-        for kind, name, data in files:
-            caption = t.export_caption.format(kind=t.export_kinds[kind], period=label)
-            replies.append(Reply(caption, (), Attachment("document", name, data, caption)))
+        for file in await build_export(self.db, summary, self.content, CHAT_EXPORT):
+            caption = t.export_caption.format(kind=t.export_kinds[file.kind], period=label)
+            replies.append(
+                Reply(caption, (), Attachment("document", file.name, file.data, caption))
+            )
         return replies
 
     async def population(self, call: Call) -> DeskResult:

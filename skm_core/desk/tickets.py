@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import assert_never
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.dates import local_datetime_text
 from skm_core.content.loader import Content
 from skm_core.content.models import Service
 from skm_core.conversation.channels import ChannelProfile
@@ -19,7 +20,6 @@ from skm_core.conversation.option_ids import (
 )
 from skm_core.conversation.typed import normalise
 from skm_core.conversation.view import paged
-from skm_core.dates import local_datetime_text
 from skm_core.desk.call import Call
 from skm_core.search import ServiceSearch
 from skm_core.storage.officials import audit

@@ -4,14 +4,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.dates import local_datetime_text, period_label, period_words
+from skm_core.calendar.periods import Period, parse_period
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Reply
-from skm_core.dates import local_datetime_text, period_label, period_words
+from skm_core.desk.access import LINK_VALIDITY, issue_link
 from skm_core.desk.call import Call, text_reply
-from skm_core.desk_access import LINK_VALIDITY, issue_link
-from skm_core.ikm_report import id_number
-from skm_core.periods import Period, parse_period
-from skm_core.publication import NothingToPublish, publish
+from skm_core.ikm.report import id_number
+from skm_core.reports.publication import NothingToPublish, publish
 from skm_core.storage.desk_access import DeskPerson
 
 SIGN_IN_PATH = "/desk/masuk"

@@ -1,1 +1,1 @@
-"""Exports of a period's survey results for officials: chart (PNG), CSV, XLSX and PDF."""
+"""A period's results: the summary and its text, charts, CSV, XLSX, PDF, the publication."""

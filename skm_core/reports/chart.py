@@ -14,13 +14,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from skm_core.calendar.dates import period_label, roman
+from skm_core.calendar.periods import Period, PeriodKind
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import period_label, roman
-from skm_core.ikm import GRADE_FLOORS, MAX_SCORE, MIN_SCORE, SCALE, Grade, IkmResult
-from skm_core.periods import Period, PeriodKind
+from skm_core.ikm.compute import GRADE_FLOORS, MAX_SCORE, MIN_SCORE, SCALE, Grade, IkmResult
 from skm_core.reports.common import number_text
-from skm_core.summary import HistoryPoint, Summary
+from skm_core.reports.summary import HistoryPoint, Summary
 
 WIDTH_INCHES = 10.0
 HEIGHT_INCHES = 9.0

@@ -9,10 +9,10 @@ from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES, ProfileQuestion
 from skm_core.content.report_texts import ReportTexts
 from skm_core.conversation.typed import whole_number
-from skm_core.ikm import Grade, round_half_up
-from skm_core.ikm_report import id_number
+from skm_core.ikm.compute import Grade, round_half_up
+from skm_core.ikm.report import id_number
+from skm_core.reports.summary import Summary
 from skm_core.storage.followup import FollowUpPlan
-from skm_core.summary import Summary
 
 NRR_PLACES = 2
 IKM_PLACES = 2

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.importing import DATE_COLUMNS, SERVICE_COLUMNS, SUGGESTION_COLUMNS
+from skm_core.ikm.importing import DATE_COLUMNS, SERVICE_COLUMNS, SUGGESTION_COLUMNS
 from skm_core.storage.responses import AnswerRecord
 
 DELIMITER = ";"

@@ -29,7 +29,7 @@ from skm_core.reports.chapters.front import approval, cover
 from skm_core.reports.chapters.introduction import introduction
 from skm_core.reports.chapters.method import method
 from skm_core.reports.chapters.results import results
-from skm_core.summary import Summary
+from skm_core.reports.summary import Summary
 
 __all__ = [
     "Align",

@@ -15,14 +15,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
+from skm_core.calendar.dates import period_label
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import period_label
-from skm_core.ikm import IkmResult
-from skm_core.ikm_report import id_number
+from skm_core.ikm.compute import IkmResult
+from skm_core.ikm.report import id_number
 from skm_core.reports.chart import GRADE_COLOURS, axis_number
 from skm_core.reports.common import count_text, number_text, unsur_name
-from skm_core.summary import Summary
+from skm_core.reports.summary import Summary
 
 A4_INCHES = (8.27, 11.69)
 SQUARE_INCHES = (10.8, 10.8)

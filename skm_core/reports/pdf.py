@@ -25,7 +25,7 @@ from skm_core.reports.document import (
     Table,
     report_document,
 )
-from skm_core.summary import Summary
+from skm_core.reports.summary import Summary
 
 FONT = "DejaVu"
 MARGIN_MM = 18

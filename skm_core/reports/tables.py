@@ -11,10 +11,10 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Literal
 
+from skm_core.calendar.dates import period_label
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import period_label
-from skm_core.ikm import IkmResult, grade_for
+from skm_core.ikm.compute import IkmResult, grade_for
 from skm_core.reports.common import (
     IKM_PLACES,
     NRR_PLACES,
@@ -27,8 +27,8 @@ from skm_core.reports.common import (
     status_label,
     unsur_name,
 )
+from skm_core.reports.summary import Summary
 from skm_core.storage.followup import FollowUpPlan
-from skm_core.summary import Summary
 
 Align = Literal["L", "C", "R", "J"]
 

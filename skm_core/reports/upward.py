@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from skm_core.calendar.dates import period_label
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import period_label
-from skm_core.ikm import grade_for, round_half_up
+from skm_core.ikm.compute import grade_for, round_half_up
 from skm_core.reports.common import ranked_plans
-from skm_core.summary import Summary
+from skm_core.reports.summary import Summary
 
 SCHEMA = "skm-hasil"
 SCHEMA_VERSION = 1

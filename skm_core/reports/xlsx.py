@@ -23,11 +23,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from skm_core.calendar.dates import local_datetime_text, period_label
 from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import local_datetime_text, period_label
-from skm_core.ikm import GRADE_FLOORS, SCALE, Grade
+from skm_core.ikm.compute import GRADE_FLOORS, SCALE, Grade
 from skm_core.reports.common import (
     channel_label,
     choice_label,
@@ -35,6 +35,7 @@ from skm_core.reports.common import (
     service_name,
     unsur_name,
 )
+from skm_core.reports.summary import Summary
 from skm_core.reports.tables import (
     DataTable,
     Kind,
@@ -48,7 +49,6 @@ from skm_core.reports.tables import (
     services_table,
 )
 from skm_core.storage.responses import AnswerRecord
-from skm_core.summary import Summary
 
 CellValue = str | int | float | datetime | None
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from skm_core.outbox import backoff
+from skm_core.delivery.outbox import backoff
 from skm_core.storage.database import Database, Transaction, format_utc, parse_utc
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from skm_core.conversation.messages import Reply
-from skm_core.outbox import QueuedMessage, backoff, decode_replies, encode_replies
+from skm_core.delivery.outbox import QueuedMessage, backoff, decode_replies, encode_replies
 from skm_core.storage.database import (
     Database,
     Reader,

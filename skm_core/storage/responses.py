@@ -10,8 +10,8 @@ from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
-from skm_core.ikm import Tally
-from skm_core.responses import SurveyResponse
+from skm_core.ikm.compute import Tally
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage.database import (
     BUSY_TIMEOUT_MS,
     Database,

@@ -3,8 +3,13 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from bot.whatsapp.graph import PROFILE as WHATSAPP
 from skm_core.conversation import Event, EventKind, Option, Reply
+from skm_core.conversation.channels import PROFILES, ChannelProfile
 from skm_core.conversation.engine import Engine
+
+CHANNEL_PROFILES: dict[str, ChannelProfile] = {**PROFILES, "whatsapp": WHATSAPP}
+"""Every chat app's limits: those the core knows, and WhatsApp's from its adapter."""
 
 _ids = itertools.count(1)
 

@@ -3,10 +3,9 @@
 import pytest
 
 from skm_core.content import Content
-from skm_core.conversation.channels import PROFILES
 from skm_core.conversation.screens import Screens
 from skm_core.conversation.state import Section
-from tests.conversation.chat import Chat
+from tests.conversation.chat import CHANNEL_PROFILES, Chat
 
 DECREE_NAMES = {  # Keputusan Camat P-028/KEC.SS/SPPK/Pelum/10/2023, diktum KEDUA
     "kk": "Pelayanan Pembuatan Kartu Keluarga",
@@ -32,13 +31,15 @@ def test_service_names_are_the_decrees(content: Content):
     assert {s.id: s.name for s in content.services} == DECREE_NAMES
 
 
-@pytest.mark.parametrize("channel", sorted(PROFILES))
+@pytest.mark.parametrize("channel", sorted(CHANNEL_PROFILES))
 def test_a_services_first_screen_fits_on_a_phone(content: Content, channel):
     screens = Screens(content)
     for service in content.services:
-        view = screens.service(service, Section.REQUIREMENTS, None, PROFILES[channel].max_options)
+        view = screens.service(
+            service, Section.REQUIREMENTS, None, CHANNEL_PROFILES[channel].max_options
+        )
         assert len(view.text) <= 1000, service.id
-        limit = PROFILES[channel].max_options
+        limit = CHANNEL_PROFILES[channel].max_options
         assert limit is None or len(view.options) <= limit, service.id
 
 

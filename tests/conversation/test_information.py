@@ -8,13 +8,12 @@ from hypothesis import strategies as st
 
 from skm_core.content import Content
 from skm_core.conversation import Event, EventKind
-from skm_core.conversation.channels import PROFILES
 from skm_core.conversation.dialogue import Dialogue
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.state import DialogState
 from skm_core.conversation.survey import StepContext
 from skm_core.search import ServiceSearch
-from tests.conversation.chat import Chat, Clock
+from tests.conversation.chat import CHANNEL_PROFILES, Chat, Clock
 
 MENU = [
     "Informasi layanan",
@@ -44,10 +43,10 @@ async def test_requirements_of_a_service_by_menu(chat):
     assert "Kembali" in chat.labels and "Menu utama" in chat.labels
 
 
-@pytest.mark.parametrize("channel", sorted(PROFILES))
+@pytest.mark.parametrize("channel", sorted(CHANNEL_PROFILES))
 def test_every_service_is_within_three_steps_of_the_menu(content: Content, channel: str):
     dialogue = Dialogue(content, ServiceSearch(content.services, content.search, content.referrals))
-    ctx = StepContext(now=Clock().now, profile=PROFILES[channel], channel=channel)
+    ctx = StepContext(now=Clock().now, profile=CHANNEL_PROFILES[channel], channel=channel)
     reached: dict[str, int] = {}
     queue = deque([(DialogState(), 0)])
     seen = {DialogState().to_json()}
@@ -88,7 +87,7 @@ async def test_long_texts_are_split_to_fit_the_channel(engine):
     chat = Chat(engine, channel="whatsapp")
     await chat.press("sec:ktp-el:legal")
     assert len(chat.last) >= 2
-    assert all(len(reply.text) <= PROFILES["whatsapp"].max_text for reply in chat.last)
+    assert all(len(reply.text) <= CHANNEL_PROFILES["whatsapp"].max_text for reply in chat.last)
     assert chat.last[-1].options and not chat.last[0].options
 
 
@@ -288,5 +287,5 @@ async def test_any_sequence_of_events_gets_answers_and_never_raises(
             replies = await chat.send(chat.event(kind, value))
             assert replies
             assert replies[-1].options
-            assert all(len(r.text) <= PROFILES["whatsapp"].max_text for r in replies)
+            assert all(len(r.text) <= CHANNEL_PROFILES["whatsapp"].max_text for r in replies)
             assert len(replies[-1].options) <= 10

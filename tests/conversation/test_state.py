@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from skm_core.conversation.state import DialogState
 
 
-async def store(db, user: str, state: dict) -> None:
+async def store(db, user: str, state: dict[str, object]) -> None:
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT INTO conversations (channel, user_key, state, updated_at)"

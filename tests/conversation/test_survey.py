@@ -7,7 +7,7 @@ import pytest
 from skm_core.conversation import EventKind
 from skm_core.conversation.engine import Engine
 from skm_core.conversation.survey import SurveyPolicy
-from skm_core.ikm import Tally
+from skm_core.ikm.compute import Tally
 from skm_core.storage.responses import tally_responses
 from skm_core.storage.tickets import insert_ticket
 from tests.conversation.chat import Chat
@@ -15,7 +15,7 @@ from tests.conversation.chat import Chat
 UNSUR_ANSWERS = ["4", "4", "3", "4", "4", "4", "4", "4", "4"]
 
 
-async def stored(db) -> list[tuple]:
+async def stored(db) -> list[tuple[object, ...]]:
     return await db.fetch_all(
         "SELECT service_id, channel, respondent_key, ticket_id, ticketed, profile, suggestion,"
         " u1, u2, u3, u4, u5, u6, u7, u8, u9 FROM survey_responses"
@@ -66,7 +66,7 @@ async def test_happy_path_stores_one_response(chat, db):
     assert row[1] == "terminal"
     assert row[2] == "warga-1"  # the pseudonymous key the adapter passed, never a chat id
     assert (row[3], row[4]) == (None, 0)
-    assert '"usia": 41' in row[5] and '"jenis_kelamin": "p"' in row[5]
+    assert '"usia": 41' in str(row[5]) and '"jenis_kelamin": "p"' in str(row[5])
     assert row[6] == "Ruang tunggu perlu kipas angin"
     assert list(row[7:]) == [int(a) for a in UNSUR_ANSWERS]
 

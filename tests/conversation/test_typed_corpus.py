@@ -8,11 +8,12 @@ import pytest
 import yaml
 
 from skm_core.content import Content
+from skm_core.content.models import SPECIFIED_SUFFIX
 from skm_core.conversation import Event, EventKind
 from skm_core.conversation.channels import profile_for
 from skm_core.conversation.dialogue import Dialogue
 from skm_core.conversation.state import DialogState, Screen
-from skm_core.conversation.survey import SERVICE, SPECIFIED_SUFFIX, StepContext, SurveyDraft
+from skm_core.conversation.survey import SERVICE, StepContext, SurveyDraft
 from skm_core.search import ServiceSearch
 
 CORPUS = Path(__file__).parent.parent / "data" / "typed_answers.yaml"

@@ -9,11 +9,6 @@ ADMIN = "admin-1"
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
 def engine(db: Database, content: Content, clock: Clock) -> Engine:
     return Engine(db, content, clock=clock, admin_keys=frozenset({("telegram", ADMIN)}))
 

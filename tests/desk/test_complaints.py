@@ -1,7 +1,7 @@
 """Complaints and questions to a person: stored, forwarded to officials, answered back."""
 
 from skm_core.conversation.messages import EventKind, Reply
-from skm_core.delivery import FailureKind, Undeliverable
+from skm_core.delivery.sending import FailureKind, Undeliverable
 from skm_core.storage.outbox import due_messages
 from tests.conversation.chat import Chat
 from tests.desk.conftest import enrol

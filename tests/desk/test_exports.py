@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from skm_core.clean_text import EXCEL_CELL_CHARS, clean_text
-from skm_core.responses import SurveyResponse
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage.database import Database
 from skm_core.storage.responses import insert_response
 from tests.test_clean_text import BAD, utf16_units

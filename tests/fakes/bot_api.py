@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 from telegram.request import BaseRequest, RequestData
@@ -270,7 +270,7 @@ class FakeRequest(BaseRequest):
         files: dict[str, bytes] = {}
         if request_data and request_data.contains_files:
             for key, value in request_data.multipart_data.items():
-                files[key] = value[1] if isinstance(value, tuple) else bytes(value)
+                files[key] = cast(bytes, value[1]) if isinstance(value, tuple) else bytes(value)
         if name == "getUpdates":
             params["timeout"] = 0
         status, body = self.api.handle(name, params, files)
@@ -295,7 +295,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
             for part in message.iter_parts():
                 name = part.get_param("name", header="content-disposition")
-                payload = part.get_payload(decode=True) or b""
+                raw = part.get_payload(decode=True)
+                payload = raw if isinstance(raw, bytes) else b""
                 if part.get_filename():
                     files[str(name)] = payload
                 else:

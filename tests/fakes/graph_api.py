@@ -57,8 +57,9 @@ class FakeGraphApi(Watched):
                     f"Content-Type: {headers.get('Content-Type')}\r\n\r\n".encode() + body
                 )
                 for part in message.iter_parts():
-                    if part.get_filename():
-                        self.media.append((part.get_filename(), part.get_payload(decode=True)))
+                    filename, payload = part.get_filename(), part.get_payload(decode=True)
+                    if filename and isinstance(payload, bytes):
+                        self.media.append((filename, payload))
                 self.changed()
                 return 200, {"id": f"media-{next(self._ids)}"}
             return 404, {"error": {"code": 100, "message": f"unknown path {path}"}}

@@ -2,11 +2,11 @@ from datetime import datetime
 
 import pytest
 
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.reports.chart import summary_chart_png
 from skm_core.reports.document import Document, report_document
-from skm_core.responses import SurveyResponse
+from skm_core.reports.summary import Summary, build_summary
 from skm_core.storage.responses import AnswerRecord, answer_records, insert_responses
-from skm_core.summary import Summary, build_summary
 from tests.reports.sample_data import NOW, PERIOD, WITA, fill_database
 
 

@@ -1,10 +1,11 @@
 """A month of survey data as a kecamatan would have it, stored through the real storage layer."""
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from skm_core.periods import month_of
-from skm_core.responses import SurveyResponse
+from skm_core.calendar.periods import month_of
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.complaints import add_complaint
 from skm_core.storage.database import Transaction
@@ -86,7 +87,9 @@ OCTOBER = [
 TICKETS_ISSUED = 11
 
 
-def _response(year: int, month: int, index: int, row: tuple, ticket: int | None) -> SurveyResponse:
+def _response(
+    year: int, month: int, index: int, row: tuple[Any, ...], ticket: int | None
+) -> SurveyResponse:
     (day, hour, minute), service, profile, answers, suggestion = row
     return SurveyResponse(
         submitted_at=datetime(year, month, day, hour, minute, 7, tzinfo=WITA),

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.periods import semester_of
 from skm_core.content import Content
-from skm_core.periods import semester_of
-from skm_core.responses import SurveyResponse
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.complaints import add_complaint
 from skm_core.storage.followup import add_plan, record_realisation

@@ -9,15 +9,23 @@ from fractions import Fraction
 
 from PIL import Image
 
-from skm_core.periods import Period, PeriodKind, month_of, quarter_of, semester_of, week_of, year_of
+from skm_core.calendar.periods import (
+    Period,
+    PeriodKind,
+    month_of,
+    quarter_of,
+    semester_of,
+    week_of,
+    year_of,
+)
 from skm_core.reports.chart import (
     axis_number,
     chart_figure,
     short_period_label,
     summary_chart_png,
 )
+from skm_core.reports.summary import HistoryPoint
 from skm_core.storage.history import PublishedResult
-from skm_core.summary import HistoryPoint
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -84,5 +92,6 @@ async def test_a_published_result_in_the_trend_is_marked_as_such(summary, conten
     figure = chart_figure(with_published, content)
     history_axes = figure.axes[1]
     legend = history_axes.get_legend()
+    assert legend is not None
     assert [text.get_text() for text in legend.get_texts()] == [content.report.chart.published]
     assert chart_figure(summary, content).axes[1].get_legend() is None

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from skm_core.answer_files import read_answer_file
-from skm_core.importing import responses_from_rows
+from skm_core.ikm.answer_files import read_answer_file
+from skm_core.ikm.importing import responses_from_rows
 from skm_core.reports.csv_export import answers_csv
 from tests.reports.sample_data import SECRET_KEY_PREFIX, WITA
 

@@ -10,8 +10,8 @@ from PIL import Image
 from skm_core.reports.chart import summary_chart_png
 from skm_core.reports.document import Picture, Table, duration_text, report_document
 from skm_core.reports.pdf import summary_pdf
+from skm_core.reports.summary import build_summary
 from skm_core.storage.followup import carry_forward
-from skm_core.summary import build_summary
 from tests.reports.sample_data import NOW, PERIOD, SECRET_KEY_PREFIX, WITA
 
 

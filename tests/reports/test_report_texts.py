@@ -1,5 +1,7 @@
 """content/report.yaml: every word of the exports, validated strictly like the rest of content."""
 
+from typing import Any
+
 import pytest
 import yaml
 from pydantic import ValidationError
@@ -8,8 +10,11 @@ from skm_core.content import shipped_content_dir
 from skm_core.content.report_texts import ReportTexts
 
 
-def shipped() -> dict:
-    return yaml.safe_load((shipped_content_dir() / "report.yaml").read_text(encoding="utf-8"))
+def shipped() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        (shipped_content_dir() / "report.yaml").read_text(encoding="utf-8")
+    )
+    return data
 
 
 def test_the_shipped_wording_is_valid():

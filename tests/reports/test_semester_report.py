@@ -9,6 +9,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -56,7 +57,7 @@ def semester_report(skm_env: Path, content: Content, capsys, tmp_path: Path) -> 
     return pdf_text(out)
 
 
-def ikm_of(capsys, *scope: str) -> dict:
+def ikm_of(capsys, *scope: str) -> dict[str, Any]:
     code, out, err = run(capsys, "ikm", "--db", "--from", FIRST, "--to", LAST, *scope, "--json")
     assert (code, err) == (0, "")
     return json.loads(out)
@@ -137,7 +138,9 @@ def test_previous_rtl_realisation_and_documentation(semester_report):
 
 
 def test_every_suggestion_is_listed(semester_report):
-    count = int(re.search(r"Pada periode ini (\d+) responden memberikan saran", semester_report)[1])
+    found = re.search(r"Pada periode ini (\d+) responden memberikan saran", semester_report)
+    assert found is not None
+    count = int(found[1])
     assert count > 5
     start = semester_report.index("Tabel Perhitungan IKM", semester_report.index("LAMPIRAN"))
     appendix = semester_report[semester_report.index("Seluruh Saran Responden") : start]

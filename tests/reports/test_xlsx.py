@@ -16,12 +16,12 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from skm_core.content.models import UNSUR_CODES
-from skm_core.ikm import Tally, compute_ikm
+from skm_core.ikm.compute import Tally, compute_ikm
 from skm_core.reports.common import number_text
 from skm_core.reports.export import period_xlsx
+from skm_core.reports.summary import Summary
 from skm_core.reports.xlsx import summary_xlsx
 from skm_core.storage.responses import AnswerRecord, answer_record_batches, answer_records
-from skm_core.summary import Summary
 from tests.reports.sample_data import PERIOD, SECRET_KEY_PREFIX, WITA
 from tests.reports.test_pdf import table_titled
 
@@ -32,14 +32,14 @@ def open_workbook(data: bytes) -> Workbook:
     return load_workbook(io.BytesIO(data))
 
 
-def row_labelled(sheet: Worksheet, label: str) -> tuple:
+def row_labelled(sheet: Worksheet, label: str) -> tuple[object, ...]:
     for row in sheet.iter_rows(values_only=True):
         if row[0] == label:
             return row
     raise AssertionError(f"no row labelled {label!r} in {sheet.title}")
 
 
-def all_values(workbook: Workbook) -> list:
+def all_values(workbook: Workbook) -> list[object]:
     return [v for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row]
 
 
@@ -222,7 +222,7 @@ async def test_a_service_with_enough_respondents_gets_its_grade(summary, records
     )
 
 
-def row_labelled_by(sheet: Worksheet, column: int, label: str) -> tuple:
+def row_labelled_by(sheet: Worksheet, column: int, label: str) -> tuple[object, ...]:
     for row in sheet.iter_rows(values_only=True):
         if row[column] == label:
             return row

@@ -13,7 +13,7 @@ from bot.server import build_web_app
 from bot.settings import Settings
 from skm_core.content import Content
 from skm_core.conversation.engine import Engine
-from skm_core.responses import SurveyResponse
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_responses
 from tests.conversation.chat import Chat, Clock
@@ -22,7 +22,7 @@ from tests.desk.conftest import enrol
 PUBLIC_URL = "https://skm.example.go.id"
 ADMIN = "admin-1"
 WITA = ZoneInfo("Asia/Makassar")
-NOVEMBER_ROWS = [
+NOVEMBER_ROWS: list[list[int | None]] = [
     [4, 4, 3, 4, 4, 4, 4, 4, 4],
     [3, 4, 2, 4, 3, 4, 4, 3, 4],
     [4, 3, None, 4, 4, 4, 3, 4, 4],
@@ -65,7 +65,7 @@ def clock() -> Clock:
 @pytest.fixture
 def settings() -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         skm_public_url=PUBLIC_URL,
         telegram_bot_username="skm_sangasanga_bot",
         whatsapp_business_number="6281234567890",

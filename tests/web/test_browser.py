@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skm_core.responses import SurveyResponse
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_responses
 from tests.fakes.bot_api import FakeBotApi, serve_bot_api
@@ -136,7 +136,7 @@ def press(fake: FakeBotApi, user: int, label: str) -> str:
     return fake.texts(user)[-1]
 
 
-def main_text_with(driver, text: str) -> str:  # type: ignore[no-untyped-def]
+def main_text_with(driver, text: str) -> str:
     """The page's main text once it shows `text` (after a click, the next page loads)."""
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
@@ -149,7 +149,7 @@ def main_text_with(driver, text: str) -> str:  # type: ignore[no-untyped-def]
     return str(driver.find_element("css selector", "main").text)
 
 
-def screenshot(driver, folder: Path, name: str) -> list[Path]:  # type: ignore[no-untyped-def]
+def screenshot(driver, folder: Path, name: str) -> list[Path]:
     """The whole page at each width, as a phone and a desktop show it."""
     saved = []
     for label, width in WIDTHS.items():

@@ -23,6 +23,7 @@ from tests.web.conftest import (
 def editor_form(content, target: str) -> dict[str, str]:
     """The editor's fields as the page fills them in, as a browser would send them back."""
     document = document_of(content, target)
+    assert document is not None
     return {
         name: form_value(document, name, shape) for name, shape in editable_fields(target).items()
     }

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from bot.cli import main
 from bot.server import build_web_app
 from bot.settings import Settings
+from skm_core.calendar.periods import month_of
 from skm_core.content import Content
 from skm_core.conversation.engine import Engine
-from skm_core.periods import month_of
-from skm_core.publication import publish
+from skm_core.reports.publication import publish
 from skm_core.storage import Database
 from tests.conversation.chat import Clock
 from tests.web.conftest import PUBLIC_URL, response, store
@@ -44,7 +44,7 @@ async def _published(db_path: Path, content: Content, given_rows: list[Any]) -> 
         async with db.transaction() as tx:
             november = month_of(date(2026, 11, 1))
             await publish(tx, content, november, engine.timezone, clock(), "test")
-        app = build_web_app(Settings(_env_file=None), None, None, engine=engine)  # type: ignore[call-arg]
+        app = build_web_app(Settings(_env_file=None), None, None, engine=engine)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
             answer = await client.get("/api/hasil", params={"periode": "november 2026"})

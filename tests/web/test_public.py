@@ -4,11 +4,11 @@ import csv
 import io
 
 from skm_core.content.models import UNSUR_CODES
-from skm_core.ikm import Tally, compute_ikm
+from skm_core.ikm.compute import Tally, compute_ikm
 from tests.web.conftest import NOVEMBER_ROWS, official, response, store, store_november
 
 NOVEMBER = "2026-11-01..2026-11-30"
-NOVEMBER_ALL_ROWS = [*NOVEMBER_ROWS, [4] * 9]
+NOVEMBER_ALL_ROWS: list[list[int | None]] = [*NOVEMBER_ROWS, [4] * 9]
 
 
 async def publish_november(admin, engine) -> None:

@@ -17,7 +17,7 @@ from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.graph import GraphClient
 from bot.whatsapp.webhook import sign
-from skm_core.scheduled_reports import SCHEDULES
+from skm_core.delivery.scheduled import SCHEDULES
 from tests.conversation.chat import Clock
 from tests.fakes.graph_api import ACCESS_TOKEN, PHONE_NUMBER_ID, FakeGraphApi, serve_graph_api
 
@@ -207,7 +207,7 @@ async def test_rate_limits_and_server_errors_are_retried_and_sent_once(phone):
     async def always_open(address: str) -> bool:
         return True
 
-    phone.channel.is_open = always_open  # type: ignore[method-assign]
+    phone.channel.is_open = always_open
     phone.api.fail_next(429, 130429, "Rate limit hit")
     before = len(phone.api.to(OFFICIAL))
     await phone.channel.flush()
@@ -219,7 +219,7 @@ async def test_rate_limits_and_server_errors_are_retried_and_sent_once(phone):
     await phone.channel.flush()
     sent = phone.api.to(OFFICIAL)[before:]
     assert [m["type"] for m in sent] == ["text", "image", "interactive"]
-    phone.channel.is_open = async_open  # type: ignore[method-assign]
+    phone.channel.is_open = async_open
 
 
 async def test_an_official_exports_the_reports_as_documents(phone):
@@ -242,7 +242,7 @@ async def test_a_failed_message_is_logged_by_pseudonym_only(phone, caplog):
     async def broken(event):
         raise ValueError(f"cannot read {event.value!r}")
 
-    phone.channel.engine.handle = broken  # type: ignore[method-assign]
+    phone.channel.engine.handle = broken
     wamid = "wamid.HBgNNjI4MTMxMTExMjIyMhUCABIYFjNFQjBCNkM3NTQ0MjM0NkUxQjNBAA=="
     await phone.type("Saya Siti, tolong", wamid=wamid)
     key = phone.channel.user_key(CITIZEN)
@@ -342,7 +342,7 @@ async def test_a_message_that_meets_a_locked_database_is_retried_not_dropped(pho
             raise failures.pop()
         return await handle(event)
 
-    phone.runtime.engine.handle = locked_once  # type: ignore[method-assign]
+    phone.runtime.engine.handle = locked_once
     await phone.type("menu")
     await phone.type("bantuan")  # the same person's next message waits behind it
     assert phone.api.messages == []
@@ -441,8 +441,8 @@ async def test_one_persons_long_work_holds_up_nobody_else(phone):
         if wa_id == CITIZEN:
             citizen_done.set()
 
-    engine.handle = watched  # type: ignore[method-assign]
-    phone.channel.reply = replied  # type: ignore[method-assign]
+    engine.handle = watched
+    phone.channel.reply = replied
     messages = [
         {"from": OFFICIAL, "id": "wamid.slow", "type": "text", "text": {"body": "/ekspor"}},
         {"from": CITIZEN, "id": "wamid.quick", "type": "text", "text": {"body": "menu"}},
@@ -519,7 +519,7 @@ async def test_a_post_that_cannot_be_stored_is_refused_not_acknowledged(phone):
     async def locked(body):
         raise sqlite3.OperationalError("database is locked")
 
-    phone.channel.accept = locked  # type: ignore[method-assign]
+    phone.channel.accept = locked
     app = build_web_app(phone.channel.settings, phone.channel, None)
     body, headers = signed(phone.channel.settings)
     async with client_of(app) as client:

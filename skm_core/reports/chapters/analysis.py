@@ -4,12 +4,12 @@ import re
 from datetime import timedelta
 from fractions import Fraction
 
+from skm_core.calendar.dates import period_label
+from skm_core.calendar.periods import period_between
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import period_label
-from skm_core.ikm import grade_for, round_half_up
-from skm_core.ikm_report import id_number
-from skm_core.periods import period_between
+from skm_core.ikm.compute import grade_for, round_half_up
+from skm_core.ikm.report import id_number
 from skm_core.reports.blocks import Block, Heading, Paragraph, Picture, Section, Table
 from skm_core.reports.common import (
     IKM_PLACES,
@@ -21,7 +21,7 @@ from skm_core.reports.common import (
     performance_label,
     unsur_name,
 )
-from skm_core.summary import Summary
+from skm_core.reports.summary import Summary
 
 
 def _lowest_blocks(summary: Summary, content: Content) -> list[Block]:

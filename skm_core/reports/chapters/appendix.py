@@ -1,13 +1,13 @@
 """The Lampiran: the questionnaire, every suggestion, the IKM computation table."""
 
+from skm_core.calendar.dates import date_text
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import date_text
-from skm_core.ikm import SCALE, IkmResult
-from skm_core.ikm_report import id_number
+from skm_core.ikm.compute import SCALE, IkmResult
+from skm_core.ikm.report import id_number
 from skm_core.reports.blocks import Block, Heading, Paragraph, Section, Table
 from skm_core.reports.common import count_text, no_result_text, number_text, unsur_name
-from skm_core.summary import Summary
+from skm_core.reports.summary import Summary
 
 
 def _questionnaire(content: Content) -> list[Block]:

@@ -4,14 +4,14 @@ previous RTL's realisation and the plans carried forward.
 
 from datetime import date
 
+from skm_core.calendar.dates import period_label
 from skm_core.content.loader import Content
-from skm_core.dates import period_label
-from skm_core.ikm_report import id_number
+from skm_core.ikm.report import id_number
 from skm_core.reports.blocks import Block, Heading, Paragraph, Section, Table, as_table
 from skm_core.reports.common import count_text, performance_label, unsur_name
+from skm_core.reports.summary import Summary
 from skm_core.reports.tables import period_plans, plans_table, realisation_table
 from skm_core.storage.followup import FollowUpPlan
-from skm_core.summary import Summary
 
 
 def _conclusion(summary: Summary, content: Content) -> Paragraph:

@@ -1,9 +1,9 @@
 """The cover with the unit's kop, and the lembar pengesahan the Camat signs."""
 
+from skm_core.calendar.dates import date_text, period_label
 from skm_core.content.loader import Content
-from skm_core.dates import date_text, period_label
 from skm_core.reports.blocks import Approval, Cover
-from skm_core.summary import Summary
+from skm_core.reports.summary import Summary
 
 
 def _kop_values(content: Content) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from skm_core.content.loader import Content
 from skm_core.reports.blocks import Heading, Paragraph, Section
-from skm_core.summary import Summary
+from skm_core.reports.summary import Summary
 
 
 def introduction(summary: Summary, content: Content) -> Section:

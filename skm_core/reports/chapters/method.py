@@ -5,10 +5,10 @@ how answers were collected.
 from decimal import Decimal
 from fractions import Fraction
 
+from skm_core.calendar.dates import date_text, period_label
 from skm_core.content.loader import Content
-from skm_core.dates import date_text, period_label
-from skm_core.ikm import GRADE_FLOORS, MAX_SCORE, MIN_SCORE, SCALE, Grade
-from skm_core.ikm_report import id_number
+from skm_core.ikm.compute import GRADE_FLOORS, MAX_SCORE, MIN_SCORE, SCALE, Grade
+from skm_core.ikm.report import id_number
 from skm_core.reports.blocks import Block, Heading, Paragraph, Section, Table
 from skm_core.reports.common import (
     channel_label,
@@ -17,7 +17,7 @@ from skm_core.reports.common import (
     performance_label,
     population_source_label,
 )
-from skm_core.summary import Summary
+from skm_core.reports.summary import Summary
 
 
 def _interval_number(value: Decimal) -> str:

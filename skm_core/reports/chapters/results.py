@@ -1,12 +1,12 @@
 """Bab III Hasil: respondent profile, NRR per unsur, IKM and mutu, per service."""
 
 from skm_core.content.loader import Content
-from skm_core.ikm import IkmResult
-from skm_core.ikm_report import id_number
+from skm_core.ikm.compute import IkmResult
+from skm_core.ikm.report import id_number
 from skm_core.reports.blocks import Block, Heading, Paragraph, Section, as_table
 from skm_core.reports.common import count_text, no_result_text, performance_label
+from skm_core.reports.summary import Summary
 from skm_core.reports.tables import profile_table, service_nrr_table, services_table, unsur_table
-from skm_core.summary import Summary
 
 
 def _ikm_line(result: IkmResult, content: Content) -> Paragraph:

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from openpyxl.utils import get_column_letter
 
 from skm_core.content.models import UNSUR_CODES
-from skm_core.ikm import MAX_SCORE, MIN_SCORE, Answer
+from skm_core.ikm.compute import MAX_SCORE, MIN_SCORE, Answer
 from skm_core.problems import Problem
 
 

@@ -3,8 +3,8 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.periods import Period, PeriodKind
 from skm_core.content.models import Texts
-from skm_core.periods import Period, PeriodKind
 
 _ZONE_NAMES = {
     "Asia/Jakarta": "WIB",

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from skm_core.ikm import Answer, Tally
+from skm_core.ikm.compute import Answer, Tally
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,12 @@
 
 from decimal import Decimal
 
+from skm_core.calendar.dates import date_text, period_label
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import date_text, period_label
-from skm_core.ikm import IkmResult, round_half_up
-from skm_core.ikm_report import id_number
-from skm_core.summary import Summary
+from skm_core.ikm.compute import IkmResult, round_half_up
+from skm_core.ikm.report import id_number
+from skm_core.reports.summary import Summary
 
 
 def _count(number: int) -> str:

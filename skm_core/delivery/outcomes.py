@@ -11,7 +11,7 @@ from datetime import datetime
 
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Option, Reply
-from skm_core.outbox import QueuedMessage
+from skm_core.delivery.outbox import QueuedMessage
 from skm_core.storage.complaints import (
     answer_delivered,
     answer_undelivered,

@@ -15,8 +15,8 @@ from typing import Protocol
 
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Reply
-from skm_core.delivery_outcomes import confirmed_later, delivered, undelivered
-from skm_core.outbox import QueuedMessage
+from skm_core.delivery.outbox import QueuedMessage
+from skm_core.delivery.outcomes import confirmed_later, delivered, undelivered
 from skm_core.storage.database import Database
 from skm_core.storage.outbox import (
     due_messages,

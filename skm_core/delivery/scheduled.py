@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.periods import Period, month_of, semester_of, week_of
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Reply
-from skm_core.periods import Period, month_of, semester_of, week_of
+from skm_core.reports.summary import Summary, build_summary
 from skm_core.storage.database import Database
 from skm_core.storage.deliveries import attach_message, claim_delivery, delivered
 from skm_core.storage.officials import Official, officials_with_role, subscriptions
 from skm_core.storage.outbox import enqueue
-from skm_core.summary import Summary, build_summary
 
 FIRE_TIME = time(8, 0)
 RECIPIENT_ROLES = ("pejabat", "admin")

@@ -9,12 +9,12 @@ from datetime import date, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.periods import Period
 from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import SPECIFIED_SUFFIX, UNSUR_CODES
-from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, compute_ikm
-from skm_core.periods import Period
-from skm_core.sample import krejcie_morgan
+from skm_core.ikm.compute import IkmResult, Tally, UnansweredUnsur, compute_ikm
+from skm_core.ikm.sample import krejcie_morgan
 from skm_core.storage.complaints import (
     ComplaintCounts,
     PeriodComplaints,

@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from skm_core.calendar.dates import period_label
+from skm_core.calendar.periods import Period
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.dates import period_label
-from skm_core.ikm import IkmResult, Tally, UnansweredUnsur, compute_ikm, round_half_up
-from skm_core.periods import Period
-from skm_core.sample import krejcie_morgan
+from skm_core.ikm.compute import IkmResult, Tally, UnansweredUnsur, compute_ikm, round_half_up
+from skm_core.ikm.sample import krejcie_morgan
 from skm_core.storage.database import Reader, Transaction, format_utc
 from skm_core.storage.officials import audit
 from skm_core.storage.population import population_figure

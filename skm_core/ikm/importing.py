@@ -5,14 +5,14 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from skm_core.answer_files import AnswerRow, Cell, FileProblem
+from skm_core.calendar.periods import answer_day_in_range, latest_answer_day
 from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import ProfileQuestion, Service
-from skm_core.ikm import Answer
-from skm_core.periods import answer_day_in_range, latest_answer_day
+from skm_core.ikm.answer_files import AnswerRow, Cell, FileProblem
+from skm_core.ikm.compute import Answer
+from skm_core.ikm.responses import SurveyResponse
 from skm_core.problems import Problem
-from skm_core.responses import SurveyResponse
 
 IMPORT_CHANNEL = "import"
 DATE_COLUMNS = ("tanggal", "tanggal survei", "tanggal_survei", "date", "timestamp", "waktu")

@@ -5,8 +5,8 @@ from typing import Any
 
 from skm_core.content.loader import Content
 from skm_core.content.models import UNSUR_CODES
-from skm_core.ikm import IkmResult, Weighting, round_half_up
-from skm_core.sample import krejcie_morgan, sample_adequate
+from skm_core.ikm.compute import IkmResult, Weighting, round_half_up
+from skm_core.ikm.sample import krejcie_morgan, sample_adequate
 
 
 def id_number(value: Decimal) -> str:

@@ -6,9 +6,11 @@ themselves live in content/texts.yaml.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 
@@ -158,40 +160,71 @@ def _parse_period(text: str, today: date, words: dict[str, list[str]]) -> Period
     said = " ".join(text.casefold().split())
     if not said:
         return None
-    if said in words.get("this_week", []):
-        return week_of(today)
-    if said in words.get("last_week", []):
-        return week_of(today - timedelta(days=7))
-    if said in words.get("this_month", []):
-        return month_of(today)
-    if said in words.get("last_month", []):
-        return month_of(month_of(today).first - timedelta(days=1))
-    if said in words.get("this_year", []):
-        return year_of(today)
-    if said in words.get("last_year", []):
-        return year_of(date(today.year - 1, 1, 1))
+    for parse in (_relative, _range, _numbered, _year, _month):
+        found = parse(said, today, words)
+        if found is not None:
+            # A form that matched but names no real period ends the search.
+            return None if found is False else found
+    return None
+
+
+# Each reader returns None when the text is not its form, False when it is its form but names
+# no real period (a 13th month, a range backwards), else the period.
+_Read = Period | None | Literal[False]
+
+
+def _relative(said: str, today: date, words: dict[str, list[str]]) -> _Read:
+    """ "this week", "last month", "last year", ... in the unit's words."""
+    relative: dict[str, Callable[[], Period]] = {
+        "this_week": lambda: week_of(today),
+        "last_week": lambda: week_of(today - timedelta(days=7)),
+        "this_month": lambda: month_of(today),
+        "last_month": lambda: month_of(month_of(today).first - timedelta(days=1)),
+        "this_year": lambda: year_of(today),
+        "last_year": lambda: year_of(date(today.year - 1, 1, 1)),
+    }
+    for key, period in relative.items():
+        if said in words.get(key, []):
+            return period()
+    return None
+
+
+def _range(said: str, today: date, words: dict[str, list[str]]) -> _Read:
     ranged = re.fullmatch(
         r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|s\.?d\.?|-|sampai)\s*(\d{4}-\d{2}-\d{2})", said
     )
-    if ranged:
-        try:
-            first, last = date.fromisoformat(ranged[1]), date.fromisoformat(ranged[2])
-        except ValueError:
-            return None
-        return period_between(first, last) if first <= last else None
+    if not ranged:
+        return None
+    try:
+        first, last = date.fromisoformat(ranged[1]), date.fromisoformat(ranged[2])
+    except ValueError:
+        return False
+    return period_between(first, last) if first <= last else False
+
+
+def _numbered(said: str, today: date, words: dict[str, list[str]]) -> _Read:
+    """ "triwulan 2 2024", "semester 1" (this year)."""
     for kind, size in (("quarter", 3), ("semester", 6)):
         for phrase in words.get(kind, []):
             match = re.fullmatch(rf"{re.escape(phrase)}\s*{_NUMBER}(?:\s+{_YEAR})?", said)
             if match:
                 number, year = int(match[1]), int(match[2] or today.year)
                 if not 1 <= number <= 12 // size:
-                    return None
+                    return False
                 first = date(year, (number - 1) * size + 1, 1)
                 return quarter_of(first) if size == 3 else semester_of(first)
+    return None
+
+
+def _year(said: str, today: date, words: dict[str, list[str]]) -> _Read:
     for phrase in words.get("year", []):
         match = re.fullmatch(rf"(?:{re.escape(phrase)}\s*)?{_YEAR}", said)
         if match:
             return year_of(date(int(match[1]), 1, 1))
+    return None
+
+
+def _month(said: str, today: date, words: dict[str, list[str]]) -> _Read:
     month_match = re.fullmatch(rf"([a-z]+)\s+{_YEAR}", said)
     if month_match:
         for number, names in enumerate(words.get("months", []), start=1):

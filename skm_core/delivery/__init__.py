@@ -1,0 +1,1 @@
+"""Delivery: the outbox, sending with retries, outcomes, scheduled reports, channels' mail."""

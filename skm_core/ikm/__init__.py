@@ -1,0 +1,1 @@
+"""The IKM and its files: responses, the index and its text, answer files, imports, sample."""

@@ -9,9 +9,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.web.site import Site
-from skm_core.calendar.dates import period_words
-from skm_core.calendar.periods import parse_period
-from skm_core.desk.records import FollowUpPlan, Publication
+from skm_core.calendar.dates import period_label, period_words
+from skm_core.calendar.periods import parse_period, period_between
+from skm_core.content.models import Texts
+from skm_core.desk.records import FollowUpPlan, Publication, PublishedResult
 from skm_core.reports.publication import results_csv
 from skm_core.reports.svg_charts import trend_line, unsur_bars
 from skm_core.tickets import qr_svg
@@ -40,8 +41,14 @@ def _withdrawn(items: list[Publication], asked: str, site: Site) -> Publication 
     return next((p for p in items if p.period_key == period.key() and not p.current), None)
 
 
-def trend_points(items: list[Publication], chosen: Publication) -> list[tuple[str, float]]:
-    """Published IKM of periods of the chosen one's kind up to it, oldest first."""
+def trend_points(
+    items: list[Publication],
+    chosen: Publication,
+    earlier: list[PublishedResult],
+    texts: Texts,
+) -> list[tuple[str, float]]:
+    """Published IKM up to the chosen period, oldest first: the periods of its kind published
+    here, and before them the results the unit published earlier (`skm riwayat`)."""
     kind = chosen.snapshot["periode"].get("jenis")
     same = [
         p
@@ -50,8 +57,15 @@ def trend_points(items: list[Publication], chosen: Publication) -> list[tuple[st
         and p.snapshot["periode"].get("jenis") == kind
         and p.last_day <= chosen.last_day
     ]
-    same = sorted(same, key=lambda p: p.first_day)[-TREND_POINTS:]
-    return [(p.snapshot["periode"]["nama"], float(p.snapshot["ikm"])) for p in same]
+    points = [(p.first_day, p.snapshot["periode"]["nama"], float(p.snapshot["ikm"])) for p in same]
+    start = min((p.first_day for p in same), default=chosen.first_day)
+    points += [
+        (r.first, period_label(period_between(r.first, r.last), texts), float(r.ikm))
+        for r in earlier
+        if r.last < start
+    ]
+    points.sort(key=lambda point: point[0])
+    return [(name, ikm) for _, name, ikm in points[-TREND_POINTS:]]
 
 
 class _PublicPages:
@@ -73,7 +87,9 @@ class _PublicPages:
             scores = [(u["kode"], u["nama"], float(u["nilai"])) for u in doc["unsur"]]
             title = self.site.say("chart_unsur_period", period=doc["periode"]["nama"])
             bars = unsur_bars(scores, doc["terendah"], title)
-            trend = trend_line(trend_points(items, chosen), self.site.say("chart_trend_published"))
+            earlier = await self.site.engine.records.earlier_results()
+            points = trend_points(items, chosen, earlier, self.site.content.texts)
+            trend = trend_line(points, self.site.say("chart_trend_published"))
         status = 404 if asked and chosen is None else 200
         return self.site.render(
             request,

@@ -16,10 +16,11 @@ from skm_core.storage.content_versions import ContentVersion, versions_of
 from skm_core.storage.database import Database
 from skm_core.storage.desk_access import DeskPerson, DeskSession
 from skm_core.storage.followup import FollowUpPlan, all_plans, plans_for_period
+from skm_core.storage.history import PublishedResult, published_results
 from skm_core.storage.publications import Publication, publications
 from skm_core.storage.responses import latest_suggestions
 
-__all__ = ["DeskSession", "FollowUpPlan", "PageRecords", "Publication"]
+__all__ = ["DeskSession", "FollowUpPlan", "PageRecords", "Publication", "PublishedResult"]
 
 
 class PageRecords:
@@ -50,6 +51,10 @@ class PageRecords:
 
     async def publications(self) -> list[Publication]:
         return await publications(self._db)
+
+    async def earlier_results(self) -> list[PublishedResult]:
+        """Results the unit published before (`skm riwayat`), for the public trend."""
+        return await published_results(self._db)
 
     async def withdraw(self, period: Period, reason: str, actor: str) -> bool:
         async with self._db.transaction() as tx:

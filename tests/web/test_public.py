@@ -2,9 +2,12 @@
 
 import csv
 import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from skm_core.content.models import UNSUR_CODES
 from skm_core.ikm.compute import Tally, compute_ikm
+from skm_core.storage.history import add_published_result
 from tests.web.conftest import NOVEMBER_ROWS, official, response, store, store_november
 
 NOVEMBER = "2026-11-01..2026-11-30"
@@ -135,6 +138,28 @@ async def test_the_trend_takes_every_published_period_of_the_kind(client, db, ad
     trend = page.split("Perkembangan IKM", 1)[1]
     assert "Oktober 2026" in trend and "November 2026" in trend
     assert "75,00" in trend  # October: every answer 3
+
+
+async def test_the_trend_starts_with_the_results_the_unit_published_before(
+    client, db, admin, engine
+):
+    nrr = {code: Decimal("3.9") for code in UNSUR_CODES}
+    async with db.transaction() as tx:
+        await add_published_result(
+            tx,
+            date(2023, 7, 1),
+            date(2023, 11, 20),
+            150,
+            nrr,
+            Decimal("97.72"),
+            "laporan",
+            datetime(2026, 12, 1, tzinfo=UTC),
+        )
+    await store_november(db)
+    await publish_november(admin, engine)
+    trend = (await client.get("/")).text.split("Perkembangan IKM", 1)[1]
+    assert "97,72" in trend and "November 2026" in trend
+    assert trend.index("97,72") < trend.index("November 2026")
 
 
 async def test_service_pages_show_the_content_the_bot_serves(client, content):

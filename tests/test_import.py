@@ -1,6 +1,7 @@
 """`skm import` and `skm ikm --db`: historical responses in, the same IKM out."""
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -132,8 +133,6 @@ def test_the_units_timezone_comes_from_content_and_can_be_overridden(
 
 
 def stored_count(data: Path) -> int:
-    import sqlite3
-
     with sqlite3.connect(data / "skm.sqlite3") as db:
         return int(db.execute("SELECT COUNT(*) FROM survey_responses").fetchone()[0])
 
@@ -171,3 +170,13 @@ def test_import_limits_are_settings(skm_env, tmp_path, capsys, monkeypatch):
     assert code == 2
     assert "baris 4: jumlah baris jawaban melebihi batas 2" in err
     assert not (skm_env / "skm.sqlite3").exists() or stored_count(skm_env) == 0
+
+
+def test_profile_words_the_content_declares_are_read_as_in_the_chat(skm_env, tmp_path, capsys):
+    rows = [HEADER, "2024-05-02;kk;cewek;34;SMA;wiraswasta;4;4;3;4;4;4;4;4;4;"]
+    code, _, err = run(capsys, "import", "--urutan", "unit", str(write(tmp_path, rows)))
+    assert code == 0, err
+    with sqlite3.connect(skm_env / "skm.sqlite3") as conn:
+        [(profile,)] = conn.execute("SELECT profile FROM survey_responses").fetchall()
+    assert json.loads(profile)["jenis_kelamin"] == "p"
+    assert json.loads(profile)["pekerjaan"] == "wirausaha"

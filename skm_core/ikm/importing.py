@@ -9,6 +9,7 @@ from skm_core.calendar.periods import answer_day_in_range, latest_answer_day
 from skm_core.clean_text import clean_text
 from skm_core.content.loader import Content
 from skm_core.content.models import ProfileQuestion, Service
+from skm_core.conversation.choices import key as words_key
 from skm_core.ikm.answer_files import AnswerRow, Cell, FileProblem
 from skm_core.ikm.compute import Answer
 from skm_core.ikm.responses import SurveyResponse
@@ -94,9 +95,11 @@ def _profile_value(
                 path, Problem.BAD_NUMBER, row=row.row, column=column, value=raw, detail=span
             )
         return number
-    wanted = raw.casefold()
+    # The id, the label or a word the content declares for it, as the chat reads them exactly
+    # (case and punctuation aside); a file is never read by a guess at a typo.
+    wanted = words_key(raw)
     for option in question.options:
-        if wanted in (option.id.casefold(), option.label.casefold()):
+        if wanted in {words_key(n) for n in (option.id, option.label, *option.aliases)}:
             return option.id
     choices = ", ".join(o.label for o in question.options)
     raise FileProblem(

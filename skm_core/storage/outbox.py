@@ -186,7 +186,9 @@ async def record_inbound(tx: Transaction, channel: str, user_key: str, now: date
         "INSERT INTO contact_windows (channel, user_key, last_inbound_at) VALUES (?, ?, ?)"
         # A message processed late (after a retry) never moves the window back.
         " ON CONFLICT (channel, user_key) DO UPDATE"
-        " SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)",
+        # (CASE, not a two-argument MAX: the same SQL serves SQLite and PostgreSQL.)
+        " SET last_inbound_at = CASE WHEN excluded.last_inbound_at > contact_windows.last_inbound_at"
+        " THEN excluded.last_inbound_at ELSE contact_windows.last_inbound_at END",
         (channel, user_key, format_utc(now)),
     )
 

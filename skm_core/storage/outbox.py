@@ -187,7 +187,8 @@ async def record_inbound(tx: Transaction, channel: str, user_key: str, now: date
         # A message processed late (after a retry) never moves the window back.
         " ON CONFLICT (channel, user_key) DO UPDATE"
         # (CASE, not a two-argument MAX: the same SQL serves SQLite and PostgreSQL.)
-        " SET last_inbound_at = CASE WHEN excluded.last_inbound_at > contact_windows.last_inbound_at"
+        " SET last_inbound_at = CASE"
+        " WHEN excluded.last_inbound_at > contact_windows.last_inbound_at"
         " THEN excluded.last_inbound_at ELSE contact_windows.last_inbound_at END",
         (channel, user_key, format_utc(now)),
     )

@@ -228,7 +228,8 @@ CREATE TRIGGER survey_responses_roll_down AFTER DELETE ON survey_responses
 
 CREATE FUNCTION survey_responses_never_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'a stored response is never changed' USING ERRCODE = 'integrity_constraint_violation';
+    RAISE EXCEPTION 'a stored response is never changed'
+        USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 CREATE TRIGGER survey_responses_append_only BEFORE UPDATE OF
     id, submitted_at, service_id, channel, ticket_id, ticketed, profile,

@@ -42,10 +42,21 @@ def to_postgres(sql: str) -> str:
 
 
 def _params(params: Params) -> Sequence[Any]:
-    # SQLite stores a Python bool as 0/1 in its INTEGER columns; PostgreSQL would refuse it.
     if isinstance(params, dict):
         raise TypeError("named parameters are not used by the storage package")
-    return [int(p) if isinstance(p, bool) else p for p in params]
+    return [_value(p) for p in params]
+
+
+def _value(value: Any) -> Any:
+    # SQLite stores a Python bool as 0/1 in its INTEGER columns; PostgreSQL would refuse it.
+    if isinstance(value, bool):
+        return int(value)
+    # PostgreSQL's text cannot hold NUL, which SQLite keeps. A NUL carries nothing a person
+    # wrote (every reader drops it, see clean_text), so the text is stored without it rather
+    # than refused with the rest of the person's words.
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
 
 
 def redacted(url: str) -> str:
@@ -141,7 +152,6 @@ class PostgresDatabase(Database):
                     continue
                 await conn.execute(script.encode())
                 await conn.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at)"
-                    " VALUES (%s, %s, %s)",
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%s, %s, %s)",
                     (version, name, utc_now_text()),
                 )

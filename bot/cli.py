@@ -118,7 +118,7 @@ async def _db_tally(
     service_id: str | None,
 ) -> Tally:
     start, end = utc_bounds(first, last, settings.zone(content))
-    async with await Database.open(settings.database_path) as db:
+    async with await Database.open(settings.database_target) as db:
         return await tally_responses(db, start, end, service_id)
 
 
@@ -182,7 +182,7 @@ async def _store(
 ) -> int:
     """The file's responses in short transactions (a running bot never waits behind them),
     all or nothing, and the file recorded so that it is not imported twice by mistake."""
-    async with await Database.open(settings.database_path) as db:
+    async with await Database.open(settings.database_target) as db:
         async with db.transaction() as tx:
             previous = await find_import(tx, digest)
         if previous is not None and not again:
@@ -235,7 +235,7 @@ def cmd_content_export(args: argparse.Namespace, settings: Settings) -> int:
 async def _export(settings: Settings, content: Content, out: Path) -> int:
     from skm_core.content_edits import content_in_force, export_content
 
-    async with await Database.open(settings.database_path) as db:
+    async with await Database.open(settings.database_target) as db:
         in_force = await content_in_force(db, content)
     return len(export_content(in_force, out))
 
@@ -317,6 +317,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     content = _load(settings)
     if content is None:
         return EXIT_CONFIG
+    if settings.skm_database_url is not None:
+        # On PostgreSQL several processes may run: unique keys and row locks keep each event,
+        # message and report to one of them, so the data directory's lock does not apply.
+        return run(settings, content)
     try:
         with data_dir_lock(settings.skm_data_dir):
             return run(settings, content)
@@ -372,7 +376,7 @@ async def _report(
     from skm_core.reports.upward import upward_csv, upward_json_bytes
 
     tz = settings.zone(content)
-    async with await Database.open(settings.database_path) as db:
+    async with await Database.open(settings.database_target) as db:
         start, end = period.utc_bounds(tz)
         if kind == "csv":
             return answers_csv(await answer_records(db, start, end), content, tz)

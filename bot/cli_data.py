@@ -44,7 +44,7 @@ def _whatsapp_number(text: str) -> str:
 async def _erase(settings: Settings, channel: str, identity: str) -> Erased:
     key = load_or_create_key(settings.pseudonym_key_path)
     user_key = Pseudonymizer(key).user_key(channel, identity)
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+    async with await Database.open(settings.database_target) as db, db.transaction() as tx:
         return await erase_person(tx, channel, user_key, identity)
 
 

@@ -47,7 +47,7 @@ def _nrr_list(text: str) -> dict[str, Decimal]:
 
 
 async def _add_history(settings: Settings, result: UpwardResult, source: str) -> int | None:
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+    async with await Database.open(settings.database_target) as db, db.transaction() as tx:
         return await add_published_result(
             tx,
             result.first,
@@ -96,7 +96,7 @@ def cmd_riwayat_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _history_rows(settings: Settings) -> list[PublishedResult]:
-    async with await Database.open(settings.database_path) as db:
+    async with await Database.open(settings.database_target) as db:
         return await published_results(db)
 
 
@@ -130,7 +130,7 @@ def cmd_riwayat_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _remove_history(settings: Settings, result_id: int) -> bool:
-    async with await Database.open(settings.database_path) as db, db.transaction() as tx:
+    async with await Database.open(settings.database_target) as db, db.transaction() as tx:
         return await remove_published_result(tx, result_id)
 
 

@@ -75,6 +75,9 @@ class Transaction(ABC):
 
     SQL is written once, in the dialect both backends share, with `?` placeholders."""
 
+    #: "sqlite" or "postgresql", for the few statements that differ
+    backend: str
+
     @abstractmethod
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns the number of rows it changed."""
@@ -137,6 +140,8 @@ class Database(ABC):
 
 
 class SqliteTransaction(Transaction):
+    backend = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 

@@ -25,14 +25,35 @@ async def enqueue(
     )
 
 
+_DUE = (
+    " WHERE channel = ? AND sent_at IS NULL AND failed_at IS NULL AND held_at IS NULL"
+    " AND not_before <= ?"
+)
+_MESSAGE_COLUMNS = "id, channel, address, payload, parts_sent, attempts, created_at"
+
+#: How long a process that took messages to send keeps them from the others; if it dies
+#: meanwhile, another sends them once this has passed.
+CLAIM = timedelta(minutes=5)
+
+
 async def due_messages(
     db: Database, channel: str, now: datetime, limit: int = 20
 ) -> list[QueuedMessage]:
+    """The messages to send now. On PostgreSQL, where processes share the outbox, they are
+    also claimed: rows another process is claiming are skipped, and the ones taken are put
+    off by `CLAIM`, so each message is sent by one process."""
+    if db.backend == "postgresql":
+        async with db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "UPDATE outbox SET not_before = ? WHERE id IN ("
+                f"SELECT id FROM outbox{_DUE} ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED"
+                f") RETURNING {_MESSAGE_COLUMNS}",
+                (format_utc(now + CLAIM), channel, format_utc(now), limit),
+            )
+        return sorted((_queued(r) for r in rows), key=lambda m: m.id)
+    # SQLite: one process per database (the data directory's lock), nothing to claim.
     rows = await db.fetch_all(
-        "SELECT id, channel, address, payload, parts_sent, attempts, created_at FROM outbox"
-        " WHERE channel = ? AND sent_at IS NULL AND failed_at IS NULL AND held_at IS NULL"
-        " AND not_before <= ?"
-        " ORDER BY id LIMIT ?",
+        f"SELECT {_MESSAGE_COLUMNS} FROM outbox{_DUE} ORDER BY id LIMIT ?",
         (channel, format_utc(now), limit),
     )
     return [_queued(r) for r in rows]

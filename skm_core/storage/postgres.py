@@ -72,6 +72,8 @@ def redacted(url: str) -> str:
 
 
 class PostgresTransaction(Transaction):
+    backend = "postgresql"
+
     def __init__(self, conn: AsyncConnection[Any]) -> None:
         self._conn = conn
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.health import Health
+from bot.health import Health, readiness
 from bot.http_guard import (
     ACCEPT_BACKLOG,
     BodyRefused,
@@ -82,6 +82,10 @@ def build_web_app(
     async def health_check(request: Request) -> Response:
         return JSONResponse(states.report())
 
+    async def ready_check(request: Request) -> Response:
+        verdict = await readiness(states, engine.db if engine is not None else None)
+        return JSONResponse(verdict, status_code=200 if verdict["ready"] else 503)
+
     async def whatsapp_verify(request: Request) -> Response:
         params = request.query_params
         token = _secret(settings.whatsapp_verify_token)
@@ -145,6 +149,7 @@ def build_web_app(
 
     routes: list[BaseRoute] = [
         Route("/health", health_check, methods=["GET"]),
+        Route("/ready", ready_check, methods=["GET"]),
         Route(WHATSAPP_PATH, whatsapp_verify, methods=["GET"]),
         Route(WHATSAPP_PATH, whatsapp_post, methods=["POST"]),
     ]

@@ -21,6 +21,7 @@ from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, iso_date, populatio
 from bot.cli_common import load as _load
 from bot.cli_data import add_data_commands
 from bot.cli_db import add_db_commands
+from bot.doctor import add_doctor_command
 from bot.lock import AlreadyRunning, data_dir_lock
 from bot.runtime import open_runtime
 from bot.settings import Settings, settings_problems
@@ -506,6 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_data_commands(commands)
     add_db_commands(commands)
+    add_doctor_command(commands)
 
     content = commands.add_parser("content", help="work with the content folder")
     content_commands = content.add_subparsers(dest="content_command", required=True)

@@ -17,6 +17,8 @@ from skm_core.conversation.engine import Engine
 from skm_core.storage import Database
 from skm_core.storage.deliveries import claim_delivery
 from skm_core.storage.officials import add_official
+from skm_core.storage.outbox import CLAIM, claim_due_messages, due_messages
+from skm_core.storage.pg_migrations import PG_MIGRATIONS
 from tests.conversation.chat import Chat, Clock
 from tests.conversation.test_survey import fill_to_review
 from tests.postgres_server import PostgresServer
@@ -130,3 +132,19 @@ async def test_a_double_tap_reaching_both_processes_counts_once(two, content: Co
         )
     row = await two[0].fetch_one("SELECT COUNT(*) FROM survey_responses")
     assert row == (5,)
+
+
+async def test_processes_starting_together_migrate_once(two):
+    rows = await two[0].fetch_all("SELECT version FROM schema_migrations ORDER BY version")
+    assert rows == [(version,) for version, _, _ in PG_MIGRATIONS]
+
+
+async def test_reading_the_due_messages_claims_none(two, content: Content):
+    engine = Engine(two[0], content, clock=Clock())
+    await engine.queue_messages("telegram", "chat-1", [Reply("pesan")])
+    now = Clock().now
+    assert len(await due_messages(two[0], "telegram", now)) == 1
+    assert len(await claim_due_messages(two[1], "telegram", now)) == 1
+    # Taken by the second process: neither finds it due again until the claim runs out.
+    assert await claim_due_messages(two[0], "telegram", now) == []
+    assert len(await claim_due_messages(two[0], "telegram", now + CLAIM)) == 1

@@ -39,24 +39,31 @@ CLAIM = timedelta(minutes=5)
 async def due_messages(
     db: Database, channel: str, now: datetime, limit: int = 20
 ) -> list[QueuedMessage]:
-    """The messages to send now. On PostgreSQL, where processes share the outbox, they are
-    also claimed: rows another process is claiming are skipped, and the ones taken are put
-    off by `CLAIM`, so each message is sent by one process."""
-    if db.backend == "postgresql":
-        async with db.transaction() as tx:
-            rows = await tx.fetch_all(
-                "UPDATE outbox SET not_before = ? WHERE id IN ("
-                f"SELECT id FROM outbox{_DUE} ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED"
-                f") RETURNING {_MESSAGE_COLUMNS}",
-                (format_utc(now + CLAIM), channel, format_utc(now), limit),
-            )
-        return sorted((_queued(r) for r in rows), key=lambda m: m.id)
-    # SQLite: one process per database (the data directory's lock), nothing to claim.
+    """The messages due now, as they are (nothing is claimed)."""
     rows = await db.fetch_all(
         f"SELECT {_MESSAGE_COLUMNS} FROM outbox{_DUE} ORDER BY id LIMIT ?",
         (channel, format_utc(now), limit),
     )
     return [_queued(r) for r in rows]
+
+
+async def claim_due_messages(
+    db: Database, channel: str, now: datetime, limit: int = 20
+) -> list[QueuedMessage]:
+    """The messages to send now, taken for this process. On PostgreSQL, where processes share
+    the outbox, rows another process is claiming are skipped and the ones taken are put off
+    by `CLAIM`, so each message is sent by one process. On SQLite one process owns the
+    database (the data directory's lock): the due messages are simply read."""
+    if db.backend != "postgresql":
+        return await due_messages(db, channel, now, limit)
+    async with db.transaction() as tx:
+        rows = await tx.fetch_all(
+            "UPDATE outbox SET not_before = ? WHERE id IN ("
+            f"SELECT id FROM outbox{_DUE} ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED"
+            f") RETURNING {_MESSAGE_COLUMNS}",
+            (format_utc(now + CLAIM), channel, format_utc(now), limit),
+        )
+    return sorted((_queued(r) for r in rows), key=lambda m: m.id)
 
 
 def _queued(r: Row) -> QueuedMessage:

@@ -27,6 +27,8 @@ from bot.cli_common import (
     with_content,
 )
 from bot.cli_data import add_data_commands
+from bot.cli_db import add_db_commands
+from bot.doctor import add_doctor_command
 from bot.lock import AlreadyRunning, data_dir_lock
 from bot.runtime import open_runtime
 from bot.settings import Settings, settings_problems
@@ -311,6 +313,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     from bot.run import run
 
+    if settings.skm_database_url is not None:
+        # On PostgreSQL several processes may run: unique keys and row locks keep each event,
+        # message and report to one of them, so the data directory's lock does not apply.
+        return run(settings, content)
     try:
         with data_dir_lock(settings.skm_data_dir):
             return run(settings, content)
@@ -470,6 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
     qr.set_defaults(handler=cmd_qr)
 
     add_data_commands(commands)
+    add_db_commands(commands)
+    add_doctor_command(commands)
 
     content = commands.add_parser("content", help="work with the content folder")
     content_commands = content.add_subparsers(dest="content_command", required=True)

@@ -30,7 +30,7 @@ def load(settings: Settings) -> Content | None:
 @asynccontextmanager
 async def database(settings: Settings) -> AsyncIterator[Database]:
     """The bot's database, opened and closed the same way by every subcommand."""
-    async with await Database.open(settings.database_path) as db:
+    async with await Database.open(settings.database_target) as db:
         yield db
 
 

@@ -14,7 +14,7 @@ from bot.terminal import CHANNEL as TERMINAL
 from skm_core.content import Content
 from skm_core.private_files import FILE_MODE, private_directory
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
-from skm_core.storage.backup import BackupFailed, backup_database
+from skm_core.storage.backup import PG_DUMP_FILE, BackupFailed, backup_database, dump_postgres
 from skm_core.storage.erasure import Erased, erase_person
 
 
@@ -72,21 +72,27 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """The database (copied consistently while the bot runs) and the pseudonym key beside it."""
     target = Path(args.dest)
     database, key = target / DATABASE_FILE, target / PSEUDONYM_KEY_FILE
-    if database.exists() or key.exists():
+    if database.exists() or key.exists() or (target / PG_DUMP_FILE).exists():
         return fail(f"{target}: already holds a backup; choose an empty folder")
     try:
         private_directory(target)
         if not settings.pseudonym_key_path.exists():
             # Without it nobody in the copy could be recognised again.
             raise BackupFailed(f"no pseudonym key at {settings.pseudonym_key_path}")
-        responses = backup_database(settings.database_path, database)
+        if settings.skm_database_url is not None:
+            database = target / PG_DUMP_FILE
+            tables = dump_postgres(settings.skm_database_url.get_secret_value(), database)
+            summary = f"{tables} tables, pg_restore can read it"
+        else:
+            responses = backup_database(settings.database_path, database)
+            summary = f"{responses} responses, integrity ok"
         shutil.copyfile(settings.pseudonym_key_path, key)
         key.chmod(FILE_MODE)
     except BackupFailed as exc:
         return fail(f"backup failed: {exc}", EXIT_CONFIG)
     except OSError as exc:
         return fail(f"backup failed: {exc.filename}: {exc.strerror}", EXIT_CONFIG)
-    print(f"{database} ({responses} responses, integrity ok)")
+    print(f"{database} ({summary})")
     print(key)
     return EXIT_OK
 
@@ -107,5 +113,7 @@ def add_data_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPar
     backup = commands.add_parser(
         "backup", help="copy the database (safely, even while the bot runs) and its key"
     )
-    backup.add_argument("dest", help="an empty folder to write skm.sqlite3 and pseudonym.key to")
+    backup.add_argument(
+        "dest", help="an empty folder for skm.sqlite3 (or skm.pgdump) and pseudonym.key"
+    )
     backup.set_defaults(handler=cmd_backup)

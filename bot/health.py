@@ -1,5 +1,7 @@
 """What `/health` tells: each channel's state, so a channel that stopped is never silent."""
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -38,3 +40,25 @@ class Health:
                 entry["reason"] = self.reasons[name]
             channels[name] = entry
         return {"status": "ok" if self.healthy else "degraded", "channels": channels}
+
+
+READY_TIMEOUT_SECONDS = 5.0
+
+
+async def readiness(health: Health, ping: Callable[[], Awaitable[object]] | None) -> dict[str, Any]:
+    """What `/ready` tells a load balancer: may this process be given work now? Its database
+    answers, and at least one channel is configured and none is starting or stopped."""
+    problems: dict[str, str] = {}
+    if ping is None:
+        problems["database"] = "not opened"
+    else:
+        try:
+            await asyncio.wait_for(ping(), READY_TIMEOUT_SECONDS)
+        except Exception as exc:  # whatever the driver raises, the answer is "not ready"
+            problems["database"] = f"unreachable ({type(exc).__name__})"
+    if not health.channels:
+        problems["channels"] = "no channel configured"
+    for name, state in sorted(health.channels.items()):
+        if state is not ChannelState.OK and state is not ChannelState.RETRYING:
+            problems[name] = health.reasons.get(name, state.value)
+    return {"ready": not problems, "problems": problems}

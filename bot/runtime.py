@@ -40,7 +40,7 @@ def _admin_addresses(settings: Settings, pseudonyms: Pseudonymizer) -> dict[tupl
 
 async def open_runtime(settings: Settings, content: Content) -> Runtime:
     pseudonyms = Pseudonymizer(load_or_create_key(settings.pseudonym_key_path))
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target)
     admins = _admin_addresses(settings, pseudonyms)
     engine = Engine(
         db,

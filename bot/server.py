@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.health import Health
+from bot.health import Health, readiness
 from bot.http_guard import (
     ACCEPT_BACKLOG,
     BodyRefused,
@@ -77,6 +77,7 @@ class _Hooks:
     whatsapp: WhatsAppChannel | None
     telegram: Any | None
     states: Health
+    engine: Engine | None = None
 
     @property
     def body_timeout(self) -> float:
@@ -84,6 +85,10 @@ class _Hooks:
 
     async def health_check(self, request: Request) -> Response:
         return JSONResponse(self.states.report())
+
+    async def ready_check(self, request: Request) -> Response:
+        verdict = await readiness(self.states, self.engine.ping if self.engine else None)
+        return JSONResponse(verdict, status_code=200 if verdict["ready"] else 503)
 
     async def whatsapp_verify(self, request: Request) -> Response:
         params = request.query_params
@@ -155,9 +160,10 @@ def build_web_app(
     engine: Engine | None = None,
 ) -> Starlette:
     """`telegram` is the PTB Application when Telegram runs with a webhook, else None."""
-    hooks = _Hooks(settings, whatsapp, telegram, health or Health())
+    hooks = _Hooks(settings, whatsapp, telegram, health or Health(), engine)
     routes: list[BaseRoute] = [
         Route("/health", hooks.health_check, methods=["GET"]),
+        Route("/ready", hooks.ready_check, methods=["GET"]),
         Route(WHATSAPP_PATH, hooks.whatsapp_verify, methods=["GET"]),
         Route(WHATSAPP_PATH, hooks.whatsapp_post, methods=["POST"]),
     ]

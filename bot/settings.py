@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from skm_core.content import Content, shipped_content_dir
 from skm_core.conversation.survey import SurveyPolicy
 from skm_core.ikm.answer_files import ReadLimits
+from skm_core.storage.database import is_postgres_url
 
 DATABASE_FILE = "skm.sqlite3"
 PSEUDONYM_KEY_FILE = "pseudonym.key"
@@ -52,6 +53,9 @@ class Settings(BaseSettings):
     skm_import_max_mb: float = Field(default=100, gt=0)
     """Of an answer file as read: a CSV's size, an XLSX's content once unzipped."""
     skm_data_dir: Path = Path("data")
+    skm_database_url: SecretStr | None = None
+    """postgresql://user:password@host:port/name keeps everything in PostgreSQL (several
+    processes may then share it); without it, SQLite in the data directory."""
     skm_content_dir: Path | None = None
     skm_timezone: str | None = None
     """Overrides the unit's timezone from content/unit.yaml (Asia/Makassar for Sangasanga)."""
@@ -109,6 +113,20 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.skm_data_dir / DATABASE_FILE
+
+    @property
+    def database_target(self) -> Path | str:
+        """What `Database.open` takes: the PostgreSQL URL when set, else the SQLite file."""
+        if self.skm_database_url is not None:
+            return self.skm_database_url.get_secret_value()
+        return self.database_path
+
+    @field_validator("skm_database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_postgres_url(value.get_secret_value()):
+            raise ValueError("use a postgresql://user:password@host:port/name address")
+        return value
 
     @field_validator("telegram_webhook_secret")
     @classmethod

@@ -1,12 +1,19 @@
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from skm_core.content import Content, load_content, shipped_content_dir
 from skm_core.conversation.engine import Engine
 from skm_core.storage import Database
 from tests.conversation.chat import Clock
+from tests.postgres_server import PostgresServer, Unavailable, postgres_server
+
+BACKENDS = ("sqlite", "postgresql")
+#: what a refused write raises, on either backend
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
 @pytest.fixture(scope="session")
@@ -14,9 +21,31 @@ def content() -> Content:
     return load_content(shipped_content_dir())
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer | str]:
+    """One real PostgreSQL for the session, or why there is none."""
+    try:
+        with postgres_server() as server:
+            yield server
+    except Unavailable as reason:
+        yield str(reason)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_target(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres: PostgresServer | str
+) -> str:
+    """Where a test's database lives: a fresh SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "skm.sqlite3")
+    if isinstance(postgres, str):
+        pytest.skip(f"no PostgreSQL: {postgres}")
+    return postgres.new_database()
+
+
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "skm.sqlite3")
+async def db(database_target: str) -> AsyncIterator[Database]:
+    database = await Database.open(database_target)
     try:
         yield database
     finally:

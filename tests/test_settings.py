@@ -76,3 +76,19 @@ def test_a_broken_pseudonym_key_is_one_line_and_exit_1(skm_env, capsys, key):
     assert err.startswith("invalid setting SKM_DATA_DIR: ")
     assert "pseudonym key" in err and err.count("\n") == 1
     assert (skm_env / "pseudonym.key").read_text(encoding="ascii") == key
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused():
+    with pytest.raises(ValidationError) as refused:
+        Settings(skm_database_url="mysql://db/skm", _env_file=None)
+    [line] = settings_problems(refused.value)
+    assert line.startswith("invalid setting SKM_DATABASE_URL: ")
+    assert "postgresql://" in line
+
+
+def test_without_a_database_url_the_sqlite_file_is_used(tmp_path):
+    assert Settings(skm_data_dir=tmp_path, _env_file=None).database_target == (
+        tmp_path / "skm.sqlite3"
+    )
+    url = "postgresql://skm:rahasia@127.0.0.1:5432/skm"
+    assert Settings(skm_database_url=url, _env_file=None).database_target == url

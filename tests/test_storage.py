@@ -1,6 +1,5 @@
 """Storage: the schema, the transaction discipline, and IKM aggregation done in SQL."""
 
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,7 +14,9 @@ from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.database import format_utc, parse_utc
 from skm_core.storage.migrations import MIGRATIONS
+from skm_core.storage.pg_migrations import PG_MIGRATIONS
 from skm_core.storage.responses import insert_response, insert_responses, tally_responses
+from tests.conftest import INTEGRITY_ERRORS
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -26,10 +27,14 @@ def response(at: datetime, answers=(4,) * 9, service: str | None = "kk") -> Surv
     )
 
 
-async def test_pragmas_and_schema(db):
-    assert await db.fetch_one("PRAGMA journal_mode") == ("wal",)
-    assert await db.fetch_one("PRAGMA foreign_keys") == (1,)
-    assert await db.schema_version() == MIGRATIONS[-1][0]
+async def test_both_backends_reach_the_same_schema_version(db):
+    assert await db.schema_version() == MIGRATIONS[-1][0] == PG_MIGRATIONS[-1][0]
+
+
+async def test_pragmas(tmp_path: Path):
+    async with await Database.open(tmp_path / "skm.sqlite3") as db:
+        assert await db.fetch_one("PRAGMA journal_mode") == ("wal",)
+        assert await db.fetch_one("PRAGMA foreign_keys") == (1,)
 
 
 async def test_reopening_applies_no_migration_twice(tmp_path: Path):
@@ -51,7 +56,7 @@ async def test_a_failed_transaction_leaves_nothing(db):
 
 
 async def test_the_schema_refuses_an_out_of_range_answer(db):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO survey_responses (submitted_at, channel, u1) VALUES (?, ?, ?)",
@@ -139,7 +144,7 @@ async def test_tallies_on_the_hour_come_from_the_rollup_and_equal_the_rows(db):
 async def test_a_stored_response_is_never_changed(db):
     async with db.transaction() as tx:
         await insert_response(tx, response(datetime(2024, 6, 1, 9, tzinfo=WITA)))
-    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+    with pytest.raises(INTEGRITY_ERRORS, match="never changed"):
         async with db.transaction() as tx:
             await tx.execute("UPDATE survey_responses SET u1 = 1")
 

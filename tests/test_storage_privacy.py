@@ -2,7 +2,6 @@
 answers that can be unlinked from their respondent but never changed."""
 
 import os
-import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from skm_core.storage.conversations import claim_event, forget_events_before
 from skm_core.storage.migrations import MIGRATIONS
 from skm_core.storage.officials import create_invitation, redeem_invitation
 from skm_core.storage.responses import insert_response
+from tests.conftest import INTEGRITY_ERRORS
 
 NOW = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
 WAMID = "wamid.HBgNNjI4MTMxMTExMjIyMhUCABIYFjNFQjBCNkM3NTQ0MjM0NkUxQjNBAA=="
@@ -140,7 +140,7 @@ async def insert_one(db: Database) -> int:
 )  # fmt: skip
 async def test_a_stored_answer_is_never_changed(db, change):
     number = await insert_one(db)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         async with db.transaction() as tx:
             await tx.execute(f"UPDATE survey_responses SET {change} WHERE id = ?", (number,))
 

@@ -301,6 +301,10 @@ class Engine:
         """At start-up: queue whatever report a schedule should have queued while down."""
         return sum([await self.queue_reports(schedule) for schedule in SCHEDULES])
 
+    async def ping(self) -> None:
+        """A trivial query: raises when the database does not answer."""
+        await self.db.fetch_one("SELECT 1")
+
     async def flush_outbox(
         self,
         channel: str,

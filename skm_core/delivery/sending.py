@@ -19,7 +19,7 @@ from skm_core.delivery.outbox import QueuedMessage
 from skm_core.delivery.outcomes import confirmed_later, delivered, undelivered
 from skm_core.storage.database import Database
 from skm_core.storage.outbox import (
-    due_messages,
+    claim_due_messages,
     hold,
     mark_part_sent,
     mark_retry,
@@ -106,7 +106,7 @@ async def flush_outbox(
     there the text is kept until the status says delivered, for a fallback if it failed.
     """
     sent = 0
-    for message in await due_messages(db, channel, now):
+    for message in await claim_due_messages(db, channel, now):
         try:
             if window is not None and not await window.is_open(message.address):
                 await window.invite(message)

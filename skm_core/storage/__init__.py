@@ -1,4 +1,4 @@
-"""Persistence on SQLite through aiosqlite: the only package that writes SQL."""
+"""Persistence on SQLite (aiosqlite) or PostgreSQL (psycopg 3): the only package that writes SQL."""
 
 from skm_core.storage.database import Database
 

@@ -18,6 +18,12 @@ async def claim_event(
     Returns (False, None) when the event already was processed (a redelivery); otherwise
     (True, the state's JSON or None when the person has none yet).
     """
+    if tx.backend == "postgresql":
+        # Processes sharing PostgreSQL take one person's events one at a time: two steps
+        # read and rewrite the same state, and the later must see what the earlier wrote.
+        await tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (f"{channel}:{user_key}",)
+        )
     rows = await tx.fetch_all(
         "INSERT INTO processed_events (channel, event_id, processed_at) VALUES (?, ?, ?)"
         " ON CONFLICT DO NOTHING"

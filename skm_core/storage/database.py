@@ -1,4 +1,6 @@
-"""The one SQLite connection: pragmas, explicit transactions and migrations.
+"""The storage interface, and its SQLite implementation: pragmas, explicit transactions and
+migrations. `Database.open` picks the backend: a `postgresql://` URL opens PostgreSQL
+(`skm_core.storage.postgres`), anything else is the path of a SQLite file.
 
 aiosqlite runs every statement of a connection on one thread, so the connection is a natural
 single writer; but coroutines sharing it would also share its transaction. An asyncio lock
@@ -13,8 +15,9 @@ import asyncio
 import hashlib
 import os
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -60,8 +63,84 @@ class Reader(Protocol):
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
 
 
-class Transaction:
-    """Statements inside one open transaction; only valid within ``Database.transaction()``."""
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(target: Path | str) -> bool:
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
+
+
+class Transaction(ABC):
+    """Statements inside one open transaction; only valid within ``Database.transaction()``.
+
+    SQL is written once, in the dialect both backends share, with `?` placeholders."""
+
+    #: "sqlite" or "postgresql", for the few statements that differ
+    backend: str
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement; returns the number of rows it changed."""
+
+    @abstractmethod
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT into a table with an `id` column; returns the new row's id."""
+
+    @abstractmethod
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+
+class Database(ABC):
+    """One database, whichever the backend; `open` chooses it from the target."""
+
+    #: "sqlite" or "postgresql"
+    backend: str
+    #: the SQLite file, or the PostgreSQL URL without its password
+    path: str
+
+    @classmethod
+    async def open(cls, target: Path | str) -> "Database":
+        """Open the database (creating a SQLite file if needed) and bring its schema up to date."""
+        if is_postgres_url(target):
+            from skm_core.storage.postgres import PostgresDatabase
+
+            return await PostgresDatabase.open(str(target))
+        return await SqliteDatabase.open(target)
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    async def __aenter__(self) -> "Database":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @abstractmethod
+    def transaction(self, begin_now: bool = False) -> AbstractAsyncContextManager[Transaction]:
+        """One atomic unit of work: committed when the block ends, rolled back on any error."""
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def schema_version(self) -> int:
+        row = await self.fetch_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        return int(row[0]) if row else 0
+
+
+class SqliteTransaction(Transaction):
+    backend = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -89,19 +168,19 @@ class Transaction:
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         return [tuple(r) for r in await self._conn.execute_fetchall(sql, params)]
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
 
+class SqliteDatabase(Database):
+    """The one SQLite connection of a process."""
 
-class Database:
+    backend = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path | str) -> "Database":
+    async def open(cls, path: Path | str) -> "SqliteDatabase":
         """Open (creating if needed) the database and bring its schema up to date."""
         target = str(path)
         if target != ":memory:":
@@ -126,24 +205,16 @@ class Database:
         async with self._lock:
             await self._conn.close()
 
-    async def __aenter__(self) -> "Database":
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
     @asynccontextmanager
     async def transaction(self, begin_now: bool = False) -> AsyncIterator[Transaction]:
-        """One atomic unit of work: committed when the block ends, rolled back on any error.
-
-        The transaction begins at the first write; `begin_now` begins it at once, for work
+        """The transaction begins at the first write; `begin_now` begins it at once, for work
         whose first statements change the schema (which does not begin one by itself).
         """
         async with self._lock:
             if begin_now:
                 await self._conn.execute_fetchall("BEGIN IMMEDIATE")
             try:
-                yield Transaction(self._conn)
+                yield SqliteTransaction(self._conn)
             except BaseException:
                 if self._conn.in_transaction:
                     await self._conn.rollback()
@@ -154,14 +225,6 @@ class Database:
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._lock:
             return [tuple(r) for r in await self._conn.execute_fetchall(sql, params)]
-
-    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
-
-    async def schema_version(self) -> int:
-        row = await self.fetch_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-        return int(row[0]) if row else 0
 
     async def _migrate(self) -> None:
         await self._conn.execute(

@@ -97,7 +97,9 @@ async def count_with_role(db: Reader, role: str) -> int:
 
 async def officials_by_key(db: Reader, channel: str | None, user_key: str) -> list[Official]:
     rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM officials WHERE user_key = ? AND (? IS NULL OR channel = ?)"
+        f"SELECT {_COLUMNS} FROM officials"
+        # (A typed NULL: PostgreSQL must know what a bare parameter is.)
+        " WHERE user_key = ? AND (CAST(? AS TEXT) IS NULL OR channel = ?)"
         " ORDER BY id",
         (user_key, channel, channel),
     )

@@ -25,17 +25,45 @@ async def enqueue(
     )
 
 
+_DUE = (
+    " WHERE channel = ? AND sent_at IS NULL AND failed_at IS NULL AND held_at IS NULL"
+    " AND not_before <= ?"
+)
+_MESSAGE_COLUMNS = "id, channel, address, payload, parts_sent, attempts, created_at"
+
+#: How long a process that took messages to send keeps them from the others; if it dies
+#: meanwhile, another sends them once this has passed.
+CLAIM = timedelta(minutes=5)
+
+
 async def due_messages(
     db: Database, channel: str, now: datetime, limit: int = 20
 ) -> list[QueuedMessage]:
+    """The messages due now, as they are (nothing is claimed)."""
     rows = await db.fetch_all(
-        "SELECT id, channel, address, payload, parts_sent, attempts, created_at FROM outbox"
-        " WHERE channel = ? AND sent_at IS NULL AND failed_at IS NULL AND held_at IS NULL"
-        " AND not_before <= ?"
-        " ORDER BY id LIMIT ?",
+        f"SELECT {_MESSAGE_COLUMNS} FROM outbox{_DUE} ORDER BY id LIMIT ?",
         (channel, format_utc(now), limit),
     )
     return [_queued(r) for r in rows]
+
+
+async def claim_due_messages(
+    db: Database, channel: str, now: datetime, limit: int = 20
+) -> list[QueuedMessage]:
+    """The messages to send now, taken for this process. On PostgreSQL, where processes share
+    the outbox, rows another process is claiming are skipped and the ones taken are put off
+    by `CLAIM`, so each message is sent by one process. On SQLite one process owns the
+    database (the data directory's lock): the due messages are simply read."""
+    if db.backend != "postgresql":
+        return await due_messages(db, channel, now, limit)
+    async with db.transaction() as tx:
+        rows = await tx.fetch_all(
+            "UPDATE outbox SET not_before = ? WHERE id IN ("
+            f"SELECT id FROM outbox{_DUE} ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED"
+            f") RETURNING {_MESSAGE_COLUMNS}",
+            (format_utc(now + CLAIM), channel, format_utc(now), limit),
+        )
+    return sorted((_queued(r) for r in rows), key=lambda m: m.id)
 
 
 def _queued(r: Row) -> QueuedMessage:
@@ -186,7 +214,10 @@ async def record_inbound(tx: Transaction, channel: str, user_key: str, now: date
         "INSERT INTO contact_windows (channel, user_key, last_inbound_at) VALUES (?, ?, ?)"
         # A message processed late (after a retry) never moves the window back.
         " ON CONFLICT (channel, user_key) DO UPDATE"
-        " SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)",
+        # (CASE, not a two-argument MAX: the same SQL serves SQLite and PostgreSQL.)
+        " SET last_inbound_at = CASE"
+        " WHEN excluded.last_inbound_at > contact_windows.last_inbound_at"
+        " THEN excluded.last_inbound_at ELSE contact_windows.last_inbound_at END",
         (channel, user_key, format_utc(now)),
     )
 

@@ -311,7 +311,8 @@ async def answer_records_apart(db: Database, start: datetime, end: datetime) -> 
     """The same, read in a worker thread on a read-only connection of its own: a large
     period then holds neither the bot's connection (every conversation step waits for it)
     nor its event loop. WAL lets this reader see what is committed without blocking writers."""
-    if db.path == ":memory:":
+    # PostgreSQL's pool gives this reading a connection of its own already.
+    if db.backend != "sqlite" or db.path == ":memory:":
         return await answer_records(db, start, end)
     return await asyncio.to_thread(_read_answer_records, db.path, start, end)
 

@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 
 from skm_core.clean_text import EXCEL_CELL_CHARS, clean_text
 from skm_core.ikm.responses import SurveyResponse
-from skm_core.storage.database import Database
 from skm_core.storage.responses import insert_response
 from tests.test_clean_text import BAD, utf16_units
 
@@ -80,13 +79,13 @@ async def test_an_export_reads_answers_apart_or_in_bounded_batches(
     await citizen.choose("Kirim")
     assert "Terima kasih" in citizen.text
     through_main: list[str] = []
-    fetch_all = Database.fetch_all
+    fetch_all = type(db).fetch_all
 
     async def watched(self, sql, params=()):
         through_main.append(sql)
         return await fetch_all(self, sql, params)
 
-    monkeypatch.setattr(Database, "fetch_all", watched)
+    monkeypatch.setattr(type(db), "fetch_all", watched)
     await admin.type("/ekspor bulan ini")
     csv = next(
         r.attachment for r in admin.last if r.attachment and r.attachment.filename.endswith(".csv")

@@ -39,6 +39,8 @@ class FakeBotApi(Watched):
         self.updates: list[dict[str, Any]] = []
         self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.webhook_url = ""
+        self.webhook_error = ""
+        """Telegram's last failure to deliver to the webhook, as getWebhookInfo tells it."""
         self.blocked: set[int] = set()
         """Chats whose person blocked the bot: every message to them is refused with 403."""
         self._update_ids = itertools.count(1000)
@@ -149,12 +151,21 @@ class FakeBotApi(Watched):
                 return 403, {"ok": False, "error_code": 403, "description": forbidden}
             if method == "getUpdates":
                 result: Any = self._get_updates(params)
+            elif method == "getWebhookInfo":
+                result = self._webhook_info()
+                self.calls.append(Call(method, params, files))
             else:
                 result = self._answer(method, params)
                 call = Call(method, {**params, "_result": result}, files)
                 self.calls.append(call)
                 self.changed()
         return 200, {"ok": True, "result": result}
+
+    def _webhook_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = {"url": self.webhook_url, "pending_update_count": 0}
+        if self.webhook_error:
+            info["last_error_message"] = self.webhook_error
+        return info
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

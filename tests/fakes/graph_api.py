@@ -64,6 +64,21 @@ class FakeGraphApi(Watched):
                 return 200, {"id": f"media-{next(self._ids)}"}
             return 404, {"error": {"code": 100, "message": f"unknown path {path}"}}
 
+    def read(self, path: str, headers: Any) -> tuple[int, dict[str, Any]]:
+        """A GET of a node: the phone number's own record, as `skm doctor` asks for it."""
+        with self._lock:
+            if headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
+                self.unauthorised += 1
+                return 401, {"error": {"code": 190, "message": "Invalid OAuth access token"}}
+            if path.split("?")[0].endswith(f"/{PHONE_NUMBER_ID}"):
+                return 200, {
+                    "id": PHONE_NUMBER_ID,
+                    "display_phone_number": "+62 541 000000",
+                    "verified_name": "Kecamatan Sangasanga",
+                }
+            message = "Unsupported get request. Object does not exist or missing permissions"
+            return 400, {"error": {"code": 100, "message": message}}
+
 
 @contextmanager
 def serve_graph_api(api: FakeGraphApi) -> Iterator[str]:
@@ -76,6 +91,15 @@ def serve_graph_api(api: FakeGraphApi) -> Iterator[str]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             status, answer = api.answer(self.path, self.headers, body)
+            data = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            status, answer = api.read(self.path, self.headers)
             data = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -6,17 +6,12 @@ JavaScript, JSON for the widget). Messages for a person who is not asking (an of
 answer to their complaint) wait in the outbox until their next request.
 
 A browser is known by a random id it keeps (a cookie for the page, the widget's own
-storage for the widget); the engine sees only a hash of it, so the database holds nothing
-a visitor could be found by. Each event carries an id the browser chose, so a retried
-request is handled once; its replies are kept for a short while to answer the retry alike.
+storage for the widget); the engine sees only a hash of it (bot/web/http_channel.py).
 """
 
 import base64
-import hashlib
 import json
 import re
-import secrets
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,10 +22,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channel import respond, send_all
 from bot.http_guard import BodyRefused, read_capped
+from bot.web.http_channel import HttpChannel, new_id
 from bot.web.site import STATIC_DIR, Site
-from skm_core.conversation import Event, EventKind, Reply
+from skm_core.conversation import EventKind, Reply
 from skm_core.conversation.channels import ChannelProfile
 from skm_core.conversation.engine import Engine
 
@@ -42,18 +37,7 @@ COOKIE_DAYS = 180
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_BODY = 8 * 1024
 MAX_VALUE_CHARS = 2000
-ANSWERS_KEPT = 512
 WIDGET_FILE = STATIC_DIR / "widget.js"
-
-
-def visitor_key(browser_id: str) -> str:
-    """The engine's key for a browser: a hash of its random id, never the id itself (the id
-    is what lets a browser speak as that visitor)."""
-    return hashlib.sha256(f"{NAME}:{browser_id}".encode()).hexdigest()[:32]
-
-
-def new_id() -> str:
-    return secrets.token_urlsafe(18)
 
 
 @dataclass
@@ -78,40 +62,9 @@ class RateLimit:
         return True
 
 
-class WebChatChannel:
-    name = NAME
-    profile = PROFILE
-    windowed = False
-
-    def __init__(self, engine: Engine, public_url: str | None) -> None:
-        self.engine = engine
-        self.start_link = f"{public_url}/chat?t={{token}}" if public_url else None
-        self._bodies: dict[str, list[Reply]] = {}
-        self._answered: OrderedDict[tuple[str, str], list[Reply]] = OrderedDict()
-        engine.register_channel(self)
-
-    async def send(self, address: str, reply: Reply) -> list[str]:
-        self._bodies.setdefault(address, []).append(reply)
-        return []
-
-    async def request(
-        self, browser_id: str, event_id: str, kind: EventKind, value: str
-    ) -> list[Reply]:
-        """One event from a browser; the replies for its response. A retried event gets the
-        replies its first delivery got (while they are kept), and changes nothing."""
-        key = visitor_key(browser_id)
-        kept = self._answered.get((key, event_id))
-        if kept is not None:
-            return kept
-        # Event ids are unique per channel: a browser's own id space is kept apart.
-        event = Event(NAME, key, f"{key[:16]}:{event_id}", kind, value, key)
-        await respond(self.engine, self, key, await self.engine.handle(event))
-        await self.engine.flush_outbox(NAME, lambda a, r: send_all(self, a, r))
-        replies = self._bodies.pop(key, [])
-        self._answered[(key, event_id)] = replies
-        while len(self._answered) > ANSWERS_KEPT:
-            self._answered.popitem(last=False)
-        return replies
+def web_chat_channel(engine: Engine, public_url: str | None) -> HttpChannel:
+    link = f"{public_url}/chat?t={{token}}" if public_url else None
+    return HttpChannel(engine, NAME, PROFILE, link)
 
 
 def _reply_json(reply: Reply) -> dict[str, Any]:
@@ -145,7 +98,7 @@ class WebChatPages:
     def __init__(self, site: Site) -> None:
         self.site = site
         settings = site.settings
-        self.channel = WebChatChannel(site.engine, settings.public_url)
+        self.channel = web_chat_channel(site.engine, settings.public_url)
         self.limit = RateLimit(settings.skm_webchat_rate_per_minute, site.clock)
         self.origins = settings.webchat_origins | {_origin_of(settings.public_url)} - {""}
 

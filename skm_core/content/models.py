@@ -623,6 +623,10 @@ class OfficialTexts(Strict):
     ticket_link: Text
     ticket_issued_no_link: Text
     ticket_caption: Text
+    kiosk_code: Text
+    kiosk_unknown_service: Text
+    kiosk_none: Text
+    kiosk_started: Text
     roles: Annotated[Words, _keys(*ROLES)]
     invite_usage: Text
     invite_created: Text

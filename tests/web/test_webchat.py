@@ -16,7 +16,8 @@ from starlette.applications import Starlette
 
 from bot.server import build_web_app
 from bot.settings import Settings
-from bot.web.webchat import NAME, visitor_key
+from bot.web.http_channel import visitor_key
+from bot.web.webchat import NAME
 from skm_core.conversation.engine import Engine
 from skm_core.storage import Database
 from skm_core.storage.responses import tally_responses
@@ -159,7 +160,7 @@ async def test_a_survey_on_the_page_is_stored_as_a_website_chat_answer(client, c
     assert "Terima kasih" in page.text
     rows = await db.fetch_all("SELECT channel, respondent_key FROM survey_responses")
     browser = client.cookies["skm_chat"]
-    assert [tuple(r) for r in rows] == [(NAME, visitor_key(browser))]
+    assert [tuple(r) for r in rows] == [(NAME, visitor_key(NAME, browser))]
     # The browser's id itself, which lets it speak as this visitor, is never stored.
     assert browser not in json.dumps([tuple(r) for r in rows])
 

@@ -159,6 +159,16 @@ class WebChatPages:
         replies = await self.channel.request(browser_id, *event)
         return self._page(request, browser_id, replies)
 
+    def _refusal(self, request: Request) -> Response:
+        # The refusal itself is readable by the refused page, so its widget can say why
+        # instead of retrying; nothing else is.
+        origin = request.headers.get("origin", "")
+        return JSONResponse(
+            {"galat": self.site.say("chat_origin_refused")},
+            403,
+            {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {},
+        )
+
     def _cors(self, request: Request) -> dict[str, str] | None:
         """Headers for a cross-origin caller; None when its origin is not allowed."""
         origin = request.headers.get("origin")
@@ -177,13 +187,13 @@ class WebChatPages:
     async def api_preflight(self, request: Request) -> Response:
         headers = self._cors(request)
         if headers is None:
-            return JSONResponse({"galat": self.site.say("chat_origin_refused")}, 403)
+            return self._refusal(request)
         return Response(status_code=204, headers=headers)
 
     async def api_post(self, request: Request) -> Response:
         headers = self._cors(request)
         if headers is None:
-            return JSONResponse({"galat": self.site.say("chat_origin_refused")}, 403)
+            return self._refusal(request)
         if not self.limit.allow(self._client(request)):
             return JSONResponse({"galat": self.site.say("chat_too_fast")}, 429, headers)
         try:

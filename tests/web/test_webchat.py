@@ -210,6 +210,8 @@ async def test_other_sites_are_refused_unless_allowed(client, clock):
     answer = await refused.post("start")
     assert answer.status_code == 403
     assert "tidak dapat digunakan dari situs tersebut" in answer.json()["galat"]
+    # Only the refusal is readable there, so the widget says why instead of retrying.
+    assert answer.headers["access-control-allow-origin"] == "https://situs-lain.example"
     preflight = {"Origin": "https://situs-lain.example", "Access-Control-Request-Method": "POST"}
     assert (await client.options("/chat/api", headers=preflight)).status_code == 403
     allowed = await client.options("/chat/api", headers=preflight | {"Origin": ALLOWED})

@@ -38,7 +38,8 @@ FACES = {"1": "😞", "2": "🙁", "3": "🙂", "4": "😄"}
 """A face beside each of the four answers to an unsur, from least to most satisfied."""
 KIOSK_HEADERS = PAGE_HEADERS | {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:;"
+        "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self';"
+        " img-src 'self' data:;"
         " form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "Cache-Control": "no-store",

@@ -34,8 +34,8 @@ MAX_BODY = 8 * 1024
 MAX_VALUE_CHARS = 1000
 IDLE_SECONDS = 60
 DONE_SECONDS = 10
-FACES = {"1": "😞", "2": "🙁", "3": "🙂", "4": "😄"}
-"""A face beside each of the four answers to an unsur, from least to most satisfied."""
+FACES = frozenset({"1", "2", "3", "4"})
+"""An unsur's answers, each shown with a face (static/face-N.svg), least to most satisfied."""
 KIOSK_HEADERS = PAGE_HEADERS | {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self';"
@@ -47,10 +47,10 @@ KIOSK_HEADERS = PAGE_HEADERS | {
 
 
 def face_of(option: Option) -> str:
-    """The face for an unsur's answer option; none for any other option."""
+    """The face (its number) for an unsur's answer option; none for any other option."""
     chosen = decode(option.id)
-    if isinstance(chosen, SurveyAnswer) and chosen.step in UNSUR_CODES:
-        return FACES.get(chosen.value, "")
+    if isinstance(chosen, SurveyAnswer) and chosen.step in UNSUR_CODES and chosen.value in FACES:
+        return chosen.value
     return ""
 
 

@@ -113,18 +113,45 @@ def click(driver, label: str) -> None:
         return False
 
     wait = WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,))
-    button = wait.until(found)
-    button.click()
+    for attempt in range(3):
+        loaded(driver)
+        button = wait.until(found)
+        try:
+            button.click()
+            break
+        except WebDriverException:
+            # Chromium lost the node to a layout still settling: nothing was clicked.
+            if attempt == 2:
+                raise
     # The kiosk swaps its page's body, the chat loads a new page: the button goes either way.
     WebDriverWait(driver, 15).until(expected_conditions.staleness_of(button))
 
 
+def loaded(driver) -> None:
+    """Wait until the page in the window has finished loading (a form just sent loads one)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 15).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
 def type_in(driver, text: str, field: str = "teks") -> None:
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    element = driver.find_element("id", field)
-    element.send_keys(text)
+    for attempt in range(3):
+        loaded(driver)
+        element = driver.find_element("id", field)
+        try:
+            element.clear()
+            element.send_keys(text)
+            break
+        except WebDriverException:
+            # Chromium lost the node to a layout still settling: typed again from empty.
+            if attempt == 2:
+                raise
     element.submit()
     WebDriverWait(driver, 15).until(expected_conditions.staleness_of(element))
 

@@ -22,7 +22,7 @@ from skm_core.conversation.engine import Engine
 from skm_core.storage import Database
 from skm_core.storage.responses import tally_responses
 from tests.conversation.chat import Chat, Clock
-from tests.web.conftest import PUBLIC_URL, new_client
+from tests.web.conftest import ADMIN, PUBLIC_URL, new_client, official
 
 ALLOWED = "https://kecamatan-sangasanga.example.go.id"
 RATE = 12
@@ -279,3 +279,19 @@ async def test_any_form_is_answered_without_a_crash(app, fields: dict[str, str])
         answer = await c.post("/chat", data=fields)
     assert answer.status_code in (200, 400, 429)
     assert "<html" in answer.text
+
+
+async def test_a_ticket_link_opens_the_chat_on_that_visits_survey(client, clock, engine):
+    assert engine.start_links[NAME] == f"{PUBLIC_URL}/chat?t={{token}}"
+    await engine.register_admins({("telegram", ADMIN): f"chat-{ADMIN}"})
+    admin = Chat(engine, channel="telegram", user=ADMIN)
+    petugas = await official(admin, engine, "petugas", "loket-1")
+    await petugas.type("/tiket kk")
+    link = re.search(rf"{re.escape(PUBLIC_URL)}/chat\?t=(\S+)", petugas.text)
+    assert link, petugas.text
+    page = await client.get(f"/chat?t={link.group(1)}")
+    assert f'name="mulai" value="{link.group(1)}"' in page.text
+    event = re.search(r'name="acara" value="([^"]+)"', page.text)
+    assert event
+    answer = await client.post("/chat", data={"acara": event.group(1), "mulai": link.group(1)})
+    assert "Survei ini mengukur kepuasan" in html.unescape(answer.text)

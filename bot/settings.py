@@ -69,6 +69,26 @@ class Settings(BaseSettings):
     """Where people reach this server (https://skm.example.go.id): the public results page,
     the desk, and the sign-in links /masuk sends. The web pages are served when it is set."""
 
+    skm_webchat_origins: str = ""
+    """Comma-separated origins (https://kecamatan.example.go.id) whose pages may embed the
+    website chat's widget; the server's own origin always may."""
+    skm_webchat_rate_per_minute: int = Field(default=30, ge=1)
+    """Website chat events per client address in any minute at most."""
+
+    @field_validator("skm_webchat_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip() and not re.fullmatch(r"https?://[^\s/?#]+", part.strip()):
+                raise ValueError(f"not an origin (scheme and host, no path): {part.strip()!r}")
+        return value
+
+    @property
+    def webchat_origins(self) -> frozenset[str]:
+        return frozenset(
+            p.strip().rstrip("/") for p in self.skm_webchat_origins.split(",") if p.strip()
+        )
+
     @field_validator("skm_public_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:

@@ -11,8 +11,10 @@ from starlette.staticfiles import StaticFiles
 
 from bot.settings import Settings
 from bot.web.desk import desk_routes
+from bot.web.kiosk import kiosk_routes
 from bot.web.public import public_routes
 from bot.web.site import STATIC_DIR, Site
+from bot.web.webchat import webchat_routes
 from skm_core.conversation.engine import Engine
 from skm_core.desk.web import SIGN_IN_PATH
 
@@ -41,6 +43,8 @@ def web_routes(settings: Settings, engine: Engine) -> list[BaseRoute]:
     site = Site(settings, engine, engine.clock)
     return [
         *public_routes(site),
+        *webchat_routes(site),
+        *kiosk_routes(site),
         Mount("/desk", routes=desk_routes(site)),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -623,6 +623,10 @@ class OfficialTexts(Strict):
     ticket_link: Text
     ticket_issued_no_link: Text
     ticket_caption: Text
+    kiosk_code: Text
+    kiosk_unknown_service: Text
+    kiosk_none: Text
+    kiosk_started: Text
     roles: Annotated[Words, _keys(*ROLES)]
     invite_usage: Text
     invite_created: Text
@@ -820,6 +824,9 @@ WEB_MESSAGES = (
     "chart_trend_published",
     "api_none",
     "api_withdrawn",
+    "chat_too_fast",
+    "chat_origin_refused",
+    "chat_bad_request",
     "api_period_unknown",
     "api_unpublished",
     "unnamed_service",

@@ -16,6 +16,7 @@ from skm_core.conversation.survey import StepContext
 from skm_core.desk.call import Call, DeskResult, command_of
 from skm_core.desk.complaints import ComplaintDesk
 from skm_core.desk.followup import FollowUpDesk
+from skm_core.desk.kiosk import KioskDesk
 from skm_core.desk.roles import RoleDesk
 from skm_core.desk.summaries import SummaryDesk
 from skm_core.desk.tickets import TicketDesk, is_ticket_option
@@ -43,12 +44,14 @@ class OfficialDesk:
     ) -> None:
         self.tickets = TicketDesk(content, search, timezone, ticket_validity)
         self.roles = RoleDesk(content, timezone)
+        self.kiosk = KioskDesk(content, search, ticket_validity)
         self.summaries = SummaryDesk(content, db, timezone)
         self.followup = FollowUpDesk(content, timezone)
         self.complaints = ComplaintDesk(content)
         self.web = WebDesk(content, timezone, public_url)
         self._commands: dict[str, tuple[frozenset[str], Handler]] = {
             "tiket": (COUNTER, _now(self.tickets.command)),
+            "kiosk": (COUNTER, _now(self.kiosk.command)),
             "undang": (ADMIN, _now(self.roles.invite)),
             "pejabat": (ADMIN, _now(self.roles.listing)),
             "hapus": (ADMIN, _now(self.roles.remove)),

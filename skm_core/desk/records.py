@@ -17,16 +17,51 @@ from skm_core.storage.database import Database
 from skm_core.storage.desk_access import DeskPerson, DeskSession
 from skm_core.storage.followup import FollowUpPlan, all_plans, plans_for_period
 from skm_core.storage.history import PublishedResult, published_results
+from skm_core.storage.kiosks import (
+    Kiosk,
+    discard_conversation,
+    kiosk_of,
+    pair_kiosk,
+    survey_in_progress,
+    take_ticket,
+)
 from skm_core.storage.publications import Publication, publications
 from skm_core.storage.responses import latest_suggestions
 
-__all__ = ["DeskSession", "FollowUpPlan", "PageRecords", "Publication", "PublishedResult"]
+__all__ = [
+    "DeskSession",
+    "FollowUpPlan",
+    "Kiosk",
+    "PageRecords",
+    "Publication",
+    "PublishedResult",
+]
 
 
 class PageRecords:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self._db = db
         self._clock = clock
+
+    # --- the kiosk at the counter ---------------------------------------------------------
+
+    async def pair_kiosk(self, code: str, secret: str) -> bool:
+        async with self._db.transaction() as tx:
+            return await pair_kiosk(tx, code, secret, self._clock())
+
+    async def kiosk_of(self, secret: str) -> Kiosk | None:
+        return await kiosk_of(self._db, secret)
+
+    async def take_kiosk_ticket(self, kiosk: Kiosk) -> str | None:
+        async with self._db.transaction() as tx:
+            return await take_ticket(tx, kiosk.id)
+
+    async def survey_in_progress(self, channel: str, user_key: str) -> bool:
+        return await survey_in_progress(self._db, channel, user_key)
+
+    async def discard_conversation(self, channel: str, user_key: str) -> None:
+        async with self._db.transaction() as tx:
+            await discard_conversation(tx, channel, user_key)
 
     # --- signing in to the desk -----------------------------------------------------------
 

@@ -37,6 +37,8 @@ TABLES = (
     "desk_links",
     "desk_sessions",
     "content_versions",
+    "kiosk_codes",
+    "kiosks",
 )
 #: Kept by triggers on survey_responses: rebuilt in the target, compared, never copied.
 ROLLUPS = ("response_rollup", "profile_rollup")

@@ -420,4 +420,28 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX content_versions_target ON content_versions (target, id);
         """,
     ),
+    (
+        13,
+        "kiosks at the counter and their pairing codes",
+        # Codes and a kiosk's secret are kept only as hashes: a copy of the database pairs
+        # no tablet. A kiosk holds at most one ticket waiting for the next person's survey.
+        """
+        CREATE TABLE kiosk_codes (
+            code_hash  TEXT PRIMARY KEY,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at    TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE kiosks (
+            id          INTEGER PRIMARY KEY,
+            secret_hash TEXT NOT NULL UNIQUE,
+            paired_by   TEXT NOT NULL,
+            paired_at   TEXT NOT NULL,
+            ticket      TEXT,
+            ticket_set_at TEXT
+        );
+        CREATE INDEX kiosks_paired_by ON kiosks (paired_by);
+        """,
+    ),
 )

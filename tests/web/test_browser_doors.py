@@ -137,23 +137,25 @@ def loaded(driver) -> None:
 
 
 def type_in(driver, text: str, field: str = "teks") -> None:
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    for attempt in range(3):
-        loaded(driver)
-        element = driver.find_element("id", field)
-        try:
-            element.clear()
-            element.send_keys(text)
-            break
-        except WebDriverException:
-            # Chromium lost the node to a layout still settling: typed again from empty.
-            if attempt == 2:
-                raise
-    element.submit()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(element))
+    loaded(driver)
+    # Chromium at times loses a node it has just laid out ("does not belong to the document")
+    # while keys are sent to it one by one; the field is filled and its form sent in one step,
+    # as Enter would, and the next page is known by a field without the mark set here.
+    driver.execute_script(
+        "const f = document.getElementById(arguments[0]);"
+        " f.value = arguments[1]; f.dataset.sent = '1'; f.form.requestSubmit();",
+        field,
+        text,
+    )
+    WebDriverWait(driver, 15).until(
+        lambda d: d.execute_script(
+            "const f = document.getElementById(arguments[0]);"
+            " return document.readyState === 'complete' && (!f || f.dataset.sent !== '1');",
+            field,
+        )
+    )
 
 
 def tablet(driver) -> None:

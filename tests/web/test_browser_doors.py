@@ -103,7 +103,6 @@ def doors(tmp_path: Path, embedding_sites) -> Iterator[Doors]:
 def click(driver, label: str) -> None:
     """Touch the button whose text contains `label`, and wait for the next page."""
     from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     def found(d):
@@ -124,7 +123,19 @@ def click(driver, label: str) -> None:
             if attempt == 2:
                 raise
     # The kiosk swaps its page's body, the chat loads a new page: the button goes either way.
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(button))
+    WebDriverWait(driver, 15).until(lambda _: gone(button))
+
+
+def gone(element) -> bool:
+    """Whether the element has left the page. Chromium reports a node of a page already
+    replaced either as stale or as one that "does not belong to the document"."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        element.is_enabled()
+    except WebDriverException:
+        return True
+    return False
 
 
 def loaded(driver) -> None:

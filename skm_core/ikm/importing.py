@@ -122,24 +122,6 @@ def in_unit_order(answers: tuple[Answer, ...], order: str) -> tuple[Answer, ...]
     return answers
 
 
-def responses_from_rows(
-    path: Path,
-    rows: Iterable[AnswerRow],
-    content: Content,
-    tz: ZoneInfo,
-    default_day: date | None = None,
-    batch: str | None = None,
-    today: date | None = None,
-    *,
-    order: str,
-) -> list[SurveyResponse]:
-    """Every row as a response, or a FileProblem for the first cell that is not valid.
-
-    `order` says which unsur the file's U8 and U9 columns hold; it has no default, because a
-    file read in the wrong order swaps two unsur without any error to show for it."""
-    return list(iter_responses(path, rows, content, tz, default_day, batch, today, order=order))
-
-
 def iter_responses(
     path: Path,
     rows: Iterable[AnswerRow],

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from skm_core.ikm.answer_files import read_answer_file
-from skm_core.ikm.importing import responses_from_rows
+from skm_core.ikm.importing import iter_responses
 from skm_core.reports.csv_export import answers_csv
 from tests.reports.sample_data import SECRET_KEY_PREFIX, WITA
 
@@ -50,7 +50,7 @@ async def test_a_suggestion_that_looks_like_a_formula_is_kept_as_text(records, c
 async def test_the_export_imports_back_as_the_same_responses(records, content, tmp_path: Path):
     path = tmp_path / "ekspor.csv"
     path.write_bytes(answers_csv(records, content, WITA))
-    imported = responses_from_rows(path, read_answer_file(path), content, WITA, order="unit")
+    imported = list(iter_responses(path, read_answer_file(path), content, WITA, order="unit"))
     assert len(imported) == len(records)
     for record, response in zip(records, imported, strict=True):
         assert response.submitted_at == record.submitted_at.replace(second=0)

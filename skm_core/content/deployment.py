@@ -7,7 +7,7 @@ texts, search words, report words, referrals). Without it, the folder is one uni
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from skm_core.content.loader import (
     ContentError,
     ContentIssue,
     Shared,
+    SharedTexts,
     check_referrals,
     content_of,
     load_content,
@@ -94,9 +95,9 @@ def _load_units(
         return None
     region = listing.region()
     shared_dir = _folder(directory, listing.shared)
-    shared = None
+    shared, texts = None, None
     if shared_dir.is_dir():
-        shared = load_shared(shared_dir, issues)
+        shared, texts = load_shared(shared_dir, issues)
     else:
         issues.append(ContentIssue(region_path, "shared", f"no folder {shared_dir}"))
     units: list[Content] = []
@@ -112,7 +113,7 @@ def _load_units(
             )
             continue
         seen[entry.id] = index
-        content = _load_one(directory, index, entry, region, shared, shared_dir, issues)
+        content = _load_one(directory, index, entry, region, (shared, texts), shared_dir, issues)
         if content is not None:
             units.append(content)
     if shared is None:
@@ -130,7 +131,7 @@ def _load_one(
     index: int,
     entry: UnitEntry,
     region: Region,
-    shared: Shared | None,
+    common: tuple[Shared | None, SharedTexts | None],
     shared_dir: Path,
     issues: list[ContentIssue],
 ) -> Content | None:
@@ -146,10 +147,10 @@ def _load_one(
         _check_unit(unit, entry, region, folder, issues)
     if folder != shared_dir:
         _refuse_shared_files(folder, issues)
-    texts = None
+    shared, shared_texts = common
     if shared is not None:
         check_referrals(shared, services, issues, entry.id)
-        texts = _unit_texts(shared, folder, issues)
+    texts = None if shared_texts is None else _unit_texts(shared_texts, folder, issues)
     if len(issues) > before or unit is None or shared is None or texts is None:
         return None
     return content_of(_for_unit(shared, folder), folder, unit, services, texts)
@@ -196,7 +197,7 @@ def _refuse_shared_files(folder: Path, issues: list[ContentIssue]) -> None:
             )
 
 
-def _unit_texts(shared: Shared, folder: Path, issues: list[ContentIssue]) -> Texts | None:
+def _unit_texts(shared: SharedTexts, folder: Path, issues: list[ContentIssue]) -> Texts | None:
     """The shared texts with the unit's overrides laid over them, validated as a whole."""
     path = folder / OVERRIDES_FILE
     if not path.is_file():
@@ -206,13 +207,13 @@ def _unit_texts(shared: Shared, folder: Path, issues: list[ContentIssue]) -> Tex
     if overrides is None:
         return None
     before = len(issues)
-    for field in _unknown_keys(overrides.texts, shared.texts_data, "texts"):
+    for field in _unknown_keys(overrides.texts, shared.data, "texts"):
         issues.append(ContentIssue(path, field, "no such text in the shared texts.yaml"))
     for field, reason in placeholder_problems(overrides.texts):
         issues.append(ContentIssue(path, f"texts.{field}", reason))
     if len(issues) > before:
         return None
-    merged = _merged(shared.texts_data, overrides.texts)
+    merged = _merged(shared.data, overrides.texts)
     return validated(Texts, merged, path, issues, prefix="texts.")
 
 
@@ -248,12 +249,4 @@ def _for_unit(shared: Shared, folder: Path) -> Shared:
         update={"logo": str((shared.directory / logo).resolve())}
     )
     report = shared.report.model_copy(update={"document": document})
-    return Shared(
-        shared.directory,
-        shared.survey,
-        shared.texts,
-        shared.texts_data,
-        shared.search,
-        report,
-        shared.referrals,
-    )
+    return replace(shared, report=report)

@@ -166,29 +166,41 @@ def _load_services(directory: Path, issues: list[ContentIssue]) -> list[Service]
 
 
 @dataclass(frozen=True)
+class SharedTexts:
+    texts: Texts
+    data: dict[str, Any]
+    """texts.yaml as read: a unit's overrides are laid over it and validated as a whole."""
+
+
+@dataclass(frozen=True)
 class Shared:
     """What every unit of a deployment has in common, as read from the shared folder."""
 
     directory: Path
     survey: Survey
-    texts: Texts
-    texts_data: dict[str, Any]
-    """texts.yaml as read: a unit's overrides are laid over it and validated as a whole."""
+    texts: SharedTexts
     search: SearchSettings
     report: ReportTexts
     referrals: tuple[Referral, ...]
 
 
-def load_shared(directory: Path, issues: list[ContentIssue]) -> Shared | None:
-    """The questionnaire, texts, search words, report words and referrals in `directory`."""
+def _load_texts(path: Path, issues: list[ContentIssue]) -> SharedTexts | None:
+    data = read_mapping(path, issues)
+    texts = None if data is None else validated(Texts, data, path, issues)
+    if data is None or texts is None:
+        return None
+    for field, reason in placeholder_problems(texts.model_dump()):
+        issues.append(ContentIssue(path, field, reason))
+    return SharedTexts(texts, data)
+
+
+def load_shared(
+    directory: Path, issues: list[ContentIssue]
+) -> tuple[Shared | None, SharedTexts | None]:
+    """The questionnaire, texts, search words, report words and referrals in `directory`; the
+    texts on their own as well, so that overrides are checked even when another file fails."""
     survey = _validate(Survey, directory / SURVEY_FILE, issues)
-    texts_data = read_mapping(directory / TEXTS_FILE, issues)
-    texts = None
-    if texts_data is not None:
-        texts = validated(Texts, texts_data, directory / TEXTS_FILE, issues)
-        if texts is not None:
-            for field, reason in placeholder_problems(texts.model_dump()):
-                issues.append(ContentIssue(directory / TEXTS_FILE, field, reason))
+    texts = _load_texts(directory / TEXTS_FILE, issues)
     search = _validate(SearchSettings, directory / SEARCH_FILE, issues)
     report = _validate(ReportTexts, directory / REPORT_FILE, issues)
     referrals = _validate(Referrals, directory / REFERRALS_FILE, issues)
@@ -200,18 +212,9 @@ def load_shared(directory: Path, issues: list[ContentIssue]) -> Shared | None:
                 directory / REPORT_FILE, "document.logo", f"no file {logo!r} in {directory}"
             )
         )
-    if (
-        survey is None
-        or texts is None
-        or texts_data is None
-        or search is None
-        or report is None
-        or referrals is None
-    ):
-        return None
-    return Shared(
-        directory, survey, texts, texts_data, search, report, tuple(referrals.referrals)
-    )
+    if survey is None or texts is None or search is None or report is None or referrals is None:
+        return None, texts
+    return Shared(directory, survey, texts, search, report, tuple(referrals.referrals)), texts
 
 
 def check_referrals(
@@ -258,13 +261,13 @@ def load_content(directory: Path) -> Content:
         raise ContentError([several_units_issue(directory)])
     issues: list[ContentIssue] = []
     unit = _validate(Unit, directory / UNIT_FILE, issues)
-    shared = load_shared(directory, issues)
+    shared, _ = load_shared(directory, issues)
     services = _load_services(directory, issues)
     if shared is not None:
         check_referrals(shared, services, issues)
     if issues or unit is None or shared is None:
         raise ContentError(issues)
-    return content_of(shared, directory, unit, services, shared.texts)
+    return content_of(shared, directory, unit, services, shared.texts.texts)
 
 
 def content_of(

@@ -506,6 +506,7 @@ class CliTexts(Strict):
     import_done: Text
     order_missing: Text
     content_ok: Text
+    content_units: Text
     search_none: Text
     search_referral: Text
     to_confirm_title: Text

@@ -61,10 +61,11 @@ def load_deployment(directory: Path) -> Deployment:
     if not (directory / REGION_FILE).is_file():
         return Deployment(directory, (load_content(directory),), None)
     issues: list[ContentIssue] = []
-    units = _load_units(directory, issues)
-    if issues or units is None:
+    loaded = _load_units(directory, issues)
+    if issues or loaded is None:
         raise ContentError(issues)
-    return Deployment(directory, units[1], units[0])
+    region, units = loaded
+    return Deployment(directory, units, region)
 
 
 def load_unit(directory: Path, unit_id: str) -> Content:

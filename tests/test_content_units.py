@@ -28,6 +28,7 @@ from skm_core.content import (
 )
 from skm_core.content.confirmation import to_confirm
 from skm_core.content.models import DEFAULT_UNIT_ID, Unit
+from skm_core.conversation.screens import Screens
 
 SHIPPED_TEXTS = yaml.safe_load((shipped_content_dir() / "texts.yaml").read_text(encoding="utf-8"))
 
@@ -412,3 +413,18 @@ def test_content_check_without_a_folder_also_checks_the_shipped_kabupaten(skm_en
 def test_content_check_of_another_folder_checks_that_folder_alone(skm_env, example, capsys):
     assert main(["content", "check", str(example.parent)]) == 0
     assert "Kabupaten" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("unit_id", ["anggana", "muara-jawa"])
+def test_a_neighbours_contacts_and_flow_send_citizens_to_the_office(kabupaten, unit_id):
+    content = kabupaten.unit(unit_id)
+    screens = Screens(content)
+    office = content.unit.short_name
+    contacts = screens.contacts().text
+    assert "Telepon: belum tersedia" in contacts
+    assert "E-mail: belum tersedia" in contacts
+    assert "Situs web Pemerintah Kabupaten Kutai Kartanegara: https://kukarkab.go.id" in contacts
+    assert f"mohon pastikan langsung kepada petugas {office}" in contacts
+    flow = screens.flow().text
+    assert "belum dikonfirmasi" in flow and "menit" not in flow
+    assert "None" not in contacts + flow and "{" not in contacts + flow

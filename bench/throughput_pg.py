@@ -10,7 +10,6 @@ no update of one process looks like a redelivery of the other's.
 """
 
 import asyncio
-import itertools
 import multiprocessing
 import queue
 from collections.abc import Callable
@@ -51,8 +50,7 @@ async def _feed(
     ready: Callable[[], object] = lambda: None,
 ) -> tuple[int, float]:
     """The citizens' visits in turns through one application; (updates, seconds)."""
-    api = TrackingBotApi(keep_calls=False)
-    api._update_ids = itertools.count(1000 + worker * UPDATE_IDS_APART)
+    api = TrackingBotApi(keep_calls=False, first_update_id=1000 + worker * UPDATE_IDS_APART)
     scripts = [visit(c, content) for c in citizens]
     async with skm_application(data_dir, content, api, database_url=url) as (application, _):
         feeder = Feeder(application)

@@ -80,6 +80,33 @@ class OriginBotApi(TrackingBotApi):
                 self.log.append(sent)
         return status, body
 
+    def take(self, busy: set[int]) -> dict[str, Any] | None:
+        """The oldest waiting update of a chat not in `busy` (then added to it); it stays
+        queued until acknowledged. None after a short wait when there is none."""
+        with self._lock:
+            for update in self.updates:
+                chat = chat_of(update)
+                if chat not in busy:
+                    busy.add(chat)
+                    return update
+            self._lock.wait(0.05)
+        return None
+
+    def release(self, busy: set[int], chat: int) -> None:
+        with self._lock:
+            busy.discard(chat)
+            self.changed()
+
+    def acknowledged(self, update: dict[str, Any]) -> None:
+        """Answered 200: Telegram forgets the update, and citizens see it gone."""
+        with self._lock:
+            self.updates.remove(update)
+            self.changed()
+
+    def wake(self) -> None:
+        with self._lock:
+            self.changed()
+
     def from_generation(self, generation: int) -> None:
         """Called by the HTTP handler: the calls of this thread come from that generation."""
         self._origin.generation = generation
@@ -122,6 +149,8 @@ class WebhookFeed:
         self.deliveries: list[Delivery] = []
         self.redelivered = 0
         self._rng = random.Random(seed)
+        self._rng_lock = threading.Lock()
+        """Guards the random moments and the record of posts, shared by the workers."""
         self._busy: set[int] = set()
         self._stopped = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -135,37 +164,24 @@ class WebhookFeed:
             yield self
         finally:
             self._stopped.set()
-            with self.api._lock:
-                self.api._lock.notify_all()
+            self.api.wake()
             for thread in self._threads:
                 thread.join(timeout=POST_TIMEOUT_S + 5)
 
     def _work(self) -> None:
         while not self._stopped.is_set():
-            update = self._take()
+            # One post of a chat at a time: the chat is busy until its update is done.
+            update = self.api.take(self._busy)
             if update is None:
                 continue
             chat = chat_of(update)
             try:
                 self._deliver(update, chat)
             finally:
-                with self.api._lock:
-                    self._busy.discard(chat)
-                    self.api._lock.notify_all()
-
-    def _take(self) -> dict[str, Any] | None:
-        """The oldest waiting update of a chat with no post in flight; it stays queued."""
-        with self.api._lock:
-            for update in self.api.updates:
-                chat = chat_of(update)
-                if chat not in self._busy:
-                    self._busy.add(chat)
-                    return update
-            self.api._lock.wait(0.05)
-        return None
+                self.api.release(self._busy, chat)
 
     def _deliver(self, update: dict[str, Any], chat: int) -> None:
-        with self.api._lock:
+        with self._rng_lock:
             first = self._rng.randrange(len(self.endpoints))
         for attempt in itertools.count():
             if self._stopped.is_set():
@@ -175,10 +191,8 @@ class WebhookFeed:
                 break
             if attempt % len(self.endpoints) == len(self.endpoints) - 1:
                 self._stopped.wait(0.05)  # every process is down: as Telegram, try later
-        with self.api._lock:
-            # Acknowledged: Telegram forgets it; citizens now see it gone.
-            self.api.updates.remove(update)
-            self.api._lock.notify_all()
+        self.api.acknowledged(update)
+        with self._rng_lock:
             again = self._rng.random() < REDELIVER_SHARE
         if again:
             other = self.endpoints[(first + attempt + 1) % len(self.endpoints)]
@@ -192,7 +206,7 @@ class WebhookFeed:
         delivery = Delivery(
             update["update_id"], chat, generation, started, self.api.next_seq(), acknowledged
         )
-        with self.api._lock:
+        with self._rng_lock:
             self.deliveries.append(delivery)
         return acknowledged
 

@@ -35,6 +35,9 @@ UNSUR_CODES: tuple[str, ...] = tuple(f"U{i}" for i in range(1, 10))
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
 CommandName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
+UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+"""A unit's id in a deployment of several units: it travels in links, QR posters and rows."""
+DEFAULT_UNIT_ID = "unit"
 
 
 def _keys(*required: str) -> AfterValidator:
@@ -87,6 +90,9 @@ class FlowStep(Strict):
 
 
 class Unit(Strict):
+    id: UnitId = DEFAULT_UNIT_ID
+    """The unit's id among the units of a kabupaten; a unit.yaml written before there were
+    several units has none and is the deployment's only unit."""
     name: NonEmpty
     short_name: NonEmpty
     regency: NonEmpty
@@ -490,6 +496,8 @@ class CommandWords(Strict):
     yes: list[NonEmpty]
     """Agreement, understood where a question asks for it (the survey's consent)."""
     no: list[NonEmpty]
+    ganti_kecamatan: list[NonEmpty] = Field(default_factory=list)
+    """Asks for the choice of units again; understood only where there are several units."""
 
     @model_validator(mode="after")
     def _no_word_twice(self) -> "CommandWords":
@@ -570,6 +578,12 @@ class ChatTexts(Strict):
     opt_edit_complaint: Text
     complaint_edit_prompt: Text
     complaint_kinds: Annotated[Words, _keys(*COMPLAINT_KINDS)]
+    menu_change_unit: Text
+    """The menu's option to choose another unit, in a deployment of several units."""
+    units_welcome: Text
+    units_prompt: Text
+    units_unknown: Text
+    """Typed text at the choice of units that names none of them."""
 
 
 class SurveyTexts(Strict):

@@ -6,9 +6,11 @@ from bot.settings import Settings
 from bot.telegram_app import CHANNEL as TELEGRAM
 from bot.whatsapp.channel import CHANNEL as WHATSAPP
 from skm_core.content import Content
+from skm_core.content.deployment_shim import Deployment
 from skm_core.conversation.engine import Engine
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.storage import Database
+from skm_core.storage.units import adopt_rows
 
 __all__ = ["TELEGRAM", "WHATSAPP", "Runtime", "open_runtime"]
 
@@ -38,9 +40,16 @@ def _admin_addresses(settings: Settings, pseudonyms: Pseudonymizer) -> dict[tupl
     return admins
 
 
-async def open_runtime(settings: Settings, content: Content) -> Runtime:
+async def open_runtime(
+    settings: Settings, content: Content, deployment: Deployment | None = None
+) -> Runtime:
+    """`content` is the first unit's; `deployment` the units served (by default that one)."""
     pseudonyms = Pseudonymizer(load_or_create_key(settings.pseudonym_key_path))
-    db = await Database.open(settings.database_target)
+    root = await Database.open(settings.database_target)
+    # Rows stored before there were units belong to the first (in a one-unit deployment,
+    # the only) unit; a no-op once done.
+    await adopt_rows(root, content.unit.id)
+    db = root.for_unit(content.unit.id)
     admins = _admin_addresses(settings, pseudonyms)
     engine = Engine(
         db,
@@ -50,8 +59,9 @@ async def open_runtime(settings: Settings, content: Content) -> Runtime:
         ticket_validity=settings.ticket_validity,
         timezone=settings.zone(content),
         public_url=settings.public_url,
+        deployment=deployment,
     )
     await engine.refresh_content()
     await engine.register_admins(admins)
     await engine.forget_old_events()
-    return Runtime(settings, content, db, engine, pseudonyms)
+    return Runtime(settings, content, root, engine, pseudonyms)

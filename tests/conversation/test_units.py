@@ -174,3 +174,17 @@ async def test_any_text_at_the_choice_is_answered_in_indonesian(engine: Engine, 
     said = chat.text
     assert "Kecamatan" in said or "kecamatan" in said
     assert chat.labels == CHOICE or "Ganti kecamatan" in chat.labels
+
+
+async def test_with_one_unit_there_is_no_choice_and_no_change_word(
+    db: Database, content: Content, clock: Clock
+) -> None:
+    chat = Chat(Engine(db, content, clock=clock))
+    await chat.start()
+    assert "Selamat datang di layanan informasi Kecamatan Sangasanga" in chat.text
+    assert "Ganti kecamatan" not in chat.labels
+    await chat.type("ganti kecamatan")
+    assert "pilih kecamatan" not in chat.text
+    await chat.start(unit_payload("anggana"))
+    assert "Tautan survei ini tidak dikenal" in chat.text
+    assert '"unit"' not in await state_of(db)

@@ -1,7 +1,7 @@
 """Officials in a deployment of several units: each works in their own unit, and what reaches
 them (complaints, scheduled reports) is their unit's."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,9 @@ from skm_core.content import Content
 from skm_core.conversation.engine import Engine
 from skm_core.delivery.scheduled import SCHEDULES
 from skm_core.storage import Database
-from skm_core.storage.officials import add_official
+from skm_core.storage.complaints import Complaint, open_complaints
+from skm_core.storage.officials import add_official, create_invitation
+from skm_core.storage.units import official_unit
 from skm_core.tickets import unit_payload
 from tests.conversation.chat import Chat, Clock
 from tests.conversation.test_units import units_engine
@@ -23,6 +25,11 @@ def engine(db: Database, content: Content, clock: Clock) -> Engine:
 async def appoint(db: Database, unit: str, user: str, role: str, clock: Clock) -> None:
     async with db.for_unit(unit).transaction() as tx:
         await add_official(tx, "telegram", user, f"chat-{user}", role, clock.now, added_by="test")
+
+
+async def complaints_in(db: Database, unit: str) -> list[Complaint]:
+    async with db.for_unit(unit).transaction() as tx:
+        return await open_complaints(tx)
 
 
 async def queued_to(db: Database) -> list[str]:
@@ -43,9 +50,8 @@ async def test_a_complaint_in_a_unit_reaches_that_units_pejabat_only(
     await citizen.choose("Kirim")
     assert "telah kami terima" in citizen.text
     assert await queued_to(db) == ["chat-camat-ag"]
-    count = "SELECT COUNT(*) FROM complaints"
-    assert await db.for_unit("anggana").fetch_all(count) == [(1,)]
-    assert await db.for_unit("sangasanga").fetch_all(count) == [(0,)]
+    assert len(await complaints_in(db, "anggana")) == 1
+    assert await complaints_in(db, "sangasanga") == []
 
 
 async def test_an_officials_ticket_is_issued_in_their_unit_and_opens_its_survey(
@@ -55,9 +61,8 @@ async def test_an_officials_ticket_is_issued_in_their_unit_and_opens_its_survey(
     counter = Chat(engine, channel="telegram", user="loket-mj")
     await counter.type("/tiket sktm")
     token = counter.text.split("start=", 1)[1].split()[0] if "start=" in counter.text else None
-    count = "SELECT token FROM tickets"
-    [(stored,)] = await db.for_unit("muara-jawa").fetch_all(count)
-    assert await db.for_unit("sangasanga").fetch_all(count) == []
+    [(unit, stored)] = await db.fetch_all("SELECT unit_id, token FROM tickets")
+    assert unit == "muara-jawa"
     assert token in (None, stored)
     citizen = Chat(engine, channel="telegram", user="warga-3")
     await citizen.start(str(stored))
@@ -90,3 +95,18 @@ async def test_scheduled_reports_go_to_each_units_officials_with_its_summary(
     assert "Kecamatan Anggana" in by_address["chat-camat-ag"]
     assert "Kecamatan Sangasanga" in by_address["chat-camat-ss"]
     assert "Kecamatan Anggana" not in by_address["chat-camat-ss"]
+
+
+async def test_an_invited_official_registers_into_the_unit_the_invitation_names(
+    engine: Engine, db: Database, clock: Clock
+) -> None:
+    async with db.for_unit("anggana").transaction() as tx:
+        await create_invitation(
+            tx, "AB12CD34", "pejabat", clock.now, clock.now + timedelta(days=1), "admin"
+        )
+    official = Chat(engine, channel="telegram", user="sekcam-ag")
+    await official.type("/daftar AB12CD34")
+    assert "terdaftar sebagai" in official.text
+    assert await official_unit(db, "telegram", "sekcam-ag") == "anggana"
+    await official.type("/ringkasan")
+    assert "Kecamatan Anggana" in official.text

@@ -36,7 +36,7 @@ from skm_core.delivery.outcomes import settle_unconfirmed
 from skm_core.delivery.scheduled import SCHEDULES, ReportSchedule, queue_scheduled_report
 from skm_core.delivery.sending import Sender, Window, flush_outbox
 from skm_core.desk import OfficialDesk
-from skm_core.desk.call import DeskResult
+from skm_core.desk.call import DeskResult, command_of
 from skm_core.desk.records import PageRecords
 from skm_core.storage.complaints import add_complaint
 from skm_core.storage.content_versions import content_revision
@@ -61,13 +61,15 @@ from skm_core.storage.outbox import (
 )
 from skm_core.storage.responses import finished_by_respondent, insert_response
 from skm_core.storage.tickets import find_ticket, use_ticket
-from skm_core.storage.units import KABUPATEN, official_unit, ticket_unit
+from skm_core.storage.units import KABUPATEN, invitation_unit, official_unit, ticket_unit
 from skm_core.tickets import POSTER_PAYLOAD, unit_of_payload
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
 MAX_TOKEN_CHARS = 64
 CONTENT_CHECK_INTERVAL = timedelta(seconds=10)
+REGISTER = "daftar"
+"""The command with which an invited official registers, before they belong to any unit."""
 __all__ = ["CONTENT_CHECK_INTERVAL", "Clock", "Engine", "KabupatenDesk"]
 
 
@@ -265,7 +267,7 @@ class Engine:
         # Only an officials' command needs the person's unit and roles: most events skip it.
         if not self.desk.wants(event):
             return None
-        found = await self._desk_of(tx, event.channel, event.user_key)
+        found = await self._desk_of(tx, event)
         if found is None:
             return None
         desk, unit = found
@@ -276,13 +278,18 @@ class Engine:
         return await desk.handle(tx, event, ctx, roles)
 
     async def _desk_of(
-        self, tx: Transaction, channel: str, user_key: str
+        self, tx: Transaction, event: Event
     ) -> tuple[OfficialDesk | KabupatenDesk, ServedUnit] | None:
-        """The desk an official works at, with `tx` scoped to their unit."""
+        """The desk an official works at, with `tx` scoped to their unit; for one who
+        registers, the unit their invitation names."""
         if not self.several:
             return self.default.desk, self.default
-        unit_id = await official_unit(tx, channel, user_key)
-        if unit_id is None and (channel, user_key) in self.admin_keys:
+        unit_id = await official_unit(tx, event.channel, event.user_key)
+        if unit_id is None:
+            name, code = command_of(event)
+            if name == REGISTER and code:
+                unit_id = await invitation_unit(tx, code.split()[0])
+        if unit_id is None and (event.channel, event.user_key) in self.admin_keys:
             unit_id = self.default.id
         if unit_id == KABUPATEN:
             if self.kabupaten_desk is None:
@@ -308,7 +315,7 @@ class Engine:
         await self._refresh_content_if_due(now)
         event = Event(channel, user_key, event_id, EventKind.COMMAND, text.strip())
         async with self.db.transaction() as tx:
-            found = await self._desk_of(tx, channel, user_key)
+            found = await self._desk_of(tx, event)
             if found is None:
                 return None
             desk, _ = found

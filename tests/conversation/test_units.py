@@ -11,6 +11,7 @@ from skm_core.content import Content
 from skm_core.conversation import EventKind
 from skm_core.conversation.engine import Engine
 from skm_core.storage import Database
+from skm_core.storage.responses import tally_responses
 from skm_core.storage.tickets import insert_ticket
 from skm_core.tickets import poster_payload, unit_payload
 from tests.conversation.chat import Chat, Clock
@@ -154,10 +155,11 @@ async def test_a_survey_finished_in_a_unit_is_stored_as_that_units(
     await chat.choose("Lewati")
     await chat.choose("Kirim")
     assert "Terima kasih" in chat.text
-    query = "SELECT service_id FROM survey_responses"
-    assert await db.for_unit("anggana").fetch_all(query) == [("sktm",)]
-    assert await db.for_unit("sangasanga").fetch_all(query) == []
-    assert await db.for_unit("muara-jawa").fetch_all(query) == []
+    assert (await tally_responses(db.for_unit("anggana"))).respondents == 1
+    assert (await tally_responses(db.for_unit("sangasanga"))).respondents == 0
+    assert (await tally_responses(db.for_unit("muara-jawa"))).respondents == 0
+    rows = await db.fetch_all("SELECT unit_id, service_id FROM survey_responses")
+    assert rows == [("anggana", "sktm")]
 
 
 @settings(

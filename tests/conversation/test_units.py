@@ -1,6 +1,7 @@
 """A citizen in a deployment of several units: how a unit is reached, kept and changed, and
 that what is said and stored there is that unit's."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from tests.conversation.chat import Chat, Clock
 from tests.conversation.test_survey import answer_profile_and_unsur
 from tests.conversation.units import three_units
 
+_people = itertools.count()
 CHOICE = ["Kecamatan Sangasanga", "Kecamatan Anggana", "Kecamatan Muara Jawa"]
 
 
@@ -169,11 +171,14 @@ async def test_a_survey_finished_in_a_unit_is_stored_as_that_units(
 )
 @given(text=st.text(max_size=200))
 async def test_any_text_at_the_choice_is_answered_in_indonesian(engine: Engine, text: str) -> None:
-    chat = Chat(engine, user="warga-acak")
+    # A new person each time: an earlier example may have picked a unit.
+    chat = Chat(engine, user=f"warga-acak-{next(_people)}")
     await chat.start()
+    assert chat.labels == CHOICE
     replies = await chat.send(chat.event(EventKind.TEXT, text))
     assert replies
     said = chat.text
+    assert "Bapak/Ibu" in said
     assert "Kecamatan" in said or "kecamatan" in said
     assert chat.labels == CHOICE or "Ganti kecamatan" in chat.labels
 

@@ -7,12 +7,13 @@ from bot.telegram_app import CHANNEL as TELEGRAM
 from bot.whatsapp.channel import CHANNEL as WHATSAPP
 from skm_core.content import Content
 from skm_core.content.deployment_shim import Deployment
+from skm_core.content.models import DEFAULT_UNIT_ID
 from skm_core.conversation.engine import Engine
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.storage import Database
 from skm_core.storage.units import adopt_rows
 
-__all__ = ["TELEGRAM", "WHATSAPP", "Runtime", "open_runtime"]
+__all__ = ["TELEGRAM", "WHATSAPP", "Runtime", "open_runtime", "stored_unit"]
 
 
 @dataclass
@@ -40,16 +41,28 @@ def _admin_addresses(settings: Settings, pseudonyms: Pseudonymizer) -> dict[tupl
     return admins
 
 
+def stored_unit(content: Content, deployment: Deployment | None) -> str:
+    """The unit the first unit's rows are stored under.
+
+    One unit whose content names no id is today's layout: its rows stay as they were stored
+    before there were units (unit ''), so every command and every older tool reads them as
+    before. Once the unit has an id, or there are several, they are that unit's."""
+    single = deployment is None or deployment.single
+    return "" if single and content.unit.id == DEFAULT_UNIT_ID else content.unit.id
+
+
 async def open_runtime(
     settings: Settings, content: Content, deployment: Deployment | None = None
 ) -> Runtime:
     """`content` is the first unit's; `deployment` the units served (by default that one)."""
     pseudonyms = Pseudonymizer(load_or_create_key(settings.pseudonym_key_path))
     root = await Database.open(settings.database_target)
-    # Rows stored before there were units belong to the first (in a one-unit deployment,
-    # the only) unit; a no-op once done.
-    await adopt_rows(root, content.unit.id)
-    db = root.for_unit(content.unit.id)
+    scope = stored_unit(content, deployment)
+    if scope:
+        # Rows stored before there were units belong to the first (in a one-unit
+        # deployment, the only) unit; a no-op once done.
+        await adopt_rows(root, scope)
+    db = root.for_unit(scope)
     admins = _admin_addresses(settings, pseudonyms)
     engine = Engine(
         db,

@@ -10,7 +10,10 @@ from skm_core.content.loader import Content, load_content
 
 @dataclass(frozen=True)
 class Deployment:
+    directory: Path
     units: tuple[Content, ...]
+    region: None = None
+    """The kabupaten (`Region` in the real module); none in the one-unit layout."""
 
     def unit(self, unit_id: str) -> Content | None:
         return next((c for c in self.units if c.unit.id == unit_id), None)
@@ -25,4 +28,4 @@ class Deployment:
 
 
 def load_deployment(directory: Path) -> Deployment:
-    return Deployment((load_content(directory),))
+    return Deployment(directory, (load_content(directory),))

@@ -20,4 +20,5 @@ def unit_content(content: Content, unit_id: str) -> Content:
 
 
 def three_units(content: Content) -> Deployment:
-    return Deployment(tuple(unit_content(content, unit_id) for unit_id in NAMES))
+    units = tuple(unit_content(content, unit_id) for unit_id in NAMES)
+    return Deployment(content.directory, units, None)

@@ -2,9 +2,14 @@
 kecamatan is picked by its number or its name."""
 
 import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from bot.terminal import TerminalChat
-from skm_core.content import Content
+from skm_core.content import Content, shipped_content_dir
 from skm_core.storage import Database
 from tests.conversation.chat import Clock
 from tests.conversation.test_units import units_engine
@@ -22,3 +27,33 @@ async def test_the_terminal_shows_the_choice_and_takes_a_number_or_a_name(
     assert "  6. Ganti kecamatan" in said
     assert "Selamat datang di layanan informasi Kecamatan Anggana" in said
     assert "Kantor Camat Anggana\nAlamat:" in said
+
+
+KABUPATEN_CONTENT = shipped_content_dir() / "kabupaten"
+
+
+@pytest.mark.skipif(
+    not (KABUPATEN_CONTENT / "kabupaten.yaml").exists(),
+    reason="no content/kabupaten/kabupaten.yaml: the example of several units is not shipped",
+)
+def test_skm_chat_on_a_folder_of_several_units_offers_the_choice(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("skm")), "chat", "--as", "uji"],
+        input="halo\nangana\n4\nganti kecamatan\n3\n",
+        capture_output=True,
+        text=True,
+        env={
+            "SKM_DATA_DIR": str(tmp_path),
+            "SKM_CONTENT_DIR": str(KABUPATEN_CONTENT),
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+        },
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    said = done.stdout
+    assert "  1. Kecamatan Sangasanga\n  2. Kecamatan Anggana\n  3. Kecamatan Muara Jawa" in said
+    assert "Selamat datang di layanan informasi Kecamatan Anggana" in said
+    assert "Kantor Camat Anggana\nAlamat:" in said
+    assert "Selamat datang di layanan informasi Kecamatan Muara Jawa" in said

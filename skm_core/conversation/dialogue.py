@@ -182,6 +182,10 @@ class Dialogue:
             return self._show_survey(state.survey, ctx.profile, lead=lead)
         return self._show(state, ctx.profile, lead=lead)
 
+    def is_command(self, raw: str) -> bool:
+        """Whether typed text is one of the words of a command ("halo", "menu", "/start")."""
+        return self._typed_command(normalise(raw)) is not None
+
     def _typed_command(self, text: str) -> Command | None:
         if text.startswith("/"):
             name = text[1:].split(" ", 1)[0].split("@", 1)[0]

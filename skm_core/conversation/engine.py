@@ -381,6 +381,9 @@ class Engine:
             return self.units[picked], opened
         if isinstance(picked, int):
             return self._choice(picked, profile)
+        if event.kind is EventKind.COMMAND or self.default.dialogue.is_command(event.value):
+            # A greeting or "menu" before any unit: welcomed, not told it names no kecamatan.
+            return self._choice(0, profile, self.chooser.welcome())
         if choosing:
             return self._choice(state.page, profile, self.chooser.unknown())
         return self._choice(0, profile, self.chooser.welcome())

@@ -79,6 +79,15 @@ async def test_words_naming_no_unit_are_answered_with_the_choice_again(chat: Cha
     assert chat.labels == CHOICE
 
 
+@pytest.mark.parametrize("greeting", ["halo", "Menu", "/start"])
+async def test_a_greeting_at_the_choice_is_welcomed_not_refused(chat: Chat, greeting: str) -> None:
+    await chat.start()
+    await chat.type(greeting)
+    assert "Selamat datang" in chat.text
+    assert "belum mengenali" not in chat.text
+    assert chat.labels == CHOICE
+
+
 async def test_a_deep_link_opens_its_unit_without_the_choice(chat: Chat) -> None:
     await chat.start(unit_payload("muara-jawa"))
     assert "Selamat datang di layanan informasi Kecamatan Muara Jawa" in chat.text

@@ -1,11 +1,13 @@
 """Which unit the runtime stores the first unit's rows under, and that older rows follow."""
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.runtime import open_runtime, stored_unit
 from bot.settings import Settings
 from skm_core.content import Content
+from skm_core.content.models import DEFAULT_UNIT_ID
 from skm_core.storage import Database
 from skm_core.storage.complaints import add_complaint, open_complaints
 from tests.conversation.units import three_units, unit_content
@@ -14,7 +16,10 @@ NOW = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
 
 
 def test_todays_one_unit_layout_keeps_its_rows_as_before(content: Content) -> None:
-    assert stored_unit(content, None) == ""
+    unnamed = dataclasses.replace(
+        content, unit=content.unit.model_copy(update={"id": DEFAULT_UNIT_ID})
+    )
+    assert stored_unit(unnamed, None) == ""
 
 
 def test_a_unit_with_an_id_or_several_units_store_under_the_units_id(content: Content) -> None:

@@ -10,7 +10,7 @@ from datetime import date
 from bot.settings import Settings
 from skm_core.calendar.periods import EARLIEST_DAY
 from skm_core.content import Content, ContentError, load_content
-from skm_core.content.deployment_shim import Deployment, load_deployment
+from skm_core.content.deployment import Deployment, load_deployment
 from skm_core.storage import Database
 
 EXIT_OK = 0

@@ -25,7 +25,7 @@ from bot.telegram_app import ALLOWED_UPDATES, CHANNEL, TelegramChannel, build_ap
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.graph import GraphClient
 from skm_core.content import Content
-from skm_core.content.deployment_shim import Deployment
+from skm_core.content.deployment import Deployment
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,7 @@ from bot.settings import Settings
 from bot.telegram_app import CHANNEL as TELEGRAM
 from bot.whatsapp.channel import CHANNEL as WHATSAPP
 from skm_core.content import Content
-from skm_core.content.deployment_shim import Deployment
-from skm_core.content.models import DEFAULT_UNIT_ID
+from skm_core.content.deployment import Deployment
 from skm_core.conversation.engine import Engine
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.storage import Database
@@ -44,11 +43,11 @@ def _admin_addresses(settings: Settings, pseudonyms: Pseudonymizer) -> dict[tupl
 def stored_unit(content: Content, deployment: Deployment | None) -> str:
     """The unit the first unit's rows are stored under.
 
-    One unit whose content names no id is today's layout: its rows stay as they were stored
-    before there were units (unit ''), so every command and every older tool reads them as
-    before. Once the unit has an id, or there are several, they are that unit's."""
+    A deployment of one unit (no kabupaten.yaml) keeps its rows as they were stored before
+    there were units (unit ''), so every command and every older tool reads them as before;
+    they become the first unit's (`adopt_rows`) once the folder holds a kabupaten's units."""
     single = deployment is None or deployment.single
-    return "" if single and content.unit.id == DEFAULT_UNIT_ID else content.unit.id
+    return "" if single else content.unit.id
 
 
 async def open_runtime(

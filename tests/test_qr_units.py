@@ -35,7 +35,15 @@ def test_a_unit_not_in_the_content_is_refused(tmp_path) -> None:
 
 def test_with_one_unit_its_id_gives_the_plain_poster(tmp_path) -> None:
     done = skm(
-        "qr", "--out", str(tmp_path), "--username", "b", "--unit", "unit", stdin="", data=tmp_path
+        "qr",
+        "--out",
+        str(tmp_path),
+        "--username",
+        "b",
+        "--unit",
+        "sangasanga",
+        stdin="",
+        data=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     assert "https://t.me/b?start=survei\n" in done.stdout

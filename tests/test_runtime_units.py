@@ -7,24 +7,24 @@ from pathlib import Path
 from bot.runtime import open_runtime, stored_unit
 from bot.settings import Settings
 from skm_core.content import Content
+from skm_core.content.deployment import Deployment
 from skm_core.content.models import DEFAULT_UNIT_ID
 from skm_core.storage import Database
 from skm_core.storage.complaints import add_complaint, open_complaints
-from tests.conversation.units import three_units, unit_content
+from tests.conversation.units import three_units
 
 NOW = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
 
 
-def test_todays_one_unit_layout_keeps_its_rows_as_before(content: Content) -> None:
+def test_a_deployment_of_one_unit_keeps_its_rows_as_before(content: Content) -> None:
     unnamed = dataclasses.replace(
         content, unit=content.unit.model_copy(update={"id": DEFAULT_UNIT_ID})
     )
     assert stored_unit(unnamed, None) == ""
+    assert stored_unit(content, Deployment(content.directory, (content,), None)) == ""
 
 
-def test_a_unit_with_an_id_or_several_units_store_under_the_units_id(content: Content) -> None:
-    named = unit_content(content, "anggana")
-    assert stored_unit(named, None) == "anggana"
+def test_the_units_of_a_kabupaten_store_under_their_ids(content: Content) -> None:
     deployment = three_units(content)
     assert stored_unit(deployment.units[0], deployment) == "sangasanga"
 

@@ -6,10 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.terminal import TerminalChat
-from skm_core.content import Content, shipped_content_dir
+from skm_core.content import Content, shipped_kabupaten_dir
 from skm_core.storage import Database
 from tests.conversation.chat import Clock
 from tests.conversation.test_units import units_engine
@@ -29,13 +27,9 @@ async def test_the_terminal_shows_the_choice_and_takes_a_number_or_a_name(
     assert "Kantor Camat Anggana\nAlamat:" in said
 
 
-KABUPATEN_CONTENT = shipped_content_dir() / "kabupaten"
+KABUPATEN_CONTENT = shipped_kabupaten_dir()
 
 
-@pytest.mark.skipif(
-    not (KABUPATEN_CONTENT / "kabupaten.yaml").exists(),
-    reason="no content/kabupaten/kabupaten.yaml: the example of several units is not shipped",
-)
 def test_skm_chat_on_a_folder_of_several_units_offers_the_choice(tmp_path: Path) -> None:
     done = subprocess.run(
         [str(Path(sys.executable).with_name("skm")), "chat", "--as", "uji"],

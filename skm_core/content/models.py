@@ -7,7 +7,7 @@ reported instead of silently ignored.
 import hashlib
 import json
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -65,6 +65,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA timezone {value!r}") from exc
+    return value
+
+
 # --- the unit ------------------------------------------------------------------------------
 
 
@@ -98,9 +106,12 @@ class Unit(Strict):
     regency: NonEmpty
     province: NonEmpty
     address: NonEmpty
-    postal_code: NonEmpty
+    postal_code: str = ""
+    """Empty while the unit's postal code is not known for sure."""
     phone: NonEmpty
-    email: NonEmpty
+    email: str = ""
+    """Empty while the unit has no e-mail address it has confirmed: none is better than a
+    guessed one that citizens would write to."""
     website: NonEmpty
     timezone: NonEmpty
     opening_hours: list[OpeningHours] = Field(min_length=1)
@@ -115,16 +126,12 @@ class Unit(Strict):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA timezone {value!r}") from exc
-        return value
+        return _known_zone(value)
 
     @field_validator("email")
     @classmethod
     def _plausible_email(cls, value: str) -> str:
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
             raise ValueError(f"not an e-mail address: {value!r}")
         return value
 
@@ -135,6 +142,42 @@ class Unit(Strict):
         if numbers != list(range(1, len(steps) + 1)):
             raise ValueError(f"steps must be numbered 1..{len(steps)} in order, got {numbers}")
         return steps
+
+
+# --- a kabupaten of several units ---------------------------------------------------------
+
+
+class Region(Strict):
+    """The kabupaten whose units one deployment serves, and who answers for their SKM."""
+
+    name: NonEmpty
+    short_name: NonEmpty
+    province: NonEmpty
+    timezone: Annotated[NonEmpty, AfterValidator(_known_zone)]
+    """Every unit's timezone: the kabupaten's periods and schedules are one calendar."""
+    organisation: NonEmpty
+
+
+class UnitEntry(Strict):
+    id: UnitId
+    path: NonEmpty
+    """The unit's folder, relative to the folder of kabupaten.yaml."""
+
+
+class RegionFile(Region):
+    """kabupaten.yaml: the region, where the shared files live, and the units in order."""
+
+    shared: NonEmpty = "."
+    units: list[UnitEntry] = Field(min_length=1)
+
+    def region(self) -> Region:
+        return Region.model_validate(self.model_dump(include=set(Region.model_fields)))
+
+
+class Overrides(Strict):
+    """A unit's overrides.yaml: a partial mapping laid over the shared files."""
+
+    texts: dict[str, Any] = Field(default_factory=dict)
 
 
 # --- the questionnaire -----------------------------------------------------------------------
@@ -463,6 +506,7 @@ class CliTexts(Strict):
     import_done: Text
     order_missing: Text
     content_ok: Text
+    content_units: Text
     search_none: Text
     search_referral: Text
     to_confirm_title: Text

@@ -14,7 +14,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from skm_core.calendar.periods import local_day_start
-from skm_core.content.deployment_shim import Deployment
+from skm_core.content.deployment import Deployment
 from skm_core.content.loader import Content
 from skm_core.content_edits import content_in_force
 from skm_core.conversation.channels import ChannelProfile, ChannelTraits, profile_for, quoted
@@ -139,7 +139,8 @@ class Engine:
         }
         self.default = next(iter(self.units.values()))
         """The first unit: the only one of a one-unit deployment."""
-        self.chooser = UnitChooser(units)
+        region = deployment.region if deployment is not None else None
+        self.chooser = UnitChooser(units, region.name if region is not None else None)
         self.kabupaten_desk: KabupatenDesk | None = None
         """Set where the kabupaten's desk is wired: the officials of every unit ('*')."""
         self.kabupaten_reports: KabupatenReports | None = None

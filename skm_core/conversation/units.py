@@ -51,13 +51,13 @@ def _entry(content: Content) -> UnitEntry:
 class UnitChooser:
     """The units as options, in the deployment's order, and the reading of a pick."""
 
-    def __init__(self, units: Sequence[Content]) -> None:
+    def __init__(self, units: Sequence[Content], region: str | None = None) -> None:
         if not units:
             raise ValueError("a deployment has at least one unit")
         self.entries = tuple(_entry(u) for u in units)
-        texts = units[0].texts.chat
-        self._t = texts
-        self._region = units[0].unit.regency
+        self._t = units[0].texts.chat
+        self._region = region or units[0].unit.regency
+        """The kabupaten's name, as the choice's welcome says it."""
 
     def welcome(self) -> str:
         return self._t.units_welcome.format(region=self._region)

@@ -4,7 +4,7 @@ units: Sangasanga (the shipped unit), Anggana and Muara Jawa, each with its own 
 import dataclasses
 
 from skm_core.content import Content
-from skm_core.content.deployment_shim import Deployment
+from skm_core.content.deployment import Deployment
 
 NAMES = {
     "sangasanga": ("Kecamatan Sangasanga", "Kantor Camat Sangasanga"),

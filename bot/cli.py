@@ -25,6 +25,7 @@ from bot.cli_common import (
     iso_date,
     population_arg,
     with_content,
+    with_deployment,
 )
 from bot.cli_data import add_data_commands
 from bot.cli_db import add_db_commands
@@ -54,6 +55,7 @@ from skm_core.content import (
     shipped_kabupaten_dir,
 )
 from skm_core.content.confirmation import to_confirm
+from skm_core.content.deployment import Deployment
 from skm_core.ikm.answer_files import FileProblem, iter_answer_file
 from skm_core.ikm.compute import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
 from skm_core.ikm.importing import ORDERS, iter_responses
@@ -66,7 +68,7 @@ from skm_core.reports.summary import build_summary
 from skm_core.search import ServiceSearch
 from skm_core.storage.imports import ImportedFile, find_import, record_import
 from skm_core.storage.responses import insert_in_batches, tally_responses
-from skm_core.tickets import POSTER_PAYLOAD, qr_png, qr_svg
+from skm_core.tickets import poster_payload, qr_png, qr_svg
 
 
 def _today() -> date:
@@ -300,10 +302,12 @@ def cmd_cari(args: argparse.Namespace, settings: Settings, content: Content) -> 
     return EXIT_OK
 
 
-async def _chat(settings: Settings, content: Content, identity: str) -> None:
+async def _chat(
+    settings: Settings, content: Content, identity: str, deployment: Deployment | None = None
+) -> None:
     # The engine is built as `skm run` builds it, from the same settings (timezone, ticket
     # validity, admins, survey policy).
-    runtime = await open_runtime(settings, content)
+    runtime = await open_runtime(settings, content, deployment)
     try:
         user_key = runtime.pseudonyms.user_key(TERMINAL, identity)
         await TerminalChat(runtime.engine, user_key, sys.stdin, sys.stdout).run()
@@ -311,10 +315,11 @@ async def _chat(settings: Settings, content: Content, identity: str) -> None:
         await runtime.close()
 
 
-@with_content
-def cmd_chat(args: argparse.Namespace, settings: Settings, content: Content) -> int:
+@with_deployment
+def cmd_chat(args: argparse.Namespace, settings: Settings, deployment: Deployment) -> int:
     try:
-        asyncio.run(_chat(settings, content, args.as_user or getpass.getuser()))
+        user = args.as_user or getpass.getuser()
+        asyncio.run(_chat(settings, deployment.units[0], user, deployment))
     except KeyboardInterrupt:
         print()
     return EXIT_OK
@@ -332,36 +337,51 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return _serve(args, settings)
 
 
-@with_content
-def _serve(args: argparse.Namespace, settings: Settings, content: Content) -> int:
+@with_deployment
+def _serve(args: argparse.Namespace, settings: Settings, deployment: Deployment) -> int:
     from bot.run import run
 
+    content = deployment.units[0]
     if settings.skm_database_url is not None:
         # On PostgreSQL several processes may run: unique keys and row locks keep each event,
         # message and report to one of them, so the data directory's lock does not apply.
-        return run(settings, content)
+        return run(settings, content, deployment)
     try:
         with data_dir_lock(settings.skm_data_dir):
-            return run(settings, content)
+            return run(settings, content, deployment)
     except AlreadyRunning as exc:
         return fail(str(exc), EXIT_CONFIG)
 
 
-def poster_links(args: argparse.Namespace, settings: Settings, word: str) -> dict[str, str]:
-    """The counter poster's links: a survey without a ticket, on each configured chat app."""
+def poster_links(
+    args: argparse.Namespace, settings: Settings, word: str, unit_id: str | None = None
+) -> dict[str, str]:
+    """The counter poster's links: a survey without a ticket, on each configured chat app;
+    where several units are served, the survey of the unit named."""
     links = {}
+    payload = poster_payload(unit_id)
     username = (args.username or settings.telegram_bot_username or "").lstrip("@")
     if username:
-        links[TELEGRAM] = telegram_start_link(username).format(token=POSTER_PAYLOAD)
+        links[TELEGRAM] = telegram_start_link(username).format(token=payload)
     number = (args.whatsapp_number or settings.whatsapp_business_number or "").lstrip("+")
     if number:
-        links[WHATSAPP] = whatsapp_chat_link(number, word)
+        text = word if unit_id is None else f"{word} {payload}"
+        links[WHATSAPP] = whatsapp_chat_link(number, text)
     return links
 
 
-@with_content
-def cmd_qr(args: argparse.Namespace, settings: Settings, content: Content) -> int:
-    links = poster_links(args, settings, content.texts.whatsapp.start_word)
+@with_deployment
+def cmd_qr(args: argparse.Namespace, settings: Settings, deployment: Deployment) -> int:
+    content = deployment.units[0]
+    if args.unit is not None and deployment.unit(args.unit) is None:
+        known = ", ".join(deployment.unit_ids)
+        return fail(f"--unit {args.unit}: no such unit in the content (units: {known})")
+    # With one unit the plain poster already opens its survey.
+    unit_id = None if deployment.single else args.unit
+    if unit_id is None and not deployment.single:
+        known = ", ".join(deployment.unit_ids)
+        return fail(f"several units are served: name the poster's with --unit ({known})")
+    links = poster_links(args, settings, content.texts.whatsapp.start_word, unit_id)
     if not links:
         print(
             "give the Telegram bot's username (--username or TELEGRAM_BOT_USERNAME) or the"
@@ -374,7 +394,8 @@ def cmd_qr(args: argparse.Namespace, settings: Settings, content: Content) -> in
     for app, link in links.items():
         print(link)
         for suffix, render in ((".png", qr_png), (".svg", qr_svg)):
-            path = out / f"survei-{app}{suffix}"
+            name = f"survei-{unit_id}-{app}" if unit_id else f"survei-{app}"
+            path = out / f"{name}{suffix}"
             path.write_bytes(render(link, scale=args.scale))
             print(path)
     return EXIT_OK
@@ -496,6 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
     qr.add_argument("--username", help="the Telegram bot's username")
     qr.add_argument("--whatsapp-number", help="the WhatsApp business number, e.g. 628123...")
     qr.add_argument("--scale", type=int, default=12, choices=range(4, 41), metavar="4..40")
+    qr.add_argument("--unit", help="the unit (kecamatan) whose survey the poster opens")
     qr.set_defaults(handler=cmd_qr)
 
     add_data_commands(commands)

@@ -10,6 +10,7 @@ from datetime import date
 from bot.settings import Settings
 from skm_core.calendar.periods import EARLIEST_DAY
 from skm_core.content import Content, ContentError, load_content
+from skm_core.content.deployment import Deployment, load_deployment
 from skm_core.storage import Database
 
 EXIT_OK = 0
@@ -21,6 +22,16 @@ def load(settings: Settings) -> Content | None:
     """The content, or None after printing each of its problems."""
     try:
         return load_content(settings.content_dir)
+    except ContentError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        return None
+
+
+def load_units(settings: Settings) -> Deployment | None:
+    """Every unit the content folder holds, or None after printing each of its problems."""
+    try:
+        return load_deployment(settings.content_dir)
     except ContentError as exc:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
@@ -53,6 +64,22 @@ def with_content(command: Callable[[argparse.Namespace, Settings, Content], int]
         if content is None:
             return EXIT_CONFIG
         return command(args, settings, content)
+
+    return run
+
+
+def with_deployment(
+    command: Callable[[argparse.Namespace, Settings, Deployment], int],
+) -> Command:
+    """The command, given every unit of the content; as `with_content` when it cannot be
+    loaded. For the subcommands that serve all units (the bot, the chat, the posters)."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        deployment = load_units(settings)
+        if deployment is None:
+            return EXIT_CONFIG
+        return command(args, settings, deployment)
 
     return run
 

@@ -25,6 +25,7 @@ from bot.telegram_app import ALLOWED_UPDATES, CHANNEL, TelegramChannel, build_ap
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.graph import GraphClient
 from skm_core.content import Content
+from skm_core.content.deployment import Deployment
 
 log = logging.getLogger(__name__)
 
@@ -101,13 +102,20 @@ def _start_whatsapp(runtime: Runtime, stack: AsyncExitStack, health: Health) -> 
     return channel
 
 
-async def serve(settings: Settings, content: Content, policy: PollPolicy | None = None) -> int:
-    """Run until a stop signal (exit 0) or a channel fault that no retry mends (exit 1)."""
+async def serve(
+    settings: Settings,
+    content: Content,
+    policy: PollPolicy | None = None,
+    deployment: Deployment | None = None,
+) -> int:
+    """Run until a stop signal (exit 0) or a channel fault that no retry mends (exit 1).
+
+    `content` is the first unit's; `deployment` the units served (by default that one)."""
     stop = asyncio.Event()
     _on_stop_signal(stop)
     health = Health()
     policy = policy or PollPolicy()
-    runtime = await open_runtime(settings, content)
+    runtime = await open_runtime(settings, content, deployment)
     async with AsyncExitStack() as stack:
         stack.push_async_callback(runtime.close)
         flushes: list[Flush] = []
@@ -180,10 +188,10 @@ async def _until_stopped(
     return code
 
 
-def run(settings: Settings, content: Content) -> int:
+def run(settings: Settings, content: Content, deployment: Deployment | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # httpx logs every request at INFO, with the bot token in the address.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    return asyncio.run(serve(settings, content))
+    return asyncio.run(serve(settings, content, deployment=deployment))

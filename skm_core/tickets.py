@@ -17,6 +17,29 @@ from skm_core.storage.tickets import insert_ticket
 TOKEN_BYTES = 12  # 96 bits; urlsafe base64 fits a Telegram start payload (A-Z a-z 0-9 _ -)
 POSTER_PAYLOAD = "survei"
 """The start payload of the counter poster: a survey without a ticket."""
+UNIT_PAYLOAD = "kecamatan"
+"""Where several units are served, a link that opens one: "kecamatan-anggana"; its poster's
+survey: "survei-anggana". Long enough for WhatsApp's start words, and no ticket's token (16
+random characters) is ever mistaken for one, as only the deployment's unit ids are read."""
+
+
+def unit_payload(unit_id: str) -> str:
+    """The start payload of a link to one unit's conversation."""
+    return f"{UNIT_PAYLOAD}-{unit_id}"
+
+
+def poster_payload(unit_id: str | None = None) -> str:
+    """The start payload of the counter poster: of one unit where several are served."""
+    return POSTER_PAYLOAD if unit_id is None else f"{POSTER_PAYLOAD}-{unit_id}"
+
+
+def unit_of_payload(payload: str) -> tuple[str, bool] | None:
+    """(unit id, whether it is a poster's survey) of a payload naming a unit; else None."""
+    for prefix, poster in ((UNIT_PAYLOAD, False), (POSTER_PAYLOAD, True)):
+        head, dash, unit_id = payload.partition("-")
+        if head == prefix and dash and unit_id:
+            return unit_id, poster
+    return None
 
 
 @dataclass(frozen=True)

@@ -540,6 +540,8 @@ class CommandWords(Strict):
     yes: list[NonEmpty]
     """Agreement, understood where a question asks for it (the survey's consent)."""
     no: list[NonEmpty]
+    ganti_kecamatan: list[NonEmpty] = Field(default_factory=list)
+    """Asks for the choice of units again; understood only where there are several units."""
 
     @model_validator(mode="after")
     def _no_word_twice(self) -> "CommandWords":
@@ -620,6 +622,12 @@ class ChatTexts(Strict):
     opt_edit_complaint: Text
     complaint_edit_prompt: Text
     complaint_kinds: Annotated[Words, _keys(*COMPLAINT_KINDS)]
+    menu_change_unit: Text
+    """The menu's option to choose another unit, in a deployment of several units."""
+    units_welcome: Text
+    units_prompt: Text
+    units_unknown: Text
+    """Typed text at the choice of units that names none of them."""
 
 
 class SurveyTexts(Strict):

@@ -30,6 +30,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "chat.referral_where": frozenset({"where"}),
     "chat.services_page": frozenset({"page", "pages"}),
     "chat.unconfirmed": frozenset({"phone"}),
+    "chat.units_welcome": frozenset({"region"}),
     "chat.welcome": frozenset({"unit"}),
     "cli.already_imported": frozenset({"count", "file", "when"}),
     "cli.content_ok": frozenset({"directory", "profile", "services", "unsur"}),

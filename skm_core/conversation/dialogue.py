@@ -34,6 +34,8 @@ from skm_core.conversation.option_ids import (
     SurveyPage,
     TicketPage,
     TicketService,
+    UnitChoice,
+    UnitsPage,
     Up,
     decode,
 )
@@ -88,6 +90,7 @@ class Command(StrEnum):
     BACK = "back"
     YES = "yes"
     NO = "no"
+    GANTI_KECAMATAN = "ganti_kecamatan"
 
 
 @dataclass
@@ -98,21 +101,29 @@ class Outcome:
     """Finished surveys to store, in the same transaction as the new state."""
     complaints: list[tuple[str, str]] = field(default_factory=list)
     """(kind, text) of complaints and questions to store and forward to the officials."""
+    change_unit: bool = False
+    """The person asked to choose another unit: the engine shows the choice of units."""
 
 
 class Dialogue:
     def __init__(
-        self, content: Content, search: ServiceSearch, policy: SurveyPolicy | None = None
+        self,
+        content: Content,
+        search: ServiceSearch,
+        policy: SurveyPolicy | None = None,
+        change_unit: bool = False,
     ) -> None:
         self.content = content
         self.search = search
-        self.screens = Screens(content)
+        self.screens = Screens(content, change_unit)
         self.complaints = ComplaintDetector(content.search.complaints)
         self.survey = SurveyFlow(content, policy or SurveyPolicy(), search)
+        # With one unit there is no other to change to: its words stay ordinary text.
         self._commands: dict[str, Command] = {
             word.casefold(): Command(command)
             for command, words in content.texts.commands
             for word in words
+            if change_unit or command != Command.GANTI_KECAMATAN
         }
 
     # --- entry --------------------------------------------------------------------------
@@ -171,6 +182,10 @@ class Dialogue:
             return self._show_survey(state.survey, ctx.profile, lead=lead)
         return self._show(state, ctx.profile, lead=lead)
 
+    def is_command(self, raw: str) -> bool:
+        """Whether typed text is one of the words of a command ("halo", "menu", "/start")."""
+        return self._typed_command(normalise(raw)) is not None
+
     def _typed_command(self, text: str) -> Command | None:
         if text.startswith("/"):
             name = text[1:].split(" ", 1)[0].split("@", 1)[0]
@@ -197,6 +212,8 @@ class Dialogue:
                 return self._show(DialogState(), ctx.profile, lead=lead)
             case Command.SURVEI:
                 return self._open_survey(state, ctx)
+            case Command.GANTI_KECAMATAN:
+                return Outcome(DialogState(), change_unit=True)
             case Command.MENU | Command.YES | Command.NO:
                 # Agreement outside a question that asks for it: the menu, as for "menu".
                 return self._show(DialogState(survey=keep), ctx.profile)
@@ -242,6 +259,8 @@ class Dialogue:
                 return self._complaint_option(state, action, ctx)
             case Go(Destination.SURVEY):
                 return self._open_survey(state, ctx)
+            case Go(Destination.UNITS) if self.screens.change_unit:
+                return Outcome(DialogState(), change_unit=True)
             case SurveyAnswer() | SurveyAction() | SurveyPage() | SurveyEdit():
                 return self._survey_option(state, option, ctx)
             case Go() | Up() | ServicesPage() | ServiceChoice() | SectionChoice() | CaseChoice():
@@ -252,7 +271,7 @@ class Dialogue:
                 # A mangled or retired button in the middle of a survey: the question stays.
                 lead = self.content.texts.survey.stale_answer
                 return self._show_survey(state.survey, ctx.profile, lead=lead)
-            case None | TicketService() | TicketPage() | HeldMessage():
+            case None | TicketService() | TicketPage() | HeldMessage() | UnitChoice() | UnitsPage():
                 # Unknown, retired, or an officials' option pressed by someone who is not one.
                 return self._stale(state, ctx)
             case _:

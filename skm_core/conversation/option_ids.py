@@ -47,6 +47,8 @@ class Destination(StrEnum):
     FLOW = "flow"
     CONTACTS = "contacts"
     HELP = "help"
+    UNITS = "units"
+    """The choice of the unit (kecamatan), in a deployment of several units."""
 
 
 class DraftAction(StrEnum):
@@ -128,6 +130,18 @@ class ComplaintStart:
 
 
 @dataclass(frozen=True)
+class UnitChoice:
+    """A unit (kecamatan) picked on the choice of units."""
+
+    unit_id: str
+
+
+@dataclass(frozen=True)
+class UnitsPage:
+    page: int
+
+
+@dataclass(frozen=True)
 class ComplaintDraft:
     action: DraftAction
 
@@ -184,6 +198,8 @@ OptionId = (
     | CaseChoice
     | ComplaintStart
     | ComplaintDraft
+    | UnitChoice
+    | UnitsPage
     | TicketService
     | TicketPage
     | SurveyOptionId
@@ -224,14 +240,26 @@ def _wire(option: OptionId) -> str:
             return f"cmp:{kind}"
         case ComplaintDraft(action):
             return f"cmpd:{action.value}"
+        case TicketService() | TicketPage() | HeldMessage() | UnitChoice() | UnitsPage():
+            return _other_wire(option)
+        case _:
+            return _survey_wire(option)
+
+
+def _other_wire(option: TicketService | TicketPage | HeldMessage | UnitChoice | UnitsPage) -> str:
+    match option:
         case TicketService(service_id):
             return f"tkt:{service_id}"
         case TicketPage(page):
             return f"tkp:{page}"
         case HeldMessage(message_id):
             return f"outbox:{message_id}"
+        case UnitChoice(unit_id):
+            return f"unit:{unit_id}"
+        case UnitsPage(page):
+            return f"upg:{page}"
         case _:
-            return _survey_wire(option)
+            assert_never(option)
 
 
 def _survey_wire(option: SurveyOptionId) -> str:
@@ -253,8 +281,8 @@ def _pattern(regex: str) -> re.Pattern[str]:
 
 
 _PLAIN = {d.value: Go(d) for d in Destination} | {"back": Up()}
-_PAGE = _pattern(rf"(page|tkp):({_NUMBER})")
-_ONE_ID = _pattern(rf"(svc|tkt|cmp):({_ID})")
+_PAGE = _pattern(rf"(page|tkp|upg):({_NUMBER})")
+_ONE_ID = _pattern(rf"(svc|tkt|cmp|unit):({_ID})")
 _SECTION = _pattern(rf"sec:({_ID}):([a-z]+)")
 _CASE = _pattern(rf"case:({_ID}):({_NUMBER})")
 _DRAFT = _pattern(r"cmpd:([a-z]+)")
@@ -268,10 +296,14 @@ def decode(text: str) -> OptionId | None:
         return _PLAIN[text]
     if (m := _PAGE.fullmatch(text)) is not None:
         page = int(m[2])
+        if m[1] == "upg":
+            return UnitsPage(page)
         return ServicesPage(page) if m[1] == "page" else TicketPage(page)
     if (m := _ONE_ID.fullmatch(text)) is not None:
         if m[1] == "svc":
             return ServiceChoice(m[2])
+        if m[1] == "unit":
+            return UnitChoice(m[2])
         return TicketService(m[2]) if m[1] == "tkt" else ComplaintStart(m[2])
     if (m := _SECTION.fullmatch(text)) is not None:
         return SectionChoice(m[1], Section(m[2])) if m[2] in set(Section) else None

@@ -33,6 +33,7 @@ SURVEY = encode(Go(Destination.SURVEY))
 FLOW = encode(Go(Destination.FLOW))
 CONTACTS = encode(Go(Destination.CONTACTS))
 HELP = encode(Go(Destination.HELP))
+UNITS = encode(Go(Destination.UNITS))
 SEND_COMPLAINT = encode(ComplaintDraft(DraftAction.SEND))
 EDIT_COMPLAINT = encode(ComplaintDraft(DraftAction.EDIT))
 
@@ -57,19 +58,24 @@ def page_of(content: Content, service_id: str | None, profile: ChannelProfile) -
 
 
 class Screens:
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, change_unit: bool = False) -> None:
         self.content = content
         self.t = content.texts.chat
+        self.change_unit = change_unit
+        """Whether the menu offers the choice of another unit (several units deployed)."""
 
     def menu_options(self) -> tuple[Option, ...]:
         t = self.t
-        return (
+        options = (
             Option(INFO, t.menu_info),
             Option(SURVEY, t.menu_survey),
             Option(FLOW, t.menu_flow),
             Option(CONTACTS, t.menu_contacts),
             Option(HELP, t.menu_help),
         )
+        if self.change_unit:
+            return (*options, Option(UNITS, t.menu_change_unit))
+        return options
 
     def welcome(self) -> str:
         return self.t.welcome.format(unit=self.content.unit.name)
@@ -316,7 +322,7 @@ class Screens:
                 return self.referral(referral) if referral is not None else self.menu()
             case Screen.COMPLAINT:
                 return self.complaint(state.complaint_kind, state.complaint_draft)
-            case Screen.MENU | Screen.SURVEY:
+            case Screen.MENU | Screen.SURVEY | Screen.UNITS:
                 # The survey draws itself; under it lies the menu.
                 return self.menu()
             case _:

@@ -22,6 +22,8 @@ class Screen(StrEnum):
     SURVEY = "survey"
     COMPLAINT = "complaint"
     REFERRAL = "referral"
+    UNITS = "units"
+    """The choice of units, where several are served and none is chosen yet."""
 
 
 class DialogState(BaseModel):
@@ -43,6 +45,8 @@ class DialogState(BaseModel):
     """A complaint as typed, shown back to be sent or changed."""
     survey: SurveyDraft | None = None
     """An unfinished survey; it stays while the person looks at other screens."""
+    unit: str | None = None
+    """The unit (kecamatan) chosen, where several are served; kept for the conversation."""
 
     def to_json(self) -> str:
         return self.model_dump_json(exclude_defaults=True)

@@ -2,7 +2,8 @@
 and each official's report schedule (/jadwal)."""
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -51,6 +52,14 @@ def default_subscription(role: str) -> bool:
 class RoleDesk:
     content: Content
     timezone: ZoneInfo
+    scope_name: str | None = None
+    """Whom invitations and registrations name; the unit's name when None."""
+    unit_names: Mapping[str, str] = field(default_factory=dict)
+    """Every unit's name by its id, to tell a person registered elsewhere where that is."""
+
+    @property
+    def scope(self) -> str:
+        return self.scope_name or self.content.unit.name
 
     def _reply(self, text: str) -> list[Reply]:
         return text_reply(text, self.content.texts.chat.opt_menu)
@@ -65,7 +74,10 @@ class RoleDesk:
         await create_invitation(call.tx, code, role, call.ctx.now, expires, call.actor)
         await audit(call.tx, call.ctx.now, call.actor, "official.invite", role)
         when = local_datetime_text(expires, self.timezone, self.content.texts)
-        return self._reply(t.invite_created.format(role=t.role_name(role), code=code, expires=when))
+        text = t.invite_created.format(
+            role=t.role_name(role), unit=self.scope, code=code, expires=when
+        )
+        return self._reply(text)
 
     async def register(self, call: Call) -> list[Reply] | None:
         """None when the code is not valid: then nothing here answers, as for any unknown text."""

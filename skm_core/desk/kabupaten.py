@@ -303,4 +303,3 @@ async def queue_kabupaten_reports(
             await attach_message(tx, schedule.kind, key, official.id, outbox_id)
             queued += 1
     return queued
-

@@ -12,11 +12,10 @@ with the engine itself, end to end, once the engine's routing is merged.
 """
 
 import io
-import itertools
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -26,13 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from skm_core.storage.units import KABUPATEN
 
-from bot.server import build_web_app
-from bot.settings import Settings
 from skm_core.content import Content
-from skm_core.conversation.channels import PROFILES
 from skm_core.conversation.engine import Engine
-from skm_core.conversation.messages import Event, EventKind, Reply
-from skm_core.conversation.survey import StepContext
+from skm_core.conversation.messages import Reply
 from skm_core.desk.kabupaten import KabupatenDesk
 from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
@@ -42,14 +37,10 @@ from skm_core.storage.officials import add_official, list_officials
 from skm_core.storage.responses import insert_responses
 from tests.conversation.chat import Chat, Clock
 from tests.desk.conftest import enrol
-from tests.web.conftest import PUBLIC_URL, sign_in
+from tests.desk.units import UNITS, kabupaten_says, unit_content
+from tests.web.conftest import PUBLIC_URL
 
 WITA = ZoneInfo("Asia/Makassar")
-UNITS = {
-    "sangasanga": "Kecamatan Sangasanga",
-    "anggana": "Kecamatan Anggana",
-    "muara-jawa": "Kecamatan Muara Jawa",
-}
 NOW = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
 ROLES = ("admin", "pejabat", "petugas")
 CHAT_REQUESTS = (
@@ -73,14 +64,6 @@ WEB_PAGES = (
 def markers(unit: str) -> tuple[str, ...]:
     tag = unit.upper().replace("-", "")
     return (f"ADUAN{tag}", f"SARAN{tag}", f"RTL{tag}")
-
-
-def unit_content(content: Content, unit: str) -> Content:
-    name = UNITS[unit]
-    short = name.removeprefix("Kecamatan ")
-    return replace(
-        content, unit=content.unit.model_copy(update={"name": name, "short_name": short})
-    )
 
 
 @dataclass
@@ -237,41 +220,8 @@ async def test_another_units_complaint_is_not_found_by_its_number(world):
 async def test_the_kabupaten_reads_one_units_summary_with_only_that_units_rows(
     world, unit, request
 ):
-    replies = await kabupaten_says(world, f"/{request} {unit} bulan lalu")
+    replies = await kabupaten_says(world.db, world.kabupaten, f"/{request} {unit} bulan lalu", NOW)
     texts = reply_texts(replies)
     assert foreign_markers(texts, unit) == []
     if request == "ringkasan":
         assert markers(unit)[1] in "\n".join(texts)
-
-
-async def kabupaten_says(world: World, text: str) -> list[Reply]:
-    """A kabupaten official's command, through the kabupaten's desk as the engine gives it."""
-    event = Event("telegram", "bupati-org", f"k-{next(_events)}", EventKind.TEXT, text)
-    ctx = StepContext(NOW, PROFILES["telegram"], "telegram", "bupati-org")
-    async with world.db.for_unit(KABUPATEN).transaction() as tx:
-        served = await world.kabupaten.handle(tx, event, ctx, frozenset({"pejabat"}))
-    assert served is not None
-    return [*served.replies, *(await served.later() if served.later else [])]
-
-
-_events = itertools.count()
-
-
-async def test_no_web_desk_page_of_a_units_official_holds_another_units_rows(world, content, clock):
-    # One web desk for every unit: it learns each official's unit when they sign in.
-    everyone = frozenset(("telegram", f"{role}-{unit}") for unit in UNITS for role in ROLES)
-    engine = Engine(world.db, content, clock=clock, admin_keys=everyone, public_url=PUBLIC_URL)
-    settings = Settings(_env_file=None, skm_public_url=PUBLIC_URL)
-    app = build_web_app(settings, None, None, engine=engine)
-    for unit in UNITS:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as client:
-            csrf = await sign_in(client, Chat(engine, channel="telegram", user=f"pejabat-{unit}"))
-            pages = [(await client.get(page)).text for page in WEB_PAGES]
-            assert foreign_markers(pages, unit) == []
-            assert all(marker in "\n".join(pages) for marker in markers(unit))
-            other = world.complaints[other_unit(unit, 0)]
-            answered = await client.post(
-                f"/desk/aduan/{other}", data={"csrf": csrf, "jawaban": "Sudah ditangani"}
-            )
-            assert f"Pengaduan #{other} tidak ditemukan" in answered.text

@@ -1,0 +1,53 @@
+"""Three units in one database, for the tests of what crosses units and what must not."""
+
+import itertools
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from skm_core.storage.units import KABUPATEN
+
+from skm_core.content import Content
+from skm_core.conversation.channels import PROFILES
+from skm_core.conversation.messages import Event, EventKind, Reply
+from skm_core.conversation.survey import StepContext
+from skm_core.desk.kabupaten import KabupatenDesk
+from skm_core.storage import Database
+
+WITA = ZoneInfo("Asia/Makassar")
+REGION = "Kabupaten Kutai Kartanegara"
+UNITS = {
+    "sangasanga": "Kecamatan Sangasanga",
+    "anggana": "Kecamatan Anggana",
+    "muara-jawa": "Kecamatan Muara Jawa",
+}
+_events = itertools.count()
+
+
+def unit_content(content: Content, unit: str) -> Content:
+    name = UNITS[unit]
+    short = name.removeprefix("Kecamatan ")
+    return replace(
+        content, unit=content.unit.model_copy(update={"name": name, "short_name": short})
+    )
+
+
+def unit_contents(content: Content) -> dict[str, Content]:
+    return {unit: unit_content(content, unit) for unit in UNITS}
+
+
+async def kabupaten_says(
+    db: Database,
+    desk: KabupatenDesk,
+    text: str,
+    now: datetime,
+    user: str = "bupati-org",
+    roles: frozenset[str] = frozenset({"pejabat"}),
+) -> list[Reply]:
+    """A kabupaten official's command, through the kabupaten's desk as the engine gives it."""
+    event = Event("telegram", user, f"k-{next(_events)}", EventKind.TEXT, text, f"chat-{user}")
+    ctx = StepContext(now.astimezone(UTC), PROFILES["telegram"], "telegram", user)
+    async with db.for_unit(KABUPATEN).transaction() as tx:
+        served = await desk.handle(tx, event, ctx, roles)
+    assert served is not None
+    return [*served.replies, *(await served.later() if served.later else [])]

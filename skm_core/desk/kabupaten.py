@@ -10,8 +10,7 @@ routes a unit's official to their unit's desk.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -24,7 +23,7 @@ from skm_core.conversation.screens import MENU
 from skm_core.conversation.survey import StepContext
 from skm_core.conversation.text_split import split_text
 from skm_core.delivery.scheduled import RECIPIENT_ROLES, ReportSchedule
-from skm_core.desk.call import Call, DeskResult, command_of, text_reply
+from skm_core.desk.call import Call, DeskResult, acting_for, command_of, text_reply
 from skm_core.desk.roles import (
     INVITATION_VALIDITY,
     ROLES,
@@ -242,18 +241,6 @@ class KabupatenDesk:
             role=t.officials.role_name(role), unit=scope, code=code, expires=when
         )
         return text_reply(text, t.chat.opt_menu)
-
-
-@contextmanager
-def acting_for(tx: Transaction, unit_id: str) -> Iterator[Transaction]:
-    """The transaction writing into another unit for a moment: only for what the kabupaten
-    does for a unit on purpose (an invitation into it)."""
-    previous = tx.unit
-    tx.unit = unit_id
-    try:
-        yield tx
-    finally:
-        tx.unit = previous
 
 
 def _now(handler: Callable[[Call], Awaitable[list[Reply]]]) -> Handler:

@@ -99,7 +99,10 @@ class KabupatenDesk:
         self.content = next(iter(self.units.values()))
         """The shared texts (every unit's texts are the shared ones and its overrides)."""
         scope = self.content.texts.kabupaten.scope_all.format(region=region)
-        self.roles = RoleDesk(self.content, timezone, scope_name=scope)
+        names = {unit_id: content.unit.name for unit_id, content in self.units.items()}
+        self.roles = RoleDesk(
+            self.content, timezone, scope_name=scope, unit_names={**names, KABUPATEN: scope}
+        )
         self.summaries = {
             unit_id: SummaryDesk(content, db.for_unit(unit_id), timezone)
             for unit_id, content in self.units.items()

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.cli_common import EXIT_INPUT, EXIT_OK, database, fail, load
+from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, database, fail, load
 from bot.settings import Settings
 from skm_core.calendar.periods import period_between
 from skm_core.content import Content
@@ -108,7 +108,7 @@ def cmd_kabupaten(args: argparse.Namespace, settings: Settings) -> int:
     """`skm ikm --db --kabupaten --from ... --to ...`: every unit side by side, ranked."""
     units = load_units(settings)
     if units is None:
-        return 1
+        return EXIT_CONFIG
     if args.date_from is None or args.date_to is None:
         return fail("--kabupaten needs --from and --to (the period to compare)", EXIT_INPUT)
     standings = asyncio.run(_standings(settings, units, args))

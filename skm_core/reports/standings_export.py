@@ -3,8 +3,11 @@ Excel in an Indonesian locale (the same delimiter and formula guard as the answe
 
 import csv
 import io
+from collections.abc import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell as OpenpyxlCell
+from openpyxl.cell import WriteOnlyCell
 
 from skm_core.calendar.dates import period_label
 from skm_core.content.loader import Content
@@ -71,11 +74,22 @@ def standings_xlsx(standings: Standings, content: Content) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(content.texts.kabupaten.export_kinds["xlsx"][:31])
     label = period_label(standings.period, content.texts)
-    sheet.append([cell_value(f"{standings.region} — {label}")])
+
+    def row(values: Sequence[Cell]) -> list[OpenpyxlCell]:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, cell_value(value))
+            if isinstance(value, str):
+                # A unit's name that starts with "=" stays text, never a formula.
+                cell.data_type = "s"
+            cells.append(cell)
+        return cells
+
+    sheet.append(row([f"{standings.region} — {label}"]))
     sheet.append([])
-    sheet.append(_header(content))
+    sheet.append(row(_header(content)))
     for standing in standings.units:
-        sheet.append([cell_value(v) for v in _row(standing, content)])
+        sheet.append(row(_row(standing, content)))
     workbook.properties.title = content.report.title
     workbook.properties.creator = standings.region
     buffer = io.BytesIO()

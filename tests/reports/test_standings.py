@@ -1,10 +1,12 @@
 """The units side by side: ranked by IKM as shown, ties sharing a rank, small units ungraded."""
 
+import io
 import itertools
 from datetime import UTC, date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from skm_core.calendar.periods import month_of
 from skm_core.content import Content
@@ -15,6 +17,7 @@ from skm_core.reports.standings import (
     rank_units,
     standings_text,
 )
+from skm_core.reports.standings_export import standings_csv, standings_xlsx
 from skm_core.storage.rollup import Population
 
 NAMES = {"a": "Kecamatan A", "b": "Kecamatan B", "c": "Kecamatan C", "d": "Kecamatan D"}
@@ -107,3 +110,21 @@ def test_the_side_by_side_of_twenty_units_fits_the_chat_in_a_few_messages(
 
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+
+
+def test_the_exports_hold_every_unit_with_numbers_as_numbers(content: Content) -> None:
+    found = {"a": UnitFigures(uniform(30, 4), Population(40, "entered"), overdue=1)}
+    found["b"] = UnitFigures(uniform(3, 2))
+    names = {"a": "=Kecamatan A", "b": "Kecamatan B"}
+    standings = Standings(
+        "Kabupaten", month_of(date(2026, 11, 5)), NOW, rank_units(names, found, 5)
+    )
+    rows = standings_csv(standings, content).decode("utf-8-sig").splitlines()
+    assert rows[1].split(";")[:5] == ["1", "'=Kecamatan A", "30", "100,0", "A"]
+    assert rows[2].split(";")[:5] == ["", "Kecamatan B", "3", "50,0", ""]
+    book = load_workbook(io.BytesIO(standings_xlsx(standings, content)))
+    sheet = book.worksheets[0]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
+    assert values[0][:4] == [1, "=Kecamatan A", 30, 100.0]
+    assert sheet.cell(4, 2).data_type == "s"  # a name that starts with "=" stays text
+    assert values[0][-3:] == [36, "kurang 6", 1]

@@ -53,7 +53,7 @@ def text_reply(text: str, menu_label: str) -> list[Reply]:
 @contextmanager
 def acting_for(tx: Transaction, unit_id: str) -> Iterator[Transaction]:
     """The transaction reading and writing another unit's rows for a moment: only for what is
-    done for a unit on purpose (the kabupaten's invitation into it, redeeming that invitation)."""
+    done for a unit on purpose (redeeming an invitation into it, wherever it is redeemed)."""
     previous = tx.unit
     tx.unit = unit_id
     try:

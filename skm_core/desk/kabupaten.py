@@ -23,7 +23,7 @@ from skm_core.conversation.screens import MENU
 from skm_core.conversation.survey import StepContext
 from skm_core.conversation.text_split import split_text
 from skm_core.delivery.scheduled import RECIPIENT_ROLES, ReportSchedule
-from skm_core.desk.call import Call, DeskResult, acting_for, command_of, text_reply
+from skm_core.desk.call import Call, DeskResult, command_of, text_reply
 from skm_core.desk.roles import (
     INVITATION_VALIDITY,
     ROLES,
@@ -236,8 +236,9 @@ class KabupatenDesk:
             return text_reply(usage, t.chat.opt_menu)
         code = new_code()
         expires = call.ctx.now + INVITATION_VALIDITY
-        with acting_for(call.tx, unit_id):
-            await create_invitation(call.tx, code, role, call.ctx.now, expires, call.actor)
+        await create_invitation(
+            call.tx, code, role, call.ctx.now, expires, call.actor, unit=unit_id
+        )
         await audit(call.tx, call.ctx.now, call.actor, "official.invite", f"{role}@{unit_id}")
         when = local_datetime_text(expires, self.timezone, t)
         text = t.officials.invite_created.format(
@@ -267,13 +268,12 @@ async def queue_kabupaten_reports(
     official, whoever fires it and however often); returns how many were queued."""
     fire = schedule.latest_fire(now, desk.timezone)
     period = schedule.closed_period(fire, desk.timezone)
-    kabupaten = db.for_unit(KABUPATEN)
     recipients: list[Official] = []
     seen: set[tuple[str, str]] = set()
-    for official in await officials_with_role(kabupaten, RECIPIENT_ROLES):
+    for official in await officials_with_role(db, RECIPIENT_ROLES, unit=KABUPATEN):
         if official.added_at > fire or (official.channel, official.address) in seen:
             continue
-        chosen = await subscriptions(kabupaten, official.id)
+        chosen = await subscriptions(db, official.id)
         if chosen.get(schedule.kind, default_subscription(official.role)):
             recipients.append(official)
             seen.add((official.channel, official.address))

@@ -25,8 +25,7 @@ from skm_core.storage.officials import (
     subscriptions,
 )
 from skm_core.storage.officials import remove_official as delete_official
-from skm_core.storage.rollup import invitation_unit
-from skm_core.storage.units import official_unit
+from skm_core.storage.units import invitation_unit, official_unit
 
 ROLES = ("admin", "pejabat", "petugas")
 REPORTS = ("weekly", "monthly", "semester")
@@ -95,7 +94,7 @@ class RoleDesk:
             until = failures[MAX_FAILED_REGISTRATIONS - 1] + REGISTRATION_WINDOW
             when = local_datetime_text(until, self.timezone, self.content.texts)
             return self._reply(t.register_locked.format(until=when))
-        unit = await invitation_unit(call.tx, code, call.ctx.now) if len(code) <= 40 else None
+        unit = await invitation_unit(call.tx, code) if len(code) <= 40 else None
         if unit is None:
             await audit(call.tx, call.ctx.now, call.actor, FAILED_REGISTRATION)
             return None

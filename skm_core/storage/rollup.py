@@ -1,8 +1,7 @@
-"""The kabupaten's roll-up: a period's figures of every unit side by side; and which unit an
-invitation code is for.
+"""The kabupaten's roll-up: a period's figures of every unit side by side.
 
-These are the few reads that cross units on purpose: each reads every unit's rows in one query
-(grouped by unit), whatever unit the reader is scoped to. A unit's
+These are reads that cross units on purpose, for the kabupaten role only: each reads every
+unit's rows in one query grouped by unit, whatever unit the reader is scoped to. A unit's
 own figures come from the same tables as its summary (`responses.tally_responses` reads the
 same hourly roll-up), so a unit's line in the roll-up equals its own IKM.
 """
@@ -13,7 +12,6 @@ from datetime import date, datetime
 from skm_core.ikm.compute import Tally
 from skm_core.storage.database import Reader, format_utc
 from skm_core.storage.followup import DONE
-from skm_core.storage.officials import code_digest
 
 _SUMS = ", ".join(
     [f"COALESCE(SUM(s{i}), 0)" for i in range(1, 10)]
@@ -91,14 +89,3 @@ async def overdue_plans_per_unit(db: Reader, today: date) -> dict[str, int]:
         (DONE, today.isoformat()),
     )
     return {str(unit): int(count) for unit, count in rows}
-
-
-async def invitation_unit(db: Reader, code: str, now: datetime) -> str | None:
-    """The unit (or the kabupaten) an unused, unexpired invitation code is for; None when
-    there is no such code. Codes are unique across units, so a person may redeem a code in
-    whatever unit their conversation happens to be."""
-    row = await db.fetch_one(
-        "SELECT unit_id FROM invitations WHERE code = ? AND used_at IS NULL AND expires_at > ?",
-        (code_digest(code), format_utc(now)),
-    )
-    return str(row[0]) if row is not None else None

@@ -106,6 +106,6 @@ async def undelivered(
             channel=official.channel,
             reason=reason,
         )
-        admins = await officials_with_role(tx, ("admin",))
+        admins = await officials_with_role(tx, ("admin",), unit=official.unit)
         for admin in {a.user_key for a in admins if a.user_key not in unreachable}:
             await _tell(tx, content, admin, notice, now)

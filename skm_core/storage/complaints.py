@@ -72,14 +72,16 @@ async def add_complaint(
     tx: Transaction, channel: str, user_key: str, address: str, kind: str, text: str, now: datetime
 ) -> int:
     return await tx.insert(
-        "INSERT INTO complaints (channel, user_key, address, kind, text, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (channel, user_key, address, kind, text, format_utc(now)),
+        "INSERT INTO complaints (unit_id, channel, user_key, address, kind, text, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (tx.unit, channel, user_key, address, kind, text, format_utc(now)),
     )
 
 
 async def get_complaint(tx: Transaction, complaint_id: int) -> Complaint | None:
-    row = await tx.fetch_one(f"SELECT {_COLUMNS} FROM complaints WHERE id = ?", (complaint_id,))
+    row = await tx.fetch_one(
+        f"SELECT {_COLUMNS} FROM complaints WHERE unit_id = ? AND id = ?", (tx.unit, complaint_id)
+    )
     return _complaint(row) if row else None
 
 
@@ -89,8 +91,8 @@ async def answer_complaint(
     """Record the answer on its way; the complaint stays open until it is delivered."""
     changed = await tx.execute(
         "UPDATE complaints SET answer = ?, answered_by = ?, answer_outbox_id = ?,"
-        " delivery_error = NULL WHERE id = ? AND answered_at IS NULL",
-        (answer, by, outbox_id, complaint_id),
+        " delivery_error = NULL WHERE unit_id = ? AND id = ? AND answered_at IS NULL",
+        (answer, by, outbox_id, tx.unit, complaint_id),
     )
     return changed == 1
 
@@ -130,19 +132,22 @@ async def answer_undelivered(tx: Transaction, outbox_id: int, kind: str) -> list
 
 async def open_complaints(tx: Transaction, limit: int = 20) -> list[Complaint]:
     rows = await tx.fetch_all(
-        f"SELECT {_COLUMNS} FROM complaints WHERE answered_at IS NULL ORDER BY created_at LIMIT ?",
-        (limit,),
+        f"SELECT {_COLUMNS} FROM complaints WHERE unit_id = ? AND answered_at IS NULL"
+        " ORDER BY created_at LIMIT ?",
+        (tx.unit, limit),
     )
     return [_complaint(r) for r in rows]
 
 
 async def complaint_counts(db: Reader, now: datetime) -> ComplaintCounts:
     row = await db.fetch_one(
-        "SELECT COUNT(*), MIN(created_at) FROM complaints WHERE answered_at IS NULL"
+        "SELECT COUNT(*), MIN(created_at) FROM complaints"
+        " WHERE unit_id = ? AND answered_at IS NULL",
+        (db.unit,),
     )
     answered = await db.fetch_one(
-        "SELECT COUNT(*) FROM complaints WHERE answered_at >= ?",
-        (format_utc(now - timedelta(days=30)),),
+        "SELECT COUNT(*) FROM complaints WHERE unit_id = ? AND answered_at >= ?",
+        (db.unit, format_utc(now - timedelta(days=30))),
     )
     return ComplaintCounts(
         open=int(row[0]) if row else 0,
@@ -154,8 +159,9 @@ async def complaint_counts(db: Reader, now: datetime) -> ComplaintCounts:
 async def complaints_of_period(db: Reader, start: datetime, end: datetime) -> PeriodComplaints:
     """Complaints received in [start, end), whenever they were answered."""
     rows = await db.fetch_all(
-        "SELECT created_at, answered_at FROM complaints WHERE created_at >= ? AND created_at < ?",
-        (format_utc(start), format_utc(end)),
+        "SELECT created_at, answered_at FROM complaints"
+        " WHERE unit_id = ? AND created_at >= ? AND created_at < ?",
+        (db.unit, format_utc(start), format_utc(end)),
     )
     waits = [parse_utc(answered) - parse_utc(created) for created, answered in rows if answered]
     return PeriodComplaints(

@@ -45,9 +45,10 @@ async def add_version(
     rollback_of: int | None = None,
 ) -> int:
     return await tx.insert(
-        "INSERT INTO content_versions (target, data, changed, author, created_at, rollback_of)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO content_versions (unit_id, target, data, changed, author, created_at,"
+        " rollback_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
+            tx.unit,
             target,
             json.dumps(data, ensure_ascii=False) if data is not None else None,
             json.dumps(changed),
@@ -62,24 +63,32 @@ async def latest_versions(db: Reader) -> dict[str, ContentVersion]:
     """The version in force for each edited target."""
     rows = await db.fetch_all(
         f"SELECT {_COLUMNS} FROM content_versions WHERE id IN"
-        " (SELECT MAX(id) FROM content_versions GROUP BY target)"
+        " (SELECT MAX(id) FROM content_versions WHERE unit_id = ? GROUP BY target)",
+        (db.unit,),
     )
     return {v.target: v for v in map(_version, rows)}
 
 
 async def versions_of(db: Reader, target: str) -> list[ContentVersion]:
     rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM content_versions WHERE target = ? ORDER BY id DESC", (target,)
+        f"SELECT {_COLUMNS} FROM content_versions WHERE unit_id = ? AND target = ?"
+        " ORDER BY id DESC",
+        (db.unit, target),
     )
     return [_version(r) for r in rows]
 
 
 async def version_by_id(db: Reader, version_id: int) -> ContentVersion | None:
-    row = await db.fetch_one(f"SELECT {_COLUMNS} FROM content_versions WHERE id = ?", (version_id,))
+    row = await db.fetch_one(
+        f"SELECT {_COLUMNS} FROM content_versions WHERE unit_id = ? AND id = ?",
+        (db.unit, version_id),
+    )
     return _version(row) if row else None
 
 
 async def content_revision(db: Reader) -> int:
-    """The newest version id: a cheap way for a process to see that content changed."""
-    row = await db.fetch_one("SELECT COALESCE(MAX(id), 0) FROM content_versions")
+    """The unit's newest version id: a cheap way for a process to see that content changed."""
+    row = await db.fetch_one(
+        "SELECT COALESCE(MAX(id), 0) FROM content_versions WHERE unit_id = ?", (db.unit,)
+    )
     return int(str(row[0])) if row else 0

@@ -41,7 +41,11 @@ TABLES = (
     "kiosks",
 )
 #: Kept by triggers on survey_responses: rebuilt in the target, compared, never copied.
-ROLLUPS = ("response_rollup", "profile_rollup")
+ROLLUPS = {
+    "response_rollup": "unit_id, hour, service_id, respondents, "
+    + ", ".join([f"s{i}" for i in range(1, 10)] + [f"c{i}" for i in range(1, 10)]),
+    "profile_rollup": "unit_id, hour, question, answer, respondents",
+}
 
 BATCH_ROWS = 5000
 
@@ -117,26 +121,29 @@ async def _verify(source: Database, tx: Transaction, rows: dict[str, int]) -> di
         written = int(row[0]) if row else 0
         if written != count:
             raise CopyFailed(f"table {table}: {count} rows read, {written} written")
-    for table in ROLLUPS:
+    for table, columns in ROLLUPS.items():
         # Hours emptied by erasure stay as zero rows in the source; the rebuilt tallies have
-        # none. Sorted here, since the two databases may collate text differently.
-        query = f"SELECT * FROM {table} WHERE respondents > 0"
+        # none. Sorted here, since the two databases may collate text differently; columns
+        # named, since the two schemas gained the unit in different places.
+        query = f"SELECT {columns} FROM {table} WHERE respondents > 0"
         if sorted(await source.fetch_all(query)) != sorted(await tx.fetch_all(query)):
             raise CopyFailed(f"the tallies of {table} differ after the copy")
     months: dict[str, Tally] = {}
     stored = await source.fetch_all(
-        "SELECT DISTINCT substr(submitted_at, 1, 7) FROM survey_responses ORDER BY 1"
+        "SELECT DISTINCT unit_id, substr(submitted_at, 1, 7) FROM survey_responses ORDER BY 1, 2"
     )
-    for (month,) in stored:
+    for unit, month in stored:
         start = datetime.strptime(f"{month}-01", "%Y-%m-%d").replace(tzinfo=UTC)
         end = (start + timedelta(days=32)).replace(day=1)
+        tx.unit = str(unit)
         before, after = (
-            await tally_responses(source, start, end),
+            await tally_responses(source.for_unit(tx.unit), start, end),
             await tally_responses(tx, start, end),
         )
+        label = f"{unit} {month}" if unit else str(month)
         if before != after:
-            raise CopyFailed(f"the IKM of {month} differs after the copy")
-        months[str(month)] = after
-    if await tally_responses(source) != await tally_responses(tx):
-        raise CopyFailed("the IKM of all responses differs after the copy")
+            raise CopyFailed(f"the IKM of {label} differs after the copy")
+        months[label] = after
+        if await tally_responses(source.for_unit(tx.unit)) != await tally_responses(tx):
+            raise CopyFailed(f"the IKM of all responses of {unit or 'the unit'} differs")
     return months

@@ -12,6 +12,7 @@ statement, so this halves what a conversation step spends waiting.
 """
 
 import asyncio
+import copy
 import hashlib
 import os
 import sqlite3
@@ -56,7 +57,11 @@ def parse_utc(text: str) -> datetime:
 
 
 class Reader(Protocol):
-    """What a query needs: the database itself, or a transaction already open on it."""
+    """What a query needs: the database itself, or a transaction already open on it.
+
+    `unit` is the unit whose rows a query on a unit-owned table reads and writes."""
+
+    unit: str
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
 
@@ -77,6 +82,9 @@ class Transaction(ABC):
 
     #: "sqlite" or "postgresql", for the few statements that differ
     backend: str
+    #: the unit whose rows unit-owned tables show; the engine may set it once it knows the
+    #: unit of an event, before it touches such a table
+    unit: str = ""
 
     @abstractmethod
     async def execute(self, sql: str, params: Params = ()) -> int:
@@ -104,6 +112,15 @@ class Database(ABC):
     backend: str
     #: the SQLite file, or the PostgreSQL URL without its password
     path: str
+    #: the unit this handle is scoped to (see `for_unit`); '' until scoped
+    unit: str = ""
+
+    def for_unit(self, unit_id: str) -> "Database":
+        """The same database seen as one unit's: every unit-owned table shows and takes only
+        that unit's rows. A view shares the connection or pool: close the database, not it."""
+        view = copy.copy(self)
+        view.unit = unit_id
+        return view
 
     @classmethod
     async def open(cls, target: Path | str) -> "Database":
@@ -142,8 +159,9 @@ class Database(ABC):
 class SqliteTransaction(Transaction):
     backend = "sqlite"
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, unit: str = "") -> None:
         self._conn = conn
+        self.unit = unit
 
     # Every call below is one trip to aiosqlite's thread, the dominant cost of a small
     # statement; counting changes reads the connection's counter, which costs no trip.
@@ -214,7 +232,7 @@ class SqliteDatabase(Database):
             if begin_now:
                 await self._conn.execute_fetchall("BEGIN IMMEDIATE")
             try:
-                yield SqliteTransaction(self._conn)
+                yield SqliteTransaction(self._conn, self.unit)
             except BaseException:
                 if self._conn.in_transaction:
                     await self._conn.rollback()

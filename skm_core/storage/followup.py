@@ -70,10 +70,11 @@ async def add_plan(
 ) -> int:
     moment = format_utc(now)
     return await tx.insert(
-        "INSERT INTO follow_up_plans (period_first, period_last, unsur, activity, target,"
-        " due_date, responsible, created_at, created_by, updated_at, updated_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO follow_up_plans (unit_id, period_first, period_last, unsur, activity,"
+        " target, due_date, responsible, created_at, created_by, updated_at, updated_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
+            tx.unit,
             period_first.isoformat(),
             period_last.isoformat(),
             unsur,
@@ -102,8 +103,9 @@ async def record_realisation(
         raise ValueError(f"unknown status {status!r}")
     changed = await tx.execute(
         "UPDATE follow_up_plans SET status = ?, realisation = COALESCE(?, realisation),"
-        " obstacles = COALESCE(?, obstacles), updated_at = ?, updated_by = ? WHERE id = ?",
-        (status, realisation, obstacles, format_utc(now), by, plan_id),
+        " obstacles = COALESCE(?, obstacles), updated_at = ?, updated_by = ?"
+        " WHERE unit_id = ? AND id = ?",
+        (status, realisation, obstacles, format_utc(now), by, tx.unit, plan_id),
     )
     return changed == 1
 
@@ -120,8 +122,8 @@ async def carry_forward(
     """How an unfinished plan continues: its strategy, new target and stakeholders."""
     changed = await tx.execute(
         "UPDATE follow_up_plans SET strategy = ?, next_target = ?, stakeholder = ?,"
-        " updated_at = ?, updated_by = ? WHERE id = ?",
-        (strategy, next_target, stakeholder, format_utc(now), by, plan_id),
+        " updated_at = ?, updated_by = ? WHERE unit_id = ? AND id = ?",
+        (strategy, next_target, stakeholder, format_utc(now), by, tx.unit, plan_id),
     )
     return changed == 1
 
@@ -129,27 +131,32 @@ async def carry_forward(
 async def plans_for_period(db: Reader, first: date, last: date) -> list[FollowUpPlan]:
     """Plans made for survey periods that overlap first..last."""
     rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM follow_up_plans WHERE period_first <= ? AND period_last >= ?"
+        f"SELECT {_COLUMNS} FROM follow_up_plans"
+        " WHERE unit_id = ? AND period_first <= ? AND period_last >= ?"
         " ORDER BY period_first, unsur, id",
-        (last.isoformat(), first.isoformat()),
+        (db.unit, last.isoformat(), first.isoformat()),
     )
     return [_plan(r) for r in rows]
 
 
 async def open_plans(db: Reader) -> list[FollowUpPlan]:
     rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM follow_up_plans WHERE status != ?"
+        f"SELECT {_COLUMNS} FROM follow_up_plans WHERE unit_id = ? AND status != ?"
         " ORDER BY COALESCE(due_date, '9999-12-31'), id",
-        (DONE,),
+        (db.unit, DONE),
     )
     return [_plan(r) for r in rows]
 
 
 async def all_plans(db: Reader) -> list[FollowUpPlan]:
-    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM follow_up_plans ORDER BY id")
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM follow_up_plans WHERE unit_id = ? ORDER BY id", (db.unit,)
+    )
     return [_plan(r) for r in rows]
 
 
 async def get_plan(tx: Transaction, plan_id: int) -> FollowUpPlan | None:
-    row = await tx.fetch_one(f"SELECT {_COLUMNS} FROM follow_up_plans WHERE id = ?", (plan_id,))
+    row = await tx.fetch_one(
+        f"SELECT {_COLUMNS} FROM follow_up_plans WHERE unit_id = ? AND id = ?", (tx.unit, plan_id)
+    )
     return _plan(row) if row else None

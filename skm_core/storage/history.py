@@ -49,15 +49,17 @@ async def add_published_result(
 ) -> int | None:
     """Store a period's published result; None when that period already has one."""
     existing = await tx.fetch_one(
-        "SELECT id FROM published_results WHERE period_first = ? AND period_last = ?",
-        (first.isoformat(), last.isoformat()),
+        "SELECT id FROM published_results"
+        " WHERE unit_id = ? AND period_first = ? AND period_last = ?",
+        (tx.unit, first.isoformat(), last.isoformat()),
     )
     if existing:
         return None
     return await tx.insert(
-        "INSERT INTO published_results (period_first, period_last, respondents, nrr, ikm,"
-        " source, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO published_results (unit_id, period_first, period_last, respondents,"
+        " nrr, ikm, source, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
+            tx.unit,
             first.isoformat(),
             last.isoformat(),
             respondents,
@@ -70,14 +72,18 @@ async def add_published_result(
 
 
 async def remove_published_result(tx: Transaction, result_id: int) -> bool:
-    changed = await tx.execute("DELETE FROM published_results WHERE id = ?", (result_id,))
+    changed = await tx.execute(
+        "DELETE FROM published_results WHERE unit_id = ? AND id = ?", (tx.unit, result_id)
+    )
     return changed == 1
 
 
 async def published_results(db: Reader) -> list[PublishedResult]:
     """Every stored published result, oldest period first."""
     rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM published_results ORDER BY period_first, period_last, id"
+        f"SELECT {_COLUMNS} FROM published_results WHERE unit_id = ?"
+        " ORDER BY period_first, period_last, id",
+        (db.unit,),
     )
     return [_result(r) for r in rows]
 
@@ -85,8 +91,9 @@ async def published_results(db: Reader) -> list[PublishedResult]:
 async def published_within(db: Reader, first: date, last: date) -> PublishedResult | None:
     """The latest published result whose period lies inside first..last, if any."""
     row = await db.fetch_one(
-        f"SELECT {_COLUMNS} FROM published_results WHERE period_first >= ? AND period_last <= ?"
+        f"SELECT {_COLUMNS} FROM published_results"
+        " WHERE unit_id = ? AND period_first >= ? AND period_last <= ?"
         " ORDER BY period_last DESC, id DESC LIMIT 1",
-        (first.isoformat(), last.isoformat()),
+        (db.unit, first.isoformat(), last.isoformat()),
     )
     return _result(row) if row else None

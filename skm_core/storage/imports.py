@@ -16,8 +16,9 @@ class ImportedFile:
 
 async def find_import(db: Reader, sha256: str) -> ImportedFile | None:
     row = await db.fetch_one(
-        "SELECT file_name, imported_at, responses FROM imported_files WHERE sha256 = ?",
-        (sha256,),
+        "SELECT file_name, imported_at, responses FROM imported_files"
+        " WHERE unit_id = ? AND sha256 = ?",
+        (db.unit, sha256),
     )
     return ImportedFile(str(row[0]), parse_utc(str(row[1])), int(row[2])) if row else None
 
@@ -27,8 +28,9 @@ async def record_import(
 ) -> None:
     """Remember the file; imported again on purpose, it is remembered as of now."""
     await tx.execute(
-        "INSERT INTO imported_files (sha256, file_name, imported_at, responses)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO UPDATE SET file_name = excluded.file_name,"
-        " imported_at = excluded.imported_at, responses = excluded.responses",
-        (sha256, file_name, format_utc(now), responses),
+        "INSERT INTO imported_files (unit_id, sha256, file_name, imported_at, responses)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (unit_id, sha256) DO UPDATE SET"
+        " file_name = excluded.file_name, imported_at = excluded.imported_at,"
+        " responses = excluded.responses",
+        (tx.unit, sha256, file_name, format_utc(now), responses),
     )

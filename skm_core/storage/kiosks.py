@@ -13,46 +13,50 @@ class Kiosk:
     id: int
     paired_by: str
     ticket: str | None
+    unit: str = ""
 
 
 async def add_pairing_code(
     tx: Transaction, code: str, created_by: str, now: datetime, expires: datetime
 ) -> None:
     await tx.execute(
-        "INSERT INTO kiosk_codes (code_hash, created_by, created_at, expires_at)"
-        " VALUES (?, ?, ?, ?)",
-        (digest(code), created_by, format_utc(now), format_utc(expires)),
+        "INSERT INTO kiosk_codes (unit_id, code_hash, created_by, created_at, expires_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (tx.unit, digest(code), created_by, format_utc(now), format_utc(expires)),
     )
 
 
 async def pair_kiosk(tx: Transaction, code: str, secret: str, now: datetime) -> bool:
-    """Use a code once, within its time, to pair the tablet that holds `secret`."""
+    """Use a code once, within its time, to pair the tablet that holds `secret`: the kiosk
+    belongs to the unit of whoever asked for the code, whichever unit `tx` is scoped to."""
     rows = await tx.fetch_all(
         "UPDATE kiosk_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL"
-        " AND expires_at > ? RETURNING created_by",
+        " AND expires_at > ? RETURNING created_by, unit_id",
         (format_utc(now), digest(code), format_utc(now)),
     )
     if not rows:
         return False
     await tx.execute(
-        "INSERT INTO kiosks (secret_hash, paired_by, paired_at) VALUES (?, ?, ?)",
-        (digest(secret), str(rows[0][0]), format_utc(now)),
+        "INSERT INTO kiosks (unit_id, secret_hash, paired_by, paired_at) VALUES (?, ?, ?, ?)",
+        (str(rows[0][1]), digest(secret), str(rows[0][0]), format_utc(now)),
     )
     return True
 
 
 async def kiosk_of(db: Reader, secret: str) -> Kiosk | None:
+    """The kiosk holding `secret`, of whichever unit: a tablet's secret is its identity."""
     row = await db.fetch_one(
-        "SELECT id, paired_by, ticket FROM kiosks WHERE secret_hash = ?", (digest(secret),)
+        "SELECT id, paired_by, ticket, unit_id FROM kiosks WHERE secret_hash = ?",
+        (digest(secret),),
     )
-    return Kiosk(int(row[0]), str(row[1]), row[2]) if row else None
+    return Kiosk(int(row[0]), str(row[1]), row[2], str(row[3])) if row else None
 
 
 async def leave_ticket(tx: Transaction, paired_by: str, token: str, now: datetime) -> int:
     """Put a ticket on the kiosks this person paired; how many there are."""
     return await tx.execute(
-        "UPDATE kiosks SET ticket = ?, ticket_set_at = ? WHERE paired_by = ?",
-        (token, format_utc(now), paired_by),
+        "UPDATE kiosks SET ticket = ?, ticket_set_at = ? WHERE unit_id = ? AND paired_by = ?",
+        (token, format_utc(now), tx.unit, paired_by),
     )
 
 

@@ -3,6 +3,157 @@
 A version is never edited once shipped: a change of schema is a new version.
 """
 
+_SUMS = ", ".join(f"s{i} INTEGER NOT NULL" for i in range(1, 10))
+_COUNTS = ", ".join(f"c{i} INTEGER NOT NULL" for i in range(1, 10))
+_ADD = ", ".join(f"s{i} = s{i} + excluded.s{i}" for i in range(1, 10))
+_ADD_COUNTS = ", ".join(f"c{i} = c{i} + excluded.c{i}" for i in range(1, 10))
+_NEW_SUMS = ", ".join(f"COALESCE(NEW.u{i}, 0)" for i in range(1, 10))
+_NEW_COUNTS = ", ".join(f"NEW.u{i} IS NOT NULL" for i in range(1, 10))
+_SUBTRACT = ", ".join(
+    f"s{i} = s{i} - COALESCE(OLD.u{i}, 0), c{i} = c{i} - (OLD.u{i} IS NOT NULL)"
+    for i in range(1, 10)
+)
+_SUM_ANSWERS = ", ".join(f"COALESCE(SUM(u{i}), 0)" for i in range(1, 10))
+_COUNT_ANSWERS = ", ".join(f"COUNT(u{i})" for i in range(1, 10))
+
+#: Tables whose rows belong to one unit and only gain a column.
+UNIT_COLUMN_TABLES = (
+    "survey_responses",
+    "tickets",
+    "officials",
+    "invitations",
+    "audit_log",
+    "follow_up_plans",
+    "complaints",
+    "publications",
+    "content_versions",
+    "kiosk_codes",
+    "kiosks",
+)
+
+_UNIT_COLUMNS = "\n".join(
+    f"ALTER TABLE {table} ADD COLUMN unit_id TEXT NOT NULL DEFAULT '';"
+    for table in UNIT_COLUMN_TABLES
+)
+
+# Roll-ups are rebuilt with the unit in their key and filled again from the responses; tables
+# whose key must include the unit are rebuilt and copied. A row from before units has the unit
+# '' until the runtime gives it its unit (storage.units.adopt_rows), and only then: a row's unit
+# is never changed afterwards.
+_UNITS_14 = f"""
+{_UNIT_COLUMNS}
+DROP TRIGGER survey_responses_roll_up;
+DROP TRIGGER survey_responses_roll_down;
+DROP TABLE response_rollup;
+DROP TABLE profile_rollup;
+CREATE TABLE response_rollup (
+    unit_id     TEXT NOT NULL,
+    hour        TEXT NOT NULL,   -- UTC 'YYYY-MM-DDTHH'
+    service_id  TEXT NOT NULL,   -- '' when the response names no service
+    respondents INTEGER NOT NULL,
+    {_SUMS},
+    {_COUNTS},
+    PRIMARY KEY (unit_id, hour, service_id)
+) WITHOUT ROWID;
+CREATE TABLE profile_rollup (
+    unit_id     TEXT NOT NULL,
+    hour        TEXT NOT NULL,
+    question    TEXT NOT NULL,
+    answer      TEXT NOT NULL,
+    respondents INTEGER NOT NULL,
+    PRIMARY KEY (unit_id, hour, question, answer)
+) WITHOUT ROWID;
+INSERT INTO response_rollup
+    SELECT unit_id, substr(submitted_at, 1, 13), COALESCE(service_id, ''), COUNT(*),
+           {_SUM_ANSWERS}, {_COUNT_ANSWERS}
+    FROM survey_responses GROUP BY 1, 2, 3;
+INSERT INTO profile_rollup
+    SELECT r.unit_id, substr(r.submitted_at, 1, 13), p.key, CAST(p.value AS TEXT), COUNT(*)
+    FROM survey_responses AS r, json_each(r.profile) AS p GROUP BY 1, 2, 3, 4;
+CREATE TRIGGER survey_responses_roll_up AFTER INSERT ON survey_responses BEGIN
+    INSERT INTO response_rollup VALUES (
+        NEW.unit_id, substr(NEW.submitted_at, 1, 13), COALESCE(NEW.service_id, ''), 1,
+        {_NEW_SUMS}, {_NEW_COUNTS}
+    )
+    ON CONFLICT (unit_id, hour, service_id) DO UPDATE SET
+        respondents = respondents + 1, {_ADD}, {_ADD_COUNTS};
+    INSERT INTO profile_rollup
+        SELECT NEW.unit_id, substr(NEW.submitted_at, 1, 13), key, CAST(value AS TEXT), 1
+        FROM json_each(NEW.profile) WHERE true
+    ON CONFLICT (unit_id, hour, question, answer) DO UPDATE SET respondents = respondents + 1;
+END;
+CREATE TRIGGER survey_responses_roll_down AFTER DELETE ON survey_responses BEGIN
+    UPDATE response_rollup SET respondents = respondents - 1, {_SUBTRACT}
+    WHERE unit_id = OLD.unit_id AND hour = substr(OLD.submitted_at, 1, 13)
+      AND service_id = COALESCE(OLD.service_id, '');
+    UPDATE profile_rollup SET respondents = respondents - 1
+    WHERE unit_id = OLD.unit_id AND hour = substr(OLD.submitted_at, 1, 13)
+      AND (question, answer) IN (
+          SELECT key, CAST(value AS TEXT) FROM json_each(OLD.profile)
+      );
+END;
+CREATE TRIGGER survey_responses_unit_given_once BEFORE UPDATE OF unit_id ON survey_responses
+WHEN OLD.unit_id <> '' BEGIN
+    SELECT RAISE(ABORT, 'a stored response never changes its unit');
+END;
+CREATE INDEX survey_responses_unit_time ON survey_responses (unit_id, submitted_at);
+DROP INDEX complaints_open;
+CREATE INDEX complaints_open ON complaints (unit_id, answered_at, created_at);
+DROP INDEX publications_current;
+CREATE UNIQUE INDEX publications_current ON publications (unit_id, period_key)
+    WHERE withdrawn_at IS NULL;
+DROP INDEX content_versions_target;
+CREATE INDEX content_versions_target ON content_versions (unit_id, target, id);
+CREATE INDEX officials_unit ON officials (unit_id, role);
+
+CREATE TABLE population_figures_by_unit (
+    unit_id     TEXT NOT NULL DEFAULT '',
+    period_key  TEXT NOT NULL,
+    served      INTEGER NOT NULL CHECK (served >= 0),
+    entered_at  TEXT NOT NULL,
+    entered_by  TEXT NOT NULL,
+    PRIMARY KEY (unit_id, period_key)
+) WITHOUT ROWID;
+INSERT INTO population_figures_by_unit (period_key, served, entered_at, entered_by)
+    SELECT period_key, served, entered_at, entered_by FROM population_figures;
+DROP TABLE population_figures;
+ALTER TABLE population_figures_by_unit RENAME TO population_figures;
+
+CREATE TABLE imported_files_by_unit (
+    unit_id     TEXT NOT NULL DEFAULT '',
+    sha256      TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    responses   INTEGER NOT NULL,
+    PRIMARY KEY (unit_id, sha256)
+) WITHOUT ROWID;
+INSERT INTO imported_files_by_unit (sha256, file_name, imported_at, responses)
+    SELECT sha256, file_name, imported_at, responses FROM imported_files;
+DROP TABLE imported_files;
+ALTER TABLE imported_files_by_unit RENAME TO imported_files;
+
+CREATE TABLE published_results_by_unit (
+    id            INTEGER PRIMARY KEY,
+    unit_id       TEXT NOT NULL DEFAULT '',
+    period_first  TEXT NOT NULL,
+    period_last   TEXT NOT NULL,
+    respondents   INTEGER NOT NULL CHECK (respondents >= 0),
+    nrr           TEXT NOT NULL CHECK (json_valid(nrr)),
+    ikm           TEXT NOT NULL,
+    source        TEXT NOT NULL,
+    entered_at    TEXT NOT NULL,
+    UNIQUE (unit_id, period_first, period_last),
+    CHECK (period_first <= period_last)
+);
+INSERT INTO published_results_by_unit
+    (id, period_first, period_last, respondents, nrr, ikm, source, entered_at)
+    SELECT id, period_first, period_last, respondents, nrr, ikm, source, entered_at
+    FROM published_results;
+DROP TABLE published_results;
+ALTER TABLE published_results_by_unit RENAME TO published_results;
+"""
+
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
         1,
@@ -444,4 +595,5 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX kiosks_paired_by ON kiosks (paired_by);
         """,
     ),
+    (14, "every unit-owned row carries its unit", _UNITS_14),
 )

@@ -351,7 +351,94 @@ CREATE TABLE kiosks (
 CREATE INDEX kiosks_paired_by ON kiosks (paired_by);
 """
 
+_UNIT_TABLES = (
+    "survey_responses",
+    "tickets",
+    "officials",
+    "invitations",
+    "audit_log",
+    "follow_up_plans",
+    "complaints",
+    "publications",
+    "content_versions",
+    "kiosk_codes",
+    "kiosks",
+    "population_figures",
+    "imported_files",
+    "published_results",
+    "response_rollup",
+    "profile_rollup",
+)
+_UNIT_COLUMNS = "\n".join(
+    f"ALTER TABLE {table} ADD COLUMN unit_id TEXT NOT NULL DEFAULT '';" for table in _UNIT_TABLES
+)
+
+# As SQLite's version 14: keys that must include the unit are replaced, the roll-up triggers
+# write the unit, and a response's unit is given once (from '' to its unit) and never changed.
+_UNITS_14 = f"""
+{_UNIT_COLUMNS}
+ALTER TABLE response_rollup DROP CONSTRAINT response_rollup_pkey;
+ALTER TABLE response_rollup ADD PRIMARY KEY (unit_id, hour, service_id);
+ALTER TABLE profile_rollup DROP CONSTRAINT profile_rollup_pkey;
+ALTER TABLE profile_rollup ADD PRIMARY KEY (unit_id, hour, question, answer);
+ALTER TABLE population_figures DROP CONSTRAINT population_figures_pkey;
+ALTER TABLE population_figures ADD PRIMARY KEY (unit_id, period_key);
+ALTER TABLE imported_files DROP CONSTRAINT imported_files_pkey;
+ALTER TABLE imported_files ADD PRIMARY KEY (unit_id, sha256);
+ALTER TABLE published_results
+    DROP CONSTRAINT published_results_period_first_period_last_key;
+ALTER TABLE published_results ADD UNIQUE (unit_id, period_first, period_last);
+DROP INDEX publications_current;
+CREATE UNIQUE INDEX publications_current ON publications (unit_id, period_key)
+    WHERE withdrawn_at IS NULL;
+DROP INDEX complaints_open;
+CREATE INDEX complaints_open ON complaints (unit_id, answered_at, created_at);
+DROP INDEX content_versions_target;
+CREATE INDEX content_versions_target ON content_versions (unit_id, target, id);
+CREATE INDEX officials_unit ON officials (unit_id, role);
+CREATE INDEX survey_responses_unit_time ON survey_responses (unit_id, submitted_at);
+
+CREATE OR REPLACE FUNCTION survey_responses_roll_up() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO response_rollup (unit_id, hour, service_id, respondents,
+        s1, s2, s3, s4, s5, s6, s7, s8, s9, c1, c2, c3, c4, c5, c6, c7, c8, c9)
+    VALUES (
+        NEW.unit_id, substr(NEW.submitted_at, 1, 13), COALESCE(NEW.service_id, ''), 1,
+        {_NEW_SUMS}, {_NEW_COUNTS}
+    )
+    ON CONFLICT (unit_id, hour, service_id) DO UPDATE SET
+        respondents = response_rollup.respondents + 1, {_ADD}, {_ADD_COUNTS};
+    INSERT INTO profile_rollup (unit_id, hour, question, answer, respondents)
+        SELECT NEW.unit_id, substr(NEW.submitted_at, 1, 13), key, value, 1
+        FROM jsonb_each_text(NEW.profile::jsonb)
+    ON CONFLICT (unit_id, hour, question, answer) DO UPDATE
+        SET respondents = profile_rollup.respondents + 1;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION survey_responses_roll_down() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE response_rollup SET respondents = respondents - 1, {_SUBTRACT}
+    WHERE unit_id = OLD.unit_id AND hour = substr(OLD.submitted_at, 1, 13)
+      AND service_id = COALESCE(OLD.service_id, '');
+    UPDATE profile_rollup SET respondents = respondents - 1
+    WHERE unit_id = OLD.unit_id AND hour = substr(OLD.submitted_at, 1, 13)
+      AND (question, answer) IN (SELECT key, value FROM jsonb_each_text(OLD.profile::jsonb));
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION survey_responses_unit_given_once() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'a stored response never changes its unit'
+        USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+CREATE TRIGGER survey_responses_unit_given_once BEFORE UPDATE OF unit_id
+    ON survey_responses FOR EACH ROW WHEN (OLD.unit_id <> '')
+    EXECUTE FUNCTION survey_responses_unit_given_once();
+"""
+
 PG_MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (12, "schema of SQLite version 12", _SCHEMA_12),
     (13, "kiosks at the counter and their pairing codes", _KIOSKS_13),
+    (14, "every unit-owned row carries its unit", _UNITS_14),
 )

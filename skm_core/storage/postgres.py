@@ -74,8 +74,9 @@ def redacted(url: str) -> str:
 class PostgresTransaction(Transaction):
     backend = "postgresql"
 
-    def __init__(self, conn: AsyncConnection[Any]) -> None:
+    def __init__(self, conn: AsyncConnection[Any], unit: str = "") -> None:
         self._conn = conn
+        self.unit = unit
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         cursor = await self._conn.execute(to_postgres(sql), _params(params))
@@ -134,7 +135,7 @@ class PostgresDatabase(Database):
         # PostgreSQL begins a transaction at once and serialises conflicting writes on rows
         # and unique keys, so `begin_now` asks for nothing more here.
         async with self._pool.connection() as conn, conn.transaction():
-            yield PostgresTransaction(conn)
+            yield PostgresTransaction(conn, self.unit)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._pool.connection() as conn:

@@ -56,14 +56,16 @@ async def add_publication(
 ) -> int | None:
     """Store a snapshot; None when the period already has a current publication."""
     existing = await tx.fetch_one(
-        "SELECT 1 FROM publications WHERE period_key = ? AND withdrawn_at IS NULL", (period_key,)
+        "SELECT 1 FROM publications WHERE unit_id = ? AND period_key = ? AND withdrawn_at IS NULL",
+        (tx.unit, period_key),
     )
     if existing:
         return None
     return await tx.insert(
-        "INSERT INTO publications (period_key, first_day, last_day, snapshot, published_at,"
-        " published_by) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO publications (unit_id, period_key, first_day, last_day, snapshot,"
+        " published_at, published_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
+            tx.unit,
             period_key,
             first.isoformat(),
             last.isoformat(),
@@ -79,8 +81,8 @@ async def withdraw_publication(
 ) -> bool:
     changed = await tx.execute(
         "UPDATE publications SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ?"
-        " WHERE period_key = ? AND withdrawn_at IS NULL",
-        (format_utc(now), by, reason, period_key),
+        " WHERE unit_id = ? AND period_key = ? AND withdrawn_at IS NULL",
+        (format_utc(now), by, reason, tx.unit, period_key),
     )
     return changed == 1
 
@@ -88,27 +90,34 @@ async def withdraw_publication(
 async def publications(db: Reader) -> list[Publication]:
     """Every publication, the latest period first; a withdrawn one stays, with its reason."""
     rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM publications ORDER BY last_day DESC, first_day DESC, id DESC"
+        f"SELECT {_COLUMNS} FROM publications WHERE unit_id = ?"
+        " ORDER BY last_day DESC, first_day DESC, id DESC",
+        (db.unit,),
     )
     return [_publication(r) for r in rows]
 
 
 async def current_publication(db: Reader, period_key: str) -> Publication | None:
     row = await db.fetch_one(
-        f"SELECT {_COLUMNS} FROM publications WHERE period_key = ? AND withdrawn_at IS NULL",
-        (period_key,),
+        f"SELECT {_COLUMNS} FROM publications"
+        " WHERE unit_id = ? AND period_key = ? AND withdrawn_at IS NULL",
+        (db.unit, period_key),
     )
     return _publication(row) if row else None
 
 
 async def latest_publication(db: Reader) -> Publication | None:
     row = await db.fetch_one(
-        f"SELECT {_COLUMNS} FROM publications WHERE withdrawn_at IS NULL"
-        " ORDER BY last_day DESC, first_day DESC LIMIT 1"
+        f"SELECT {_COLUMNS} FROM publications WHERE unit_id = ? AND withdrawn_at IS NULL"
+        " ORDER BY last_day DESC, first_day DESC LIMIT 1",
+        (db.unit,),
     )
     return _publication(row) if row else None
 
 
 async def publication_by_id(db: Reader, publication_id: int) -> Publication | None:
-    row = await db.fetch_one(f"SELECT {_COLUMNS} FROM publications WHERE id = ?", (publication_id,))
+    row = await db.fetch_one(
+        f"SELECT {_COLUMNS} FROM publications WHERE unit_id = ? AND id = ?",
+        (db.unit, publication_id),
+    )
     return _publication(row) if row else None

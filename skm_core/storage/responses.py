@@ -24,9 +24,10 @@ from skm_core.storage.database import (
 )
 
 _INSERT = (
-    "INSERT INTO survey_responses (submitted_at, service_id, channel, respondent_key, ticket_id,"
-    " ticketed, profile, u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion, import_batch,"
-    " questionnaire_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO survey_responses (unit_id, submitted_at, service_id, channel, respondent_key,"
+    " ticket_id, ticketed, profile, u1, u2, u3, u4, u5, u6, u7, u8, u9, suggestion,"
+    " import_batch, questionnaire_version)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 _TALLY_COLUMNS = ", ".join(
@@ -34,8 +35,9 @@ _TALLY_COLUMNS = ", ".join(
 )
 
 
-def _row(response: SurveyResponse) -> tuple[object, ...]:
+def _row(unit: str, response: SurveyResponse) -> tuple[object, ...]:
     return (
+        unit,
         format_utc(response.submitted_at),
         response.service_id,
         response.channel,
@@ -66,7 +68,7 @@ async def insert_in_batches(
     count = 0
     source = iter(responses)
     try:
-        while rows := [_row(r) for r in islice(source, batch_rows)]:
+        while rows := [_row(db.unit, r) for r in islice(source, batch_rows)]:
             async with db.transaction(begin_now=True) as tx:
                 before = await tx.fetch_one("SELECT COALESCE(MAX(id), 0) FROM survey_responses")
                 await tx.execute_many(_INSERT, rows)
@@ -77,18 +79,19 @@ async def insert_in_batches(
         async with db.transaction() as tx:
             for low, high in written:
                 await tx.execute(
-                    "DELETE FROM survey_responses WHERE id > ? AND id <= ?", (low, high)
+                    "DELETE FROM survey_responses WHERE unit_id = ? AND id > ? AND id <= ?",
+                    (db.unit, low, high),
                 )
         raise
     return count
 
 
 async def insert_response(tx: Transaction, response: SurveyResponse) -> int:
-    return await tx.insert(_INSERT, _row(response))
+    return await tx.insert(_INSERT, _row(tx.unit, response))
 
 
 async def insert_responses(tx: Transaction, responses: Iterable[SurveyResponse]) -> int:
-    rows = [_row(r) for r in responses]
+    rows = [_row(tx.unit, r) for r in responses]
     await tx.execute_many(_INSERT, rows)
     return len(rows)
 
@@ -108,11 +111,11 @@ def _hour(moment: datetime) -> str:
 
 
 def _where(
-    start: datetime | None, end: datetime | None, service_id: str | None, rollup: bool
+    unit: str, start: datetime | None, end: datetime | None, service_id: str | None, rollup: bool
 ) -> tuple[str, Params]:
-    """The filter of a tally, on the responses or on their hourly roll-up."""
-    clauses: list[str] = []
-    params: list[object] = []
+    """The filter of a tally of one unit, on the responses or on their hourly roll-up."""
+    clauses: list[str] = ["unit_id = ?"]
+    params: list[object] = [unit]
     column = "hour" if rollup else "submitted_at"
     for moment, operator in ((start, ">="), (end, "<")):
         if moment is not None:
@@ -121,7 +124,7 @@ def _where(
     if service_id is not None:
         clauses.append("service_id = ?")
         params.append(service_id)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    return " WHERE " + " AND ".join(clauses), params
 
 
 def _tally(row: Row) -> Tally:
@@ -140,10 +143,10 @@ async def tally_responses(
     so the cost follows the number of hours, not of responses.
     """
     if _on_the_hour(start) and _on_the_hour(end):
-        where, params = _where(start, end, service_id, rollup=True)
+        where, params = _where(db.unit, start, end, service_id, rollup=True)
         sql = f"SELECT COALESCE(SUM(respondents), 0), {_ROLLUP_COLUMNS} FROM response_rollup"
     else:
-        where, params = _where(start, end, service_id, rollup=False)
+        where, params = _where(db.unit, start, end, service_id, rollup=False)
         sql = f"SELECT COUNT(*), {_TALLY_COLUMNS} FROM survey_responses"
     row = await db.fetch_one(sql + where, params)
     return _tally(row) if row is not None else Tally.empty()
@@ -155,9 +158,10 @@ async def finished_by_respondent(
     """Surveys one person finished without a ticket in [start, end), per service id."""
     rows = await tx.fetch_all(
         "SELECT service_id, COUNT(*) FROM survey_responses"
-        " WHERE respondent_key = ? AND ticketed = 0 AND submitted_at >= ? AND submitted_at < ?"
-        " AND service_id IS NOT NULL GROUP BY service_id",
-        (respondent_key, format_utc(start), format_utc(end)),
+        " WHERE unit_id = ? AND respondent_key = ? AND ticketed = 0"
+        " AND submitted_at >= ? AND submitted_at < ? AND service_id IS NOT NULL"
+        " GROUP BY service_id",
+        (tx.unit, respondent_key, format_utc(start), format_utc(end)),
     )
     return {str(service): int(count) for service, count in rows}
 
@@ -165,14 +169,14 @@ async def finished_by_respondent(
 async def tally_by_service(db: Reader, start: datetime, end: datetime) -> dict[str | None, Tally]:
     """Tallies of [start, end) per service id (None: responses that name no service)."""
     if _on_the_hour(start) and _on_the_hour(end):
-        where, params = _where(start, end, None, rollup=True)
+        where, params = _where(db.unit, start, end, None, rollup=True)
         rows = await db.fetch_all(
             f"SELECT service_id, SUM(respondents), {_ROLLUP_COLUMNS} FROM response_rollup"
             f"{where} GROUP BY service_id",
             params,
         )
         return {(row[0] or None): _tally(row[1:]) for row in rows}
-    where, params = _where(start, end, None, rollup=False)
+    where, params = _where(db.unit, start, end, None, rollup=False)
     rows = await db.fetch_all(
         f"SELECT service_id, COUNT(*), {_TALLY_COLUMNS} FROM survey_responses{where}"
         " GROUP BY service_id",
@@ -187,9 +191,10 @@ async def latest_suggestions(
     """The newest suggestions of [start, end): time, service id, text (nothing about who)."""
     rows = await db.fetch_all(
         "SELECT submitted_at, service_id, suggestion FROM survey_responses"
-        " WHERE submitted_at >= ? AND submitted_at < ? AND suggestion IS NOT NULL"
+        " WHERE unit_id = ? AND submitted_at >= ? AND submitted_at < ?"
+        " AND suggestion IS NOT NULL"
         " ORDER BY submitted_at DESC, id DESC LIMIT ?",
-        (format_utc(start), format_utc(end), limit),
+        (db.unit, format_utc(start), format_utc(end), limit),
     )
     return [(parse_utc(r[0]), r[1], str(r[2])) for r in rows]
 
@@ -198,8 +203,9 @@ async def channel_counts(db: Reader, start: datetime, end: datetime) -> dict[str
     """Responses of [start, end) per channel (telegram, whatsapp, import, ...)."""
     rows = await db.fetch_all(
         "SELECT channel, COUNT(*) FROM survey_responses"
-        " WHERE submitted_at >= ? AND submitted_at < ? GROUP BY channel ORDER BY channel",
-        (format_utc(start), format_utc(end)),
+        " WHERE unit_id = ? AND submitted_at >= ? AND submitted_at < ?"
+        " GROUP BY channel ORDER BY channel",
+        (db.unit, format_utc(start), format_utc(end)),
     )
     return {str(channel): int(count) for channel, count in rows}
 
@@ -207,8 +213,9 @@ async def channel_counts(db: Reader, start: datetime, end: datetime) -> dict[str
 async def suggestion_count(db: Reader, start: datetime, end: datetime) -> int:
     row = await db.fetch_one(
         "SELECT COUNT(*) FROM survey_responses"
-        " WHERE submitted_at >= ? AND submitted_at < ? AND suggestion IS NOT NULL",
-        (format_utc(start), format_utc(end)),
+        " WHERE unit_id = ? AND submitted_at >= ? AND submitted_at < ?"
+        " AND suggestion IS NOT NULL",
+        (db.unit, format_utc(start), format_utc(end)),
     )
     return int(row[0]) if row else 0
 
@@ -227,7 +234,7 @@ async def profile_tallies(
     wanted = list(question_ids)
     counts: dict[str, dict[str, int]] = {q: {} for q in wanted}
     if _on_the_hour(start) and _on_the_hour(end):
-        where, params = _where(start, end, None, rollup=True)
+        where, params = _where(db.unit, start, end, None, rollup=True)
         rows = await db.fetch_all(
             f"SELECT question, answer, SUM(respondents) FROM profile_rollup{where}"
             " GROUP BY question, answer",
@@ -237,7 +244,7 @@ async def profile_tallies(
             if question in counts and number:
                 counts[question][str(answer)] = int(number)
     else:
-        where, params = _where(start, end, None, rollup=False)
+        where, params = _where(db.unit, start, end, None, rollup=False)
         sql = f"SELECT profile, COUNT(*) FROM survey_responses{where} GROUP BY profile"
         for text, number in await db.fetch_all(sql, params):
             for question, value in json.loads(text).items():
@@ -261,9 +268,10 @@ async def questionnaire_versions(
     before versions were recorded)."""
     rows = await db.fetch_all(
         "SELECT questionnaire_version, COUNT(*) FROM survey_responses"
-        " WHERE submitted_at >= ? AND submitted_at < ? GROUP BY questionnaire_version"
+        " WHERE unit_id = ? AND submitted_at >= ? AND submitted_at < ?"
+        " GROUP BY questionnaire_version"
         " ORDER BY questionnaire_version",
-        (format_utc(start), format_utc(end)),
+        (db.unit, format_utc(start), format_utc(end)),
     )
     return {version: int(count) for version, count in rows}
 
@@ -314,17 +322,20 @@ async def answer_records_apart(db: Database, start: datetime, end: datetime) -> 
     # PostgreSQL's pool gives this reading a connection of its own already.
     if db.backend != "sqlite" or db.path == ":memory:":
         return await answer_records(db, start, end)
-    return await asyncio.to_thread(_read_answer_records, db.path, start, end)
+    return await asyncio.to_thread(_read_answer_records, db.path, db.unit, start, end)
 
 
-def _read_answer_records(path: str, start: datetime, end: datetime) -> list[AnswerRecord]:
+def _read_answer_records(
+    path: str, unit: str, start: datetime, end: datetime
+) -> list[AnswerRecord]:
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     with closing(sqlite3.connect(uri, uri=True)) as conn:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         rows = conn.execute(
             f"SELECT {_RECORD_COLUMNS} FROM survey_responses"
-            " WHERE submitted_at >= ? AND submitted_at < ? ORDER BY submitted_at, id",
-            (format_utc(start), format_utc(end)),
+            " WHERE unit_id = ? AND submitted_at >= ? AND submitted_at < ?"
+            " ORDER BY submitted_at, id",
+            (unit, format_utc(start), format_utc(end)),
         ).fetchall()
     return [_record(n, tuple(r)) for n, r in enumerate(rows, start=1)]
 
@@ -342,9 +353,10 @@ async def answer_record_batches(
     while True:
         rows = await db.fetch_all(
             f"SELECT {_RECORD_COLUMNS} FROM survey_responses"
-            " WHERE submitted_at >= ? AND submitted_at < ? AND (submitted_at, id) > (?, ?)"
+            " WHERE unit_id = ? AND submitted_at >= ? AND submitted_at < ?"
+            " AND (submitted_at, id) > (?, ?)"
             " ORDER BY submitted_at, id LIMIT ?",
-            (format_utc(start), format_utc(end), after[0], after[1], size),
+            (db.unit, format_utc(start), format_utc(end), after[0], after[1], size),
         )
         if not rows:
             return

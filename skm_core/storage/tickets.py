@@ -25,16 +25,17 @@ async def insert_ticket(
     issued_by: str | None,
 ) -> int:
     return await tx.insert(
-        "INSERT INTO tickets (token, service_id, issued_at, expires_at, issued_by)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (token, service_id, format_utc(issued_at), format_utc(expires_at), issued_by),
+        "INSERT INTO tickets (unit_id, token, service_id, issued_at, expires_at, issued_by)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (tx.unit, token, service_id, format_utc(issued_at), format_utc(expires_at), issued_by),
     )
 
 
 async def find_ticket(tx: Transaction, token: str) -> StoredTicket | None:
     row = await tx.fetch_one(
-        "SELECT id, token, service_id, issued_at, expires_at, used_at FROM tickets WHERE token = ?",
-        (token,),
+        "SELECT id, token, service_id, issued_at, expires_at, used_at FROM tickets"
+        " WHERE unit_id = ? AND token = ?",
+        (tx.unit, token),
     )
     if row is None:
         return None
@@ -51,7 +52,7 @@ async def find_ticket(tx: Transaction, token: str) -> StoredTicket | None:
 async def use_ticket(tx: Transaction, ticket_id: int, now: datetime) -> bool:
     """Mark a ticket used; False when it already was (one finished survey per ticket)."""
     changed = await tx.execute(
-        "UPDATE tickets SET used_at = ? WHERE id = ? AND used_at IS NULL",
-        (format_utc(now), ticket_id),
+        "UPDATE tickets SET used_at = ? WHERE unit_id = ? AND id = ? AND used_at IS NULL",
+        (format_utc(now), tx.unit, ticket_id),
     )
     return changed == 1

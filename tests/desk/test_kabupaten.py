@@ -82,9 +82,10 @@ async def test_words_that_name_neither_unit_nor_period_are_answered_with_the_usa
 
 async def test_the_export_holds_the_side_by_side_as_workbook_and_csv(db, desk):
     replies = await kabupaten_says(db, desk, "/ekspor bulan lalu", NOW)
-    names = [r.attachment.filename for r in replies if r.attachment is not None]
+    files = [r.attachment for r in replies if r.attachment is not None]
+    names = [file.filename for file in files]
     assert names == ["skm-kabupaten-2026-11-01.xlsx", "skm-kabupaten-2026-11-01.csv"]
-    csv_text = replies[1].attachment.data.decode("utf-8-sig")
+    csv_text = files[1].data.decode("utf-8-sig")
     rows = [line.split(";") for line in csv_text.splitlines()]
     assert rows[0][:4] == ["Peringkat", "Unit pelayanan", "Responden", "IKM"]
     assert [row[:4] for row in rows[1:]] == [

@@ -18,6 +18,7 @@ from tests.desk.units import REGION, UNITS, WITA, kabupaten_says, unit_contents
 
 WEEKLY, MONTHLY, SEMESTER = SCHEDULES
 NOW = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
+JOINED = datetime(2026, 10, 1, tzinfo=UTC)
 # Every respondent of a unit answers every unsur alike: the units' IKM are 100, 75 and 50.
 ANSWERS = {"sangasanga": 3, "anggana": 4, "muara-jawa": 2}
 
@@ -39,8 +40,8 @@ async def desk(db, content):
                 ],
             )
     async with db.for_unit(KABUPATEN).transaction() as tx:
-        await add_official(tx, "telegram", "bupati-org", "chat-org", "pejabat", NOW)
-        await add_official(tx, "telegram", "kab-admin", "chat-kab-admin", "admin", NOW)
+        await add_official(tx, "telegram", "bupati-org", "chat-org", "pejabat", JOINED)
+        await add_official(tx, "telegram", "kab-admin", "chat-kab-admin", "admin", JOINED)
     return KabupatenDesk(db, unit_contents(content), REGION, WITA)
 
 
@@ -122,7 +123,7 @@ async def test_a_kabupaten_official_receives_the_three_units_roll_up_once_per_pe
     [message] = await due_messages(db, "telegram", fired)
     assert message.address == "chat-org"
     text = "\n".join(r.text for r in message.replies)
-    assert "Laporan bulanan" in text
+    assert "Laporan Bulanan" in text
     for name in UNITS.values():
         assert name in text
     # The next period is another report.
@@ -141,7 +142,7 @@ async def test_a_kabupaten_official_who_turned_a_report_off_does_not_receive_it(
 
 async def test_the_scheduled_roll_up_goes_to_the_kabupaten_not_to_a_units_official(db, desk):
     async with db.for_unit("anggana").transaction() as tx:
-        await add_official(tx, "telegram", "camat-anggana", "chat-camat", "pejabat", NOW)
+        await add_official(tx, "telegram", "camat-anggana", "chat-camat", "pejabat", JOINED)
     fired = datetime(2026, 12, 1, 9, 0, tzinfo=WITA)
     await queue_kabupaten_reports(db, desk, MONTHLY, fired)
     addresses = [m.address for m in await due_messages(db, "telegram", fired)]

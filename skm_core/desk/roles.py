@@ -126,8 +126,11 @@ class RoleDesk:
         return self._reply(text)
 
     def name_of(self, unit_id: str) -> str:
-        """A unit's name (or the kabupaten's) as an official reads it."""
-        return self.unit_names.get(unit_id) or self.scope
+        """A unit's name (or the kabupaten's) as an official reads it; in a deployment of one
+        unit (no names given), that unit's."""
+        if not self.unit_names:
+            return self.scope
+        return self.unit_names.get(unit_id, unit_id)
 
     async def listing(self, call: Call) -> list[Reply]:
         t = self.content.texts.officials

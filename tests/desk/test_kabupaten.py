@@ -4,7 +4,6 @@ unit or the kabupaten, and the scheduled side-by-side once per period per offici
 from datetime import UTC, datetime
 
 import pytest
-from skm_core.storage.units import KABUPATEN
 
 from skm_core.conversation.engine import Engine
 from skm_core.delivery.scheduled import SCHEDULES
@@ -13,6 +12,7 @@ from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage.officials import add_official, set_subscription
 from skm_core.storage.outbox import due_messages
 from skm_core.storage.responses import insert_responses
+from skm_core.storage.units import KABUPATEN
 from tests.conversation.chat import Chat, Clock
 from tests.desk.units import REGION, UNITS, WITA, kabupaten_says, unit_contents
 

@@ -5,14 +5,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from skm_core.storage.units import KABUPATEN
-
 from skm_core.content import Content
 from skm_core.conversation.channels import PROFILES
 from skm_core.conversation.messages import Event, EventKind, Reply
 from skm_core.conversation.survey import StepContext
+from skm_core.desk import OfficialDesk
 from skm_core.desk.kabupaten import KabupatenDesk
 from skm_core.storage import Database
+from skm_core.storage.units import KABUPATEN
 
 WITA = ZoneInfo("Asia/Makassar")
 REGION = "Kabupaten Kutai Kartanegara"
@@ -36,6 +36,24 @@ def unit_contents(content: Content) -> dict[str, Content]:
     return {unit: unit_content(content, unit) for unit in UNITS}
 
 
+async def desk_says(
+    db: Database,
+    desk: KabupatenDesk | OfficialDesk,
+    text: str,
+    now: datetime,
+    user: str,
+    roles: frozenset[str] = frozenset(),
+) -> list[Reply]:
+    """A command given to a desk as the engine gives it, in a transaction of `db`'s unit."""
+    event = Event("telegram", user, f"k-{next(_events)}", EventKind.TEXT, text, f"chat-{user}")
+    ctx = StepContext(now.astimezone(UTC), PROFILES["telegram"], "telegram", user)
+    async with db.transaction() as tx:
+        served = await desk.handle(tx, event, ctx, roles)
+    if served is None:
+        return []
+    return [*served.replies, *(await served.later() if served.later else [])]
+
+
 async def kabupaten_says(
     db: Database,
     desk: KabupatenDesk,
@@ -45,9 +63,6 @@ async def kabupaten_says(
     roles: frozenset[str] = frozenset({"pejabat"}),
 ) -> list[Reply]:
     """A kabupaten official's command, through the kabupaten's desk as the engine gives it."""
-    event = Event("telegram", user, f"k-{next(_events)}", EventKind.TEXT, text, f"chat-{user}")
-    ctx = StepContext(now.astimezone(UTC), PROFILES["telegram"], "telegram", user)
-    async with db.for_unit(KABUPATEN).transaction() as tx:
-        served = await desk.handle(tx, event, ctx, roles)
-    assert served is not None
-    return [*served.replies, *(await served.later() if served.later else [])]
+    replies = await desk_says(db.for_unit(KABUPATEN), desk, text, now, user, roles)
+    assert replies
+    return replies

@@ -23,7 +23,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from skm_core.storage.units import KABUPATEN
+from pypdf import PdfReader
 
 from skm_core.content import Content
 from skm_core.conversation.engine import Engine
@@ -35,6 +35,7 @@ from skm_core.storage.complaints import add_complaint
 from skm_core.storage.followup import add_plan
 from skm_core.storage.officials import add_official, list_officials
 from skm_core.storage.responses import insert_responses
+from skm_core.storage.units import KABUPATEN
 from tests.conversation.chat import Chat, Clock
 from tests.desk.conftest import enrol
 from tests.desk.units import UNITS, kabupaten_says, unit_content
@@ -141,6 +142,8 @@ def reply_texts(replies: Sequence[Reply]) -> list[str]:
         if data[:2] == b"PK":  # a workbook: its sheets are XML inside a zip
             with zipfile.ZipFile(io.BytesIO(data)) as book:
                 found += [book.read(name).decode("utf-8", "replace") for name in book.namelist()]
+        elif data[:4] == b"%PDF":  # its text is in compressed streams, in subset fonts
+            found += [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
         else:
             found.append(data.decode("utf-8", "replace"))
     return found
@@ -200,6 +203,9 @@ async def test_a_units_official_sees_their_own_units_rows(world):
         assert aduan in "\n".join(reply_texts(await pejabat.type("/aduan")))
         assert rtl in "\n".join(reply_texts(await pejabat.type("/rtl")))
         assert saran in "\n".join(reply_texts(await pejabat.type("/ringkasan bulan lalu")))
+        exported = reply_texts(await pejabat.type("/ekspor bulan lalu"))
+        # The CSV, the workbook and the PDF each hold the unit's own suggestions.
+        assert sum(saran in text for text in exported) >= 3
 
 
 async def test_another_units_complaint_is_not_found_by_its_number(world):

@@ -47,7 +47,13 @@ from skm_core.calendar.periods import (
     period_between,
     utc_bounds,
 )
-from skm_core.content import Content, ContentError, load_content
+from skm_core.content import (
+    Content,
+    ContentError,
+    load_deployment,
+    shipped_content_dir,
+    shipped_kabupaten_dir,
+)
 from skm_core.content.confirmation import to_confirm
 from skm_core.ikm.answer_files import FileProblem, iter_answer_file
 from skm_core.ikm.compute import IkmResult, Tally, UnansweredUnsur, Weighting, compute_ikm
@@ -203,23 +209,40 @@ async def _store(
 
 
 def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
-    directory = Path(args.directory) if args.directory else settings.content_dir
+    folders = [Path(args.directory) if args.directory else settings.content_dir]
+    example = shipped_kabupaten_dir()
+    # The shipped example of several units travels with the shipped content: check it with it.
+    if not args.directory and folders[0].resolve() == shipped_content_dir().resolve():
+        folders += [example] if example.is_dir() else []
+    return max(_check_content(folder, args.unconfirmed) for folder in folders)
+
+
+def _check_content(directory: Path, unconfirmed: bool) -> int:
     try:
-        content = load_content(directory)
+        deployment = load_deployment(directory)
     except ContentError as exc:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
         return fail(f"{len(exc.issues)} problem(s) in {directory}", EXIT_CONFIG)
-    print(
-        content.texts.cli.content_ok.format(
-            directory=directory,
-            services=len(content.services),
-            unsur=len(content.survey.unsur),
-            profile=len(content.survey.profile),
+    if deployment.region is not None:
+        print(
+            deployment.units[0].texts.cli.content_units.format(
+                region=deployment.region.name,
+                count=len(deployment.units),
+                ids=", ".join(deployment.unit_ids),
+            )
         )
-    )
-    if args.unconfirmed:
-        print(_to_confirm_text(content))
+    for content in deployment.units:
+        print(
+            content.texts.cli.content_ok.format(
+                directory=content.directory,
+                services=len(content.services),
+                unsur=len(content.survey.unsur),
+                profile=len(content.survey.profile),
+            )
+        )
+        if unconfirmed:
+            print(_to_confirm_text(content))
     return EXIT_OK
 
 

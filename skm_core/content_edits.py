@@ -160,7 +160,9 @@ def with_document(content: Content, target: str, data: Mapping[str, Any]) -> Con
     """Content with one document replaced; raises ContentError naming file, field and reason."""
     file = target_file(content, target)
     if target == UNIT_TARGET:
-        unit = _validated(Unit, data, file)
+        # The unit's id is what its rows are stored under: an edit (or a version stored
+        # before units had ids) never changes it.
+        unit = _validated(Unit, {**data, "id": content.unit.id}, file)
         assert isinstance(unit, Unit)
         return replace(content, unit=unit)
     service_id = target.removeprefix(SERVICE_PREFIX)

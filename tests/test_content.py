@@ -248,3 +248,33 @@ def test_a_profile_question_named_where_another_keeps_its_own_words_is_refused(c
     [issue] = [i for i in err.value.issues if i.field == "profile"]
     assert issue.file == survey
     assert "'pekerjaan_lainnya'" in issue.reason
+
+
+def test_the_caveat_may_name_only_the_phone_as_that_is_all_the_code_fills(content_copy):
+    texts = content_copy / "texts.yaml"
+    texts.write_text(
+        texts.read_text(encoding="utf-8").replace(
+            "mohon pastikan ke {phone}.", "mohon pastikan ke {unit} di {phone}."
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    [issue] = err.value.issues
+    assert issue.field == "chat.unconfirmed"
+    assert "{unit}" in issue.reason
+
+
+def test_a_unit_may_leave_its_e_mail_empty_but_not_wrong(content_copy):
+    unit = content_copy / "unit.yaml"
+    text = unit.read_text(encoding="utf-8")
+    unit.write_text(
+        text.replace("email: sangasanga@kutaikartanegarakab.go.id", 'email: ""'), encoding="utf-8"
+    )
+    assert load_content(content_copy).unit.email == ""
+    unit.write_text(
+        text.replace("email: sangasanga@kutaikartanegarakab.go.id", "email: kantor camat"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError, match="not an e-mail address"):
+        load_content(content_copy)

@@ -221,3 +221,19 @@ async def test_a_slow_refresh_never_puts_older_content_back(db, content, monkeyp
     gate.set()
     await first
     assert skck_of(engine.content).cost == "Rp 2"
+
+
+async def test_an_edit_of_the_unit_never_changes_its_id(db, content):
+    """Rows are stored under the unit's id: a version stored before units had ids, or an
+    edit naming another id, leaves it as the content says."""
+    from skm_core.storage.content_versions import add_version
+
+    document = document_of(content, UNIT_TARGET) or {}
+    old = {key: value for key, value in document.items() if key != "id"}
+    async with db.transaction() as tx:
+        await add_version(tx, UNIT_TARGET, old | {"phone": "(0541) 1"}, ["phone"], "old", Clock()())
+    served = await content_in_force(db, content)
+    assert (served.unit.id, served.unit.phone) == (content.unit.id, "(0541) 1")
+    async with db.transaction() as tx:
+        await add_version(tx, UNIT_TARGET, document | {"id": "lain"}, ["id"], "x", Clock()())
+    assert (await content_in_force(db, content)).unit.id == content.unit.id

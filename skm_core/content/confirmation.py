@@ -32,8 +32,8 @@ def to_confirm(content: Content) -> list[ToConfirm]:
         facts = tuple(f for f in SERVICE_FACTS if f != "cases" or service.cases)
         if not service.confirmed_by_unit:
             items.append(ToConfirm(file, service.name, facts, "unconfirmed"))
-        # The decree names the services; it says nothing of what each requires.
-        if not [s for s in service.sources if decree not in s]:
+        # A decree names the services; it says nothing of what each requires.
+        if not [s for s in service.sources if not _lists_services_only(s, decree)]:
             items.append(ToConfirm(file, service.name, facts, "unsourced"))
     for referral in content.referrals:
         if not referral.sources:
@@ -42,6 +42,15 @@ def to_confirm(content: Content) -> list[ToConfirm]:
                 ToConfirm(f"{REFERRALS_FILE}#{referral.id}", referral.name, fields, "unsourced")
             )
     return items
+
+
+SERVICE_LIST_MARK = "(daftar layanan"
+"""How a source says it is a list of services: a unit's own decree, or a neighbour's whose list
+another unit follows until it confirms its own."""
+
+
+def _lists_services_only(source: str, decree: str) -> bool:
+    return decree in source or SERVICE_LIST_MARK in source
 
 
 def _decree_number(decree: str) -> str:

@@ -29,6 +29,9 @@ SEARCH_FILE = "search.yaml"
 REPORT_FILE = "report.yaml"
 REFERRALS_FILE = "rujukan.yaml"
 SERVICES_DIR = "layanan"
+REGION_FILE = "kabupaten.yaml"
+OVERRIDES_FILE = "overrides.yaml"
+SHARED_FILES = (SURVEY_FILE, TEXTS_FILE, SEARCH_FILE, REPORT_FILE, REFERRALS_FILE)
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ def _read_yaml(path: Path, issues: list[ContentIssue]) -> Any:
     return None
 
 
-def _validate(model: type[M], path: Path, issues: list[ContentIssue]) -> M | None:
+def read_mapping(path: Path, issues: list[ContentIssue]) -> dict[str, Any] | None:
+    """The file's top-level mapping; None (and the reason among the issues) otherwise."""
     before = len(issues)
     data = _read_yaml(path, issues)
     if data is None:
@@ -110,12 +114,26 @@ def _validate(model: type[M], path: Path, issues: list[ContentIssue]) -> M | Non
     if not isinstance(data, dict):
         issues.append(ContentIssue(path, "", "expected a mapping of keys to values at the top"))
         return None
+    return data
+
+
+def validated(
+    model: type[M], data: Any, path: Path, issues: list[ContentIssue], prefix: str = ""
+) -> M | None:
+    """The data as `model`, or None with each error as an issue naming `path` and the field
+    (under `prefix` when the data sits inside the file, as overrides do)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            issues.append(ContentIssue(path, _field_path(err["loc"]), err["msg"]))
+            field = _field_path(err["loc"])
+            issues.append(ContentIssue(path, f"{prefix}{field}" if prefix else field, err["msg"]))
         return None
+
+
+def _validate(model: type[M], path: Path, issues: list[ContentIssue]) -> M | None:
+    data = read_mapping(path, issues)
+    return None if data is None else validated(model, data, path, issues)
 
 
 def _load_services(directory: Path, issues: list[ContentIssue]) -> list[Service]:
@@ -147,32 +165,45 @@ def _load_services(directory: Path, issues: list[ContentIssue]) -> list[Service]
     return sorted(services, key=lambda s: s.order)
 
 
-def load_content(directory: Path) -> Content:
-    """Load and validate every content file; raise ContentError listing all problems."""
-    directory = Path(directory)
-    issues: list[ContentIssue] = []
-    if not directory.is_dir():
-        raise ContentError([ContentIssue(directory, "", "content folder does not exist")])
-    unit = _validate(Unit, directory / UNIT_FILE, issues)
+@dataclass(frozen=True)
+class SharedTexts:
+    texts: Texts
+    data: dict[str, Any]
+    """texts.yaml as read: a unit's overrides are laid over it and validated as a whole."""
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every unit of a deployment has in common, as read from the shared folder."""
+
+    directory: Path
+    survey: Survey
+    texts: SharedTexts
+    search: SearchSettings
+    report: ReportTexts
+    referrals: tuple[Referral, ...]
+
+
+def _load_texts(path: Path, issues: list[ContentIssue]) -> SharedTexts | None:
+    data = read_mapping(path, issues)
+    texts = None if data is None else validated(Texts, data, path, issues)
+    if data is None or texts is None:
+        return None
+    for field, reason in placeholder_problems(texts.model_dump()):
+        issues.append(ContentIssue(path, field, reason))
+    return SharedTexts(texts, data)
+
+
+def load_shared(
+    directory: Path, issues: list[ContentIssue]
+) -> tuple[Shared | None, SharedTexts | None]:
+    """The questionnaire, texts, search words, report words and referrals in `directory`; the
+    texts on their own as well, so that overrides are checked even when another file fails."""
     survey = _validate(Survey, directory / SURVEY_FILE, issues)
-    texts = _validate(Texts, directory / TEXTS_FILE, issues)
-    if texts is not None:
-        for field, reason in placeholder_problems(texts.model_dump()):
-            issues.append(ContentIssue(directory / TEXTS_FILE, field, reason))
+    texts = _load_texts(directory / TEXTS_FILE, issues)
     search = _validate(SearchSettings, directory / SEARCH_FILE, issues)
     report = _validate(ReportTexts, directory / REPORT_FILE, issues)
-    services = _load_services(directory, issues)
     referrals = _validate(Referrals, directory / REFERRALS_FILE, issues)
-    known = {s.id for s in services}
-    for referral in referrals.referrals if referrals else []:
-        if referral.related_service and referral.related_service not in known:
-            issues.append(
-                ContentIssue(
-                    directory / REFERRALS_FILE,
-                    f"referrals.{referral.id}.related_service",
-                    f"no service {referral.related_service!r}",
-                )
-            )
     logo = report.document.logo if report is not None else ""
     # The kop's logo is a file beside the content: a wrong name must fail here, not in print.
     if logo and not (directory / logo).is_file():
@@ -181,23 +212,74 @@ def load_content(directory: Path) -> Content:
                 directory / REPORT_FILE, "document.logo", f"no file {logo!r} in {directory}"
             )
         )
-    if (
-        issues
-        or unit is None
-        or survey is None
-        or texts is None
-        or search is None
-        or report is None
-        or referrals is None
-    ):
+    if survey is None or texts is None or search is None or report is None or referrals is None:
+        return None, texts
+    return Shared(directory, survey, texts, search, report, tuple(referrals.referrals)), texts
+
+
+def check_referrals(
+    shared: Shared, services: Sequence[Service], issues: list[ContentIssue], unit: str = ""
+) -> None:
+    """Each referral's related service is one of the unit's services."""
+    known = {s.id for s in services}
+    for referral in shared.referrals:
+        if referral.related_service and referral.related_service not in known:
+            where = f" of unit {unit!r}" if unit else ""
+            issues.append(
+                ContentIssue(
+                    shared.directory / REFERRALS_FILE,
+                    f"referrals.{referral.id}.related_service",
+                    f"no service {referral.related_service!r}{where}",
+                )
+            )
+
+
+def load_unit_files(
+    directory: Path, issues: list[ContentIssue]
+) -> tuple[Unit | None, list[Service]]:
+    """The unit of `directory` and its services."""
+    return _validate(Unit, directory / UNIT_FILE, issues), _load_services(directory, issues)
+
+
+def several_units_issue(directory: Path) -> ContentIssue:
+    return ContentIssue(
+        directory / REGION_FILE,
+        "units",
+        "this folder holds the units of a kabupaten, not one unit: load it with "
+        "load_deployment, or name the unit to use (--unit ID)",
+    )
+
+
+def load_content(directory: Path) -> Content:
+    """Load and validate the content of a folder that holds one unit; raise ContentError
+    listing all problems. A folder of several units (with a kabupaten.yaml) is refused:
+    which unit is meant must be said, with `load_unit` or `load_deployment`."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ContentError([ContentIssue(directory, "", "content folder does not exist")])
+    if (directory / REGION_FILE).is_file():
+        raise ContentError([several_units_issue(directory)])
+    issues: list[ContentIssue] = []
+    unit = _validate(Unit, directory / UNIT_FILE, issues)
+    shared, _ = load_shared(directory, issues)
+    services = _load_services(directory, issues)
+    if shared is not None:
+        check_referrals(shared, services, issues)
+    if issues or unit is None or shared is None:
         raise ContentError(issues)
+    return content_of(shared, directory, unit, services, shared.texts.texts)
+
+
+def content_of(
+    shared: Shared, directory: Path, unit: Unit, services: Sequence[Service], texts: Texts
+) -> Content:
     return Content(
         directory,
         unit,
-        survey,
+        shared.survey,
         texts,
-        search,
-        report,
+        shared.search,
+        shared.report,
         tuple(services),
-        tuple(referrals.referrals),
+        shared.referrals,
     )

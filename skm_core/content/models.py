@@ -7,7 +7,7 @@ reported instead of silently ignored.
 import hashlib
 import json
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -35,6 +35,9 @@ UNSUR_CODES: tuple[str, ...] = tuple(f"U{i}" for i in range(1, 10))
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
 CommandName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
+UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+"""A unit's id in a deployment of several units: it travels in links, QR posters and rows."""
+DEFAULT_UNIT_ID = "unit"
 
 
 def _keys(*required: str) -> AfterValidator:
@@ -62,6 +65,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA timezone {value!r}") from exc
+    return value
+
+
 # --- the unit ------------------------------------------------------------------------------
 
 
@@ -87,14 +98,20 @@ class FlowStep(Strict):
 
 
 class Unit(Strict):
+    id: UnitId = DEFAULT_UNIT_ID
+    """The unit's id among the units of a kabupaten; a unit.yaml written before there were
+    several units has none and is the deployment's only unit."""
     name: NonEmpty
     short_name: NonEmpty
     regency: NonEmpty
     province: NonEmpty
     address: NonEmpty
-    postal_code: NonEmpty
+    postal_code: str = ""
+    """Empty while the unit's postal code is not known for sure."""
     phone: NonEmpty
-    email: NonEmpty
+    email: str = ""
+    """Empty while the unit has no e-mail address it has confirmed: none is better than a
+    guessed one that citizens would write to."""
     website: NonEmpty
     timezone: NonEmpty
     opening_hours: list[OpeningHours] = Field(min_length=1)
@@ -109,16 +126,12 @@ class Unit(Strict):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA timezone {value!r}") from exc
-        return value
+        return _known_zone(value)
 
     @field_validator("email")
     @classmethod
     def _plausible_email(cls, value: str) -> str:
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
             raise ValueError(f"not an e-mail address: {value!r}")
         return value
 
@@ -129,6 +142,42 @@ class Unit(Strict):
         if numbers != list(range(1, len(steps) + 1)):
             raise ValueError(f"steps must be numbered 1..{len(steps)} in order, got {numbers}")
         return steps
+
+
+# --- a kabupaten of several units ---------------------------------------------------------
+
+
+class Region(Strict):
+    """The kabupaten whose units one deployment serves, and who answers for their SKM."""
+
+    name: NonEmpty
+    short_name: NonEmpty
+    province: NonEmpty
+    timezone: Annotated[NonEmpty, AfterValidator(_known_zone)]
+    """Every unit's timezone: the kabupaten's periods and schedules are one calendar."""
+    organisation: NonEmpty
+
+
+class UnitEntry(Strict):
+    id: UnitId
+    path: NonEmpty
+    """The unit's folder, relative to the folder of kabupaten.yaml."""
+
+
+class RegionFile(Region):
+    """kabupaten.yaml: the region, where the shared files live, and the units in order."""
+
+    shared: NonEmpty = "."
+    units: list[UnitEntry] = Field(min_length=1)
+
+    def region(self) -> Region:
+        return Region.model_validate(self.model_dump(include=set(Region.model_fields)))
+
+
+class Overrides(Strict):
+    """A unit's overrides.yaml: a partial mapping laid over the shared files."""
+
+    texts: dict[str, Any] = Field(default_factory=dict)
 
 
 # --- the questionnaire -----------------------------------------------------------------------
@@ -457,6 +506,7 @@ class CliTexts(Strict):
     import_done: Text
     order_missing: Text
     content_ok: Text
+    content_units: Text
     search_none: Text
     search_referral: Text
     to_confirm_title: Text

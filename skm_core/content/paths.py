@@ -15,3 +15,12 @@ def shipped_content_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return _PACKAGE_DIR.parent / "content"
+
+
+KABUPATEN_EXAMPLE = "kabupaten"
+
+
+def shipped_kabupaten_dir() -> Path:
+    """The shipped example of several units (Sangasanga and two neighbours), which uses the
+    shipped content as its shared files and as Sangasanga's folder."""
+    return shipped_content_dir() / KABUPATEN_EXAMPLE

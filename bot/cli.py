@@ -28,7 +28,7 @@ from bot.cli_common import (
 )
 from bot.cli_data import add_data_commands
 from bot.cli_db import add_db_commands
-from bot.cli_units import chosen_unit, cmd_kabupaten, units_of
+from bot.cli_units import ChosenUnit, cmd_kabupaten, unit_database, with_unit
 from bot.doctor import add_doctor_command
 from bot.lock import AlreadyRunning, data_dir_lock
 from bot.runtime import open_runtime
@@ -84,15 +84,13 @@ def _print_result(
         print(ikm_text(result, content, source, population))
 
 
-@with_content
-def cmd_ikm(args: argparse.Namespace, settings: Settings, content: Content) -> int:
+@with_unit
+def cmd_ikm(
+    args: argparse.Namespace, settings: Settings, content: Content, unit: ChosenUnit
+) -> int:
     weighting = Weighting.LEGACY if args.legacy_weight else Weighting.EXACT
     wording = content.texts.cli.errors
     if args.db:
-        unit = chosen_unit(args.unit, units_of(content))
-        if unit is None:
-            return EXIT_INPUT
-        content = units_of(content)[unit]
         if args.layanan is not None and content.service(args.layanan) is None:
             ids = ", ".join(s.id for s in content.services)
             return fail(f"--layanan: unknown service {args.layanan!r}; known: {ids}")
@@ -131,14 +129,14 @@ def _scope(args: argparse.Namespace) -> str:
 async def _db_tally(
     settings: Settings,
     content: Content,
-    unit: str,
+    unit: ChosenUnit,
     first: date | None,
     last: date | None,
     service_id: str | None,
 ) -> Tally:
     start, end = utc_bounds(first, last, settings.zone(content))
-    async with database(settings) as db:
-        return await tally_responses(db.for_unit(unit), start, end, service_id)
+    async with unit_database(settings, unit) as db:
+        return await tally_responses(db, start, end, service_id)
 
 
 @with_content
@@ -389,7 +387,7 @@ def cmd_qr(args: argparse.Namespace, settings: Settings, content: Content) -> in
 async def _report(
     settings: Settings,
     content: Content,
-    unit: str,
+    unit: ChosenUnit,
     period: Period,
     kind: str,
     population: int | None,
@@ -397,8 +395,7 @@ async def _report(
     """The report's file, or for the infographic the A4 PDF and then the square PNG."""
     from skm_core.reports.export import build_export
 
-    async with database(settings) as opened:
-        db = opened.for_unit(unit)
+    async with unit_database(settings, unit) as db:
         summary = await build_summary(
             db,
             content,
@@ -412,12 +409,10 @@ async def _report(
     return [file.data for file in files]
 
 
-@with_content
-def cmd_report(args: argparse.Namespace, settings: Settings, content: Content) -> int:
-    unit = chosen_unit(args.unit, units_of(content))
-    if unit is None:
-        return EXIT_INPUT
-    content = units_of(content)[unit]
+@with_unit
+def cmd_report(
+    args: argparse.Namespace, settings: Settings, content: Content, unit: ChosenUnit
+) -> int:
     period = period_between(args.date_from, args.date_to)
     first, *more = asyncio.run(
         _report(settings, content, unit, period, args.format, args.population)

@@ -8,45 +8,56 @@ unit, `--unit` may be left out, or must name that unit.
 
 import argparse
 import asyncio
+import functools
 import json
-from collections.abc import Mapping
+import sys
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, database, fail, load
+from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, Command, database, fail
 from bot.settings import Settings
 from skm_core.calendar.periods import period_between
-from skm_core.content import Content
+from skm_core.content import Content, ContentError
+from skm_core.content.deployment import load_deployment
 from skm_core.reports.standings import (
     Standings,
     build_standings,
     lowest_text,
     standings_text,
 )
+from skm_core.storage import Database
+from skm_core.storage.units import adopt_rows
 
-Units = dict[str, Content]
 
+@dataclass(frozen=True)
+class Units:
+    """The units of the content folder, by id in its order, and the kabupaten's name."""
 
-def unit_id_of(content: Content) -> str:
-    """The unit's id in the database's rows: its `unit.id`, or '' for content written before
-    units had ids (the rows of a one-unit database carry '' too until they are adopted)."""
-    return str(getattr(content.unit, "id", ""))
+    by_id: dict[str, Content]
+    region: str
+    single: bool
+    """Today's layout of one unit: its database may hold rows from before units."""
+
+    @property
+    def first(self) -> Content:
+        return next(iter(self.by_id.values()))
 
 
 def load_units(settings: Settings) -> Units | None:
-    """Every unit of the content folder by id, in the folder's order; None after printing
-    the content's problems."""
-    content = load(settings)
-    return units_of(content) if content is not None else None
-
-
-def units_of(content: Content) -> Units:
-    """The units of loaded content by id: today's layout holds one."""
-    return {unit_id_of(content): content}
-
-
-def region_name(units: Mapping[str, Content]) -> str:
-    return next(iter(units.values())).unit.regency
+    """Every unit of the content folder; None after printing the content's problems."""
+    try:
+        deployment = load_deployment(settings.content_dir)
+    except ContentError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        return None
+    units = {content.unit.id: content for content in deployment.units}
+    first = deployment.units[0]
+    region = deployment.region.name if deployment.region is not None else first.unit.regency
+    return Units(units, region, deployment.single)
 
 
 def chosen_unit(asked: str | None, units: Mapping[str, Content]) -> str | None:
@@ -60,13 +71,53 @@ def chosen_unit(asked: str | None, units: Mapping[str, Content]) -> str | None:
         return None
     if asked in units:
         return asked
-    if len(units) == 1 and asked == next(iter(units.values())).unit.short_name.casefold():
-        return next(iter(units))
-    fail(f"--unit: unknown unit {asked!r}; known: {known or '-'}")
+    fail(f"--unit: unknown unit {asked!r}; known: {known}")
     return None
 
 
+@dataclass(frozen=True)
+class ChosenUnit:
+    id: str
+    single: bool
+    """The deployment's only unit: rows stored before units are its own."""
+
+
+UnitCommand = Callable[[argparse.Namespace, Settings, Content, ChosenUnit], int]
+
+
+def with_unit(command: UnitCommand) -> Command:
+    """The command, given the content of the unit it works on and the unit's id. A command
+    that reads no stored rows (`skm ikm FILE`) gets the first unit's (its words are shared)."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        units = load_units(settings)
+        if units is None:
+            return EXIT_CONFIG
+        if not getattr(args, "db", True):
+            return command(
+                args, settings, units.first, ChosenUnit(units.first.unit.id, units.single)
+            )
+        unit = chosen_unit(args.unit, units.by_id)
+        if unit is None:
+            return EXIT_INPUT
+        return command(args, settings, units.by_id[unit], ChosenUnit(unit, units.single))
+
+    return run
+
+
+@asynccontextmanager
+async def unit_database(settings: Settings, unit: ChosenUnit) -> AsyncIterator[Database]:
+    """The database seen as the unit's. In a deployment of one unit, rows stored before
+    units are the unit's, as the bot's start-up makes them."""
+    async with database(settings) as db:
+        if unit.single:
+            await adopt_rows(db, unit.id)
+        yield db.for_unit(unit.id)
+
+
 def standings_json(standings: Standings, units: Mapping[str, Content]) -> dict[str, Any]:
+    """The side-by-side for other programs: numbers as numbers, ids as the content names them."""
     rows = []
     for s in standings.units:
         content = units[s.unit_id]
@@ -97,10 +148,11 @@ def standings_json(standings: Standings, units: Mapping[str, Content]) -> dict[s
 
 async def _standings(settings: Settings, units: Units, args: argparse.Namespace) -> Standings:
     period = period_between(args.date_from, args.date_to)
-    content = next(iter(units.values()))
     async with database(settings) as db:
+        if units.single:
+            await adopt_rows(db, units.first.unit.id)
         return await build_standings(
-            db, units, region_name(units), period, datetime.now(UTC), settings.zone(content)
+            db, units.by_id, units.region, period, datetime.now(UTC), settings.zone(units.first)
         )
 
 
@@ -112,9 +164,8 @@ def cmd_kabupaten(args: argparse.Namespace, settings: Settings) -> int:
     if args.date_from is None or args.date_to is None:
         return fail("--kabupaten needs --from and --to (the period to compare)", EXIT_INPUT)
     standings = asyncio.run(_standings(settings, units, args))
-    content = next(iter(units.values()))
     if args.json:
-        print(json.dumps(standings_json(standings, units), ensure_ascii=False))
+        print(json.dumps(standings_json(standings, units.by_id), ensure_ascii=False))
     else:
-        print(standings_text(standings, content))
+        print(standings_text(standings, units.first))
     return EXIT_OK

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
-from bot.cli_units import chosen_unit, unit_id_of
-from skm_core.content import Content
+from bot.cli_units import chosen_unit
+from skm_core.content import Content, shipped_kabupaten_dir
 from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_responses
@@ -47,7 +47,7 @@ async def _seed(path: Path, units: dict[str, int]) -> None:
 @pytest.fixture
 def stored(skm_env: Path, content: Content) -> str:
     """The unit's answers (IKM 75) beside another unit's (IKM 100) in one database."""
-    unit = unit_id_of(content)
+    unit = content.unit.id
     asyncio.run(_seed(skm_env / "skm.sqlite3", {unit: 3, "anggana": 4}))
     return unit
 
@@ -58,12 +58,44 @@ def test_ikm_from_the_database_reads_only_the_units_own_answers(stored, capsys):
     assert (json.loads(out)["respondents"], json.loads(out)["ikm"]) == (10, 75.0)
 
 
-def test_the_one_unit_may_be_named(stored, content, capsys):
-    if stored:
-        code, out, _ = run(capsys, "ikm", "--db", "--json", "--unit", stored)
-        assert (code, json.loads(out)["ikm"]) == (0, 75.0)
-    code, out, _ = run(capsys, "ikm", "--db", "--json", "--unit", content.unit.short_name.lower())
+def test_the_one_unit_may_be_named(stored, capsys):
+    code, out, _ = run(capsys, "ikm", "--db", "--json", "--unit", stored)
     assert (code, json.loads(out)["ikm"]) == (0, 75.0)
+
+
+def test_answers_stored_before_units_are_the_one_units(skm_env, capsys):
+    asyncio.run(_seed(skm_env / "skm.sqlite3", {"": 2}))
+    code, out, _ = run(capsys, "ikm", "--db", "--json")
+    assert (code, json.loads(out)["ikm"]) == (0, 50.0)
+
+
+@pytest.fixture
+def kabupaten(skm_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped example of three units, their answers in one database."""
+    monkeypatch.setenv("SKM_CONTENT_DIR", str(shipped_kabupaten_dir()))
+    asyncio.run(_seed(skm_env / "skm.sqlite3", {"sangasanga": 3, "anggana": 4, "muara-jawa": 2}))
+    return skm_env
+
+
+def test_with_several_units_the_unit_is_required_and_named_by_its_id(kabupaten, capsys):
+    code, out, err = run(capsys, "ikm", "--db", "--json")
+    assert (code, out) == (2, "")
+    assert "--unit is required" in err and "sangasanga, anggana, muara-jawa" in err
+    code, out, _ = run(capsys, "ikm", "--db", "--json", "--unit", "muara-jawa")
+    assert (code, json.loads(out)["ikm"]) == (0, 50.0)
+    code, _, err = run(capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30",
+                       "--format", "csv", "--out", "r.csv")  # fmt: skip
+    assert code == 2 and "--unit is required" in err
+
+
+def test_the_kabupaten_of_three_units_side_by_side(kabupaten, capsys):
+    code, out, err = run(capsys, "ikm", "--db", "--kabupaten", "--json",
+                         "--from", "2026-11-01", "--to", "2026-11-30")  # fmt: skip
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["region"] == "Kabupaten Kutai Kartanegara"
+    ranked = [(u["rank"], u["unit"], u["ikm"]) for u in data["units"]]
+    assert ranked == [(1, "anggana", 100.0), (2, "sangasanga", 75.0), (3, "muara-jawa", 50.0)]
 
 
 def test_an_unknown_unit_is_refused_naming_the_known_ones(stored, capsys):

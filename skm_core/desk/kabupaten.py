@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from skm_core.calendar.dates import local_datetime_text, period_label
 from skm_core.calendar.periods import Period
+from skm_core.content.deployment import Deployment
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Attachment, Event, Option, Reply
 from skm_core.conversation.screens import MENU
@@ -117,6 +118,16 @@ class KabupatenDesk:
             "pejabat": (ADMIN, _now(self.roles.listing)),
             "hapus": (ADMIN, _now(self.roles.remove)),
         }
+
+    @classmethod
+    def for_deployment(cls, db: Database, deployment: Deployment) -> "KabupatenDesk":
+        """The desk of a deployment's kabupaten: its units in the deployment's order."""
+        units = {content.unit.id: content for content in deployment.units}
+        first = deployment.units[0]
+        region = deployment.region
+        name = region.name if region is not None else first.unit.regency
+        zone = ZoneInfo(region.timezone if region is not None else first.unit.timezone)
+        return cls(db, units, name, zone)
 
     def wants(self, event: Event) -> bool:
         name, _ = command_of(event)

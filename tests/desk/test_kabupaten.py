@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from skm_core.content import shipped_kabupaten_dir
+from skm_core.content.deployment import load_deployment
 from skm_core.conversation.engine import Engine
 from skm_core.delivery.scheduled import SCHEDULES
 from skm_core.desk.kabupaten import KabupatenDesk, queue_kabupaten_reports
@@ -147,3 +149,11 @@ async def test_the_scheduled_roll_up_goes_to_the_kabupaten_not_to_a_units_offici
     await queue_kabupaten_reports(db, desk, MONTHLY, fired)
     addresses = [m.address for m in await due_messages(db, "telegram", fired)]
     assert addresses == ["chat-org"]
+
+
+async def test_the_desk_of_the_shipped_kabupaten_lists_its_units_in_order(db, desk):
+    desk = KabupatenDesk.for_deployment(db, load_deployment(shipped_kabupaten_dir()))
+    assert list(desk.units) == ["sangasanga", "anggana", "muara-jawa"]
+    assert desk.region == "Kabupaten Kutai Kartanegara"
+    [reply] = await kabupaten_says(db, desk, "/ringkasan bulan lalu", NOW)
+    assert "1. Kecamatan Anggana: IKM 100,00" in reply.text

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -53,6 +52,8 @@ CHAT_REQUESTS = (
     "/pejabat",
     "/jadwal",
     "/jawab {other} Terima kasih",
+    "/rtl sudah {plan}; Antrean sudah dipercepat",
+    "/hapus {official}",
 )
 WEB_PAGES = (
     "/desk/ringkasan?periode=bulan lalu",
@@ -75,7 +76,7 @@ class World:
     complaints: dict[str, int]
     official_ids: dict[str, set[int]]
     kabupaten: KabupatenDesk
-    web: dict[tuple[str, str], httpx.AsyncClient] = field(default_factory=dict)
+    plans: dict[str, int] = field(default_factory=dict)
 
 
 async def build_world(db: Database, content: Content, clock: Clock) -> World:
@@ -83,6 +84,7 @@ async def build_world(db: Database, content: Content, clock: Clock) -> World:
     chats: dict[tuple[str, str], Chat] = {}
     complaints: dict[str, int] = {}
     official_ids: dict[str, set[int]] = {}
+    plans: dict[str, int] = {}
     contents = {unit: unit_content(content, unit) for unit in UNITS}
     for unit in UNITS:
         scoped = db.for_unit(unit)
@@ -118,7 +120,7 @@ async def build_world(db: Database, content: Content, clock: Clock) -> World:
                     for day in range(1, 8)
                 ],
             )
-            await add_plan(
+            plans[unit] = await add_plan(
                 tx, date(2026, 11, 1), date(2026, 11, 30), "U3", rtl, "Desember 2026",
                 date(2026, 12, 31), "Kasi Pelayanan", NOW, "pejabat",
             )  # fmt: skip
@@ -127,7 +129,7 @@ async def build_world(db: Database, content: Content, clock: Clock) -> World:
     async with kabupaten_db.transaction() as tx:
         await add_official(tx, "telegram", "bupati-org", "chat-org", "pejabat", NOW)
     desk = KabupatenDesk(db, contents, "Kabupaten Kutai Kartanegara", WITA)
-    return World(db, engines, chats, complaints, official_ids, desk)
+    return World(db, engines, chats, complaints, official_ids, desk, plans)
 
 
 def reply_texts(replies: Sequence[Reply]) -> list[str]:
@@ -186,14 +188,36 @@ def other_unit(unit: str, pick: int) -> str:
 async def test_no_chat_answer_to_a_units_official_holds_another_units_rows(
     world, unit, role, request, pick
 ):
-    other = world.complaints[other_unit(unit, pick)]
+    elsewhere = other_unit(unit, pick)
     chat = world.chats[(unit, role)]
-    replies = await chat.type(request.format(other=other))
+    asked = request.format(
+        other=world.complaints[elsewhere],
+        plan=world.plans[elsewhere],
+        official=min(world.official_ids[elsewhere]),
+    )
+    replies = await chat.type(asked)
     texts = reply_texts(replies)
     assert foreign_markers(texts, unit) == []
+    # Nor did anything asked in one unit change another's rows.
+    assert await untouched(world, elsewhere)
     listed = {int(n) for text in texts for n in re.findall(r"\[(\d+)\]", text)}
     if request == "/pejabat" and role == "admin":
         assert listed and listed <= world.official_ids[unit]
+
+
+async def untouched(world: World, unit: str) -> bool:
+    complaint = await world.db.fetch_one(
+        "SELECT answered_at FROM complaints WHERE id = ?", (world.complaints[unit],)
+    )
+    plan = await world.db.fetch_one(
+        "SELECT status FROM follow_up_plans WHERE id = ?", (world.plans[unit],)
+    )
+    officials = await world.db.fetch_all("SELECT id FROM officials WHERE unit_id = ?", (unit,))
+    return (
+        complaint == (None,)
+        and plan == ("planned",)
+        and {int(r[0]) for r in officials} == world.official_ids[unit]
+    )
 
 
 async def test_a_units_official_sees_their_own_units_rows(world):

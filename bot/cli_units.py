@@ -22,6 +22,7 @@ from bot.settings import Settings
 from skm_core.calendar.periods import period_between
 from skm_core.content import Content, ContentError
 from skm_core.content.deployment import load_deployment
+from skm_core.content.models import DEFAULT_UNIT_ID
 from skm_core.reports.standings import (
     Standings,
     build_standings,
@@ -30,6 +31,12 @@ from skm_core.reports.standings import (
 )
 from skm_core.storage import Database
 from skm_core.storage.units import adopt_rows
+
+
+def stored_unit(content: Content, single: bool) -> str:
+    """The unit a unit's rows are stored under, as the bot stores them: today's layout of one
+    unit whose content names no id keeps its rows as stored before units (unit '')."""
+    return "" if single and content.unit.id == DEFAULT_UNIT_ID else content.unit.id
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,11 @@ class Units:
     @property
     def first(self) -> Content:
         return next(iter(self.by_id.values()))
+
+    @property
+    def stored(self) -> dict[str, Content]:
+        """The units by the id their rows are stored under."""
+        return {stored_unit(c, self.single): c for c in self.by_id.values()}
 
 
 def load_units(settings: Settings) -> Units | None:
@@ -80,6 +92,12 @@ class ChosenUnit:
     id: str
     single: bool
     """The deployment's only unit: rows stored before units are its own."""
+    stored: str
+    """The unit its rows are stored under (see `stored_unit`)."""
+
+    @classmethod
+    def of(cls, content: Content, single: bool) -> "ChosenUnit":
+        return cls(content.unit.id, single, stored_unit(content, single))
 
 
 UnitCommand = Callable[[argparse.Namespace, Settings, Content, ChosenUnit], int]
@@ -95,13 +113,12 @@ def with_unit(command: UnitCommand) -> Command:
         if units is None:
             return EXIT_CONFIG
         if not getattr(args, "db", True):
-            return command(
-                args, settings, units.first, ChosenUnit(units.first.unit.id, units.single)
-            )
+            return command(args, settings, units.first, ChosenUnit.of(units.first, units.single))
         unit = chosen_unit(args.unit, units.by_id)
         if unit is None:
             return EXIT_INPUT
-        return command(args, settings, units.by_id[unit], ChosenUnit(unit, units.single))
+        content = units.by_id[unit]
+        return command(args, settings, content, ChosenUnit.of(content, units.single))
 
     return run
 
@@ -111,9 +128,9 @@ async def unit_database(settings: Settings, unit: ChosenUnit) -> AsyncIterator[D
     """The database seen as the unit's. In a deployment of one unit, rows stored before
     units are the unit's, as the bot's start-up makes them."""
     async with database(settings) as db:
-        if unit.single:
-            await adopt_rows(db, unit.id)
-        yield db.for_unit(unit.id)
+        if unit.single and unit.stored:
+            await adopt_rows(db, unit.stored)
+        yield db.for_unit(unit.stored)
 
 
 def standings_json(standings: Standings, units: Mapping[str, Content]) -> dict[str, Any]:
@@ -124,7 +141,7 @@ def standings_json(standings: Standings, units: Mapping[str, Content]) -> dict[s
         rows.append(
             {
                 "rank": s.rank,
-                "unit": s.unit_id,
+                "unit": content.unit.id,
                 "name": s.name,
                 "respondents": s.respondents,
                 "ikm": float(s.result.ikm_shown) if s.result is not None else None,
@@ -148,11 +165,13 @@ def standings_json(standings: Standings, units: Mapping[str, Content]) -> dict[s
 
 async def _standings(settings: Settings, units: Units, args: argparse.Namespace) -> Standings:
     period = period_between(args.date_from, args.date_to)
+    first = units.first
     async with database(settings) as db:
-        if units.single:
-            await adopt_rows(db, units.first.unit.id)
+        stored = stored_unit(first, units.single)
+        if units.single and stored:
+            await adopt_rows(db, stored)
         return await build_standings(
-            db, units.by_id, units.region, period, datetime.now(UTC), settings.zone(units.first)
+            db, units.stored, units.region, period, datetime.now(UTC), settings.zone(first)
         )
 
 
@@ -165,7 +184,7 @@ def cmd_kabupaten(args: argparse.Namespace, settings: Settings) -> int:
         return fail("--kabupaten needs --from and --to (the period to compare)", EXIT_INPUT)
     standings = asyncio.run(_standings(settings, units, args))
     if args.json:
-        print(json.dumps(standings_json(standings, units.by_id), ensure_ascii=False))
+        print(json.dumps(standings_json(standings, units.stored), ensure_ascii=False))
     else:
         print(standings_text(standings, units.first))
     return EXIT_OK

@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+import re
+import shutil
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.cli_units import chosen_unit
-from skm_core.content import Content, shipped_kabupaten_dir
+from skm_core.content import Content, shipped_content_dir, shipped_kabupaten_dir
 from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_responses
@@ -160,3 +162,31 @@ def test_options_that_do_not_go_together_are_refused(skm_env, args):
     with pytest.raises(SystemExit) as exit_:
         main(args)
     assert exit_.value.code == 2
+
+
+def test_a_unit_that_names_no_id_reads_its_rows_as_stored_before_units(
+    skm_env, monkeypatch, capsys
+):
+    folder = skm_env.parent / "content"
+    shutil.copytree(shipped_content_dir(), folder)
+    unit_file = folder / "unit.yaml"
+    unit_file.write_text(
+        re.sub(r"(?m)^id: .*\n", "", unit_file.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    monkeypatch.setenv("SKM_CONTENT_DIR", str(folder))
+    asyncio.run(_seed(skm_env / "skm.sqlite3", {"": 2}))
+    code, out, err = run(capsys, "ikm", "--db", "--json")
+    assert (code, err, json.loads(out)["ikm"]) == (0, "", 50.0)
+    code, out, _ = run(capsys, "ikm", "--db", "--kabupaten", "--json",
+                       "--from", "2026-11-01", "--to", "2026-11-30")  # fmt: skip
+    [line] = json.loads(out)["units"]
+    assert (line["unit"], line["respondents"]) == ("unit", 10)
+    # As the bot keeps them: nothing was moved to another unit.
+    assert asyncio.run(_units_stored(skm_env / "skm.sqlite3")) == [""]
+
+
+async def _units_stored(path: Path) -> list[str]:
+    async with await Database.open(path) as db:
+        return [
+            str(r[0]) for r in await db.fetch_all("SELECT DISTINCT unit_id FROM survey_responses")
+        ]

@@ -243,15 +243,34 @@ async def test_another_units_complaint_is_not_found_by_its_number(world):
     assert markers("anggana")[0] in anggana.text
 
 
+KABUPATEN_REQUESTS = (
+    "/ringkasan {unit} bulan lalu",
+    "/ekspor {unit} bulan lalu",
+    "/ringkasan bulan lalu",
+    "/ekspor bulan lalu",
+    "/pejabat",
+    "/jadwal",
+)
+
+
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(unit=st.sampled_from(sorted(UNITS)), request=st.sampled_from(("ringkasan", "ekspor")))
-async def test_the_kabupaten_reads_one_units_summary_with_only_that_units_rows(
-    world, unit, request
+@given(
+    unit=st.sampled_from(sorted(UNITS)),
+    role=st.sampled_from(("admin", "pejabat")),
+    request=st.sampled_from(KABUPATEN_REQUESTS),
+)
+async def test_the_kabupaten_reads_one_unit_with_only_its_rows_and_all_units_as_figures(
+    world, unit, role, request
 ):
-    replies = await kabupaten_says(world.db, world.kabupaten, f"/{request} {unit} bulan lalu", NOW)
+    asked = request.format(unit=unit)
+    replies = await kabupaten_says(world.db, world.kabupaten, asked, NOW, roles=frozenset({role}))
     texts = reply_texts(replies)
-    assert foreign_markers(texts, unit) == []
-    if request == "ringkasan":
-        assert markers(unit)[1] in "\n".join(texts)
+    if "{unit}" in request:
+        assert foreign_markers(texts, unit) == []
+        if request.startswith("/ringkasan"):
+            assert markers(unit)[1] in "\n".join(texts)
+    else:
+        # The side-by-side holds figures, never a complaint, a suggestion or a plan's text.
+        assert foreign_markers(texts, None) == []

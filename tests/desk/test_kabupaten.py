@@ -157,3 +157,8 @@ async def test_the_desk_of_the_shipped_kabupaten_lists_its_units_in_order(db, de
     assert desk.region == "Kabupaten Kutai Kartanegara"
     [reply] = await kabupaten_says(db, desk, "/ringkasan bulan lalu", NOW)
     assert "1. Kecamatan Anggana: IKM 100,00" in reply.text
+
+
+async def test_only_a_kabupaten_admin_invites(db, desk):
+    assert await kabupaten_says(db, desk, "/undang pejabat anggana", NOW) == []
+    assert await db.fetch_all("SELECT 1 FROM invitations") == []

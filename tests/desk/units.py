@@ -44,9 +44,12 @@ async def desk_says(
     user: str,
     roles: frozenset[str] = frozenset(),
 ) -> list[Reply]:
-    """A command given to a desk as the engine gives it, in a transaction of `db`'s unit."""
+    """A command given to a desk as the engine gives it, in a transaction of `db`'s unit; no
+    reply when the desk does not serve it to these roles."""
     event = Event("telegram", user, f"k-{next(_events)}", EventKind.TEXT, text, f"chat-{user}")
     ctx = StepContext(now.astimezone(UTC), PROFILES["telegram"], "telegram", user)
+    if not desk.wants(event) or not desk.serves(event, roles):
+        return []  # the engine gives it to the ordinary conversation
     async with db.transaction() as tx:
         served = await desk.handle(tx, event, ctx, roles)
     if served is None:
@@ -63,6 +66,4 @@ async def kabupaten_says(
     roles: frozenset[str] = frozenset({"pejabat"}),
 ) -> list[Reply]:
     """A kabupaten official's command, through the kabupaten's desk as the engine gives it."""
-    replies = await desk_says(db.for_unit(KABUPATEN), desk, text, now, user, roles)
-    assert replies
-    return replies
+    return await desk_says(db.for_unit(KABUPATEN), desk, text, now, user, roles)

@@ -10,8 +10,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import aggregate, import_csv, machine, memory, startup, throughput
+from bench import aggregate, import_csv, machine, memory, startup, throughput, throughput_pg
 from skm_core.content import Content, load_content, shipped_content_dir
+from tests.postgres_server import Unavailable, postgres_server
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,21 @@ def _throughput(sizes: Sizes, content: Content, work: Path) -> dict[str, Any]:
     }
 
 
+def _throughput_postgres(sizes: Sizes, content: Content, work: Path) -> dict[str, Any]:
+    _progress(f"throughput on PostgreSQL: {sizes.citizens} citizens, one process then two")
+    try:
+        with postgres_server() as server:
+            pg = throughput_pg.measure(work, content, sizes.citizens, server.new_database)
+    except Unavailable as reason:
+        _progress(f"no PostgreSQL, its figures are left out: {reason}")
+        return dict.fromkeys(("pg_one_updates_per_s", "pg_two_updates_per_s", "pg_two_ratio"))
+    return {
+        "pg_one_updates_per_s": round(pg.one_process_updates_per_s, 1),
+        "pg_two_updates_per_s": round(pg.two_processes_updates_per_s, 1),
+        "pg_two_ratio": round(pg.ratio, 2),
+    }
+
+
 def _aggregate(sizes: Sizes, content: Content, work: Path) -> dict[str, Any]:
     _progress(f"aggregate: {sizes.responses:,} stored responses")
     ag = aggregate.measure(work, content, sizes.responses)
@@ -96,7 +112,7 @@ def _startup(sizes: Sizes, content: Content, work: Path) -> dict[str, Any]:
     return {"startup_s": round(st.seconds, 3), "startup_runs_s": [round(s, 3) for s in st.runs]}
 
 
-MEASUREMENTS = (_throughput, _aggregate, _import, _memory, _startup)
+MEASUREMENTS = (_throughput, _throughput_postgres, _aggregate, _import, _memory, _startup)
 
 
 # (key, label, unit) of each figure in the printed table, in order.
@@ -107,6 +123,9 @@ LABELS = [
     ("as_the_bot_updates_per_s", "updates/s, bare with the bot's calls", "1/s"),
     ("engine_us_per_update", "bot: time in Engine.handle", "us"),
     ("updates_per_s_rate_limited", "updates/s, shipped rate limiter", "1/s"),
+    ("pg_one_updates_per_s", "updates/s, one process, PostgreSQL", "1/s"),
+    ("pg_two_updates_per_s", "updates/s, two processes, PostgreSQL", "1/s"),
+    ("pg_two_ratio", "PostgreSQL: two processes / one", ""),
     ("aggregate_ms", "build_summary of the period", "ms"),
     ("bare_scan_ms", "one bare SQL scan", "ms"),
     ("aggregate_ratio", "build_summary / bare scan", ""),
@@ -126,8 +145,8 @@ TARGETS = {
 }
 
 
-def _verdict(key: str, value: float) -> tuple[str, str]:
-    if key not in TARGETS:
+def _verdict(key: str, value: float | None) -> tuple[str, str]:
+    if key not in TARGETS or value is None:
         return "", ""
     at_least, bound = TARGETS[key]
     met = value >= bound if at_least else value <= bound
@@ -138,7 +157,8 @@ def _table(figures: dict[str, Any]) -> str:
     lines = [f"{'figure':<38} {'value':>12} {'unit':<7} {'target':<8} met"]
     for key, label, unit in LABELS:
         target, verdict = _verdict(key, figures[key])
-        lines.append(f"{label:<38} {figures[key]:>12,} {unit:<7} {target:<8} {verdict}")
+        value = "n/a" if figures[key] is None else f"{figures[key]:,}"
+        lines.append(f"{label:<38} {value:>12} {unit:<7} {target:<8} {verdict}")
     return "\n".join(lines)
 
 

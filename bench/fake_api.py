@@ -4,6 +4,7 @@
 last message of one chat in constant time, so this subclass keeps them per chat.
 """
 
+import itertools
 import sys
 from collections import Counter, defaultdict
 from contextlib import AbstractContextManager
@@ -19,8 +20,9 @@ Message = dict[str, Any]
 
 
 class TrackingBotApi(FakeBotApi):
-    def __init__(self, keep_calls: bool = True) -> None:
+    def __init__(self, keep_calls: bool = True, first_update_id: int = 1000) -> None:
         super().__init__()
+        self._update_ids = itertools.count(first_update_id)
         self.keep_calls = keep_calls
         """False drops the flat call log, which a long load would only fill."""
         self.messages: defaultdict[int, list[Message]] = defaultdict(list)

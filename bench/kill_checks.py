@@ -6,6 +6,9 @@ from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import psycopg
 
 from bench.citizens import THANKS
 from bench.fake_api import TrackingBotApi
@@ -81,18 +84,30 @@ def _thanks(api: TrackingBotApi, citizen: Citizen) -> int:
     return sum(THANKS in text for text in api.texts_to(citizen.chat_id))
 
 
-def _processed_ids(data_dir: Path) -> set[str]:
+def query(data_dir: Path, database_url: str | None, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of the run's database: the data directory's SQLite file, or PostgreSQL."""
+    if database_url is not None:
+        with psycopg.connect(database_url) as pg:
+            return [tuple(r) for r in pg.execute(sql.encode()).fetchall()]
     with closing(sqlite3.connect(data_dir / "skm.sqlite3")) as db:
-        rows = db.execute("SELECT event_id FROM processed_events WHERE channel = 'telegram'")
-        return {str(r[0]) for r in rows}
+        return [tuple(r) for r in db.execute(sql).fetchall()]
 
 
-def _stored(data_dir: Path) -> list[tuple[str, str, dict[str, object], tuple[int, ...]]]:
-    with closing(sqlite3.connect(data_dir / "skm.sqlite3")) as db:
-        rows = db.execute(
-            "SELECT respondent_key, service_id, profile, u1, u2, u3, u4, u5, u6, u7, u8, u9"
-            " FROM survey_responses WHERE channel = 'telegram'"
-        ).fetchall()
+def processed_ids(data_dir: Path, database_url: str | None = None) -> set[str]:
+    """Digests of the Telegram updates the bot processed."""
+    sql = "SELECT event_id FROM processed_events WHERE channel = 'telegram'"
+    return {str(r[0]) for r in query(data_dir, database_url, sql)}
+
+
+def _stored(
+    data_dir: Path, database_url: str | None
+) -> list[tuple[str, str, dict[str, object], tuple[int, ...]]]:
+    rows = query(
+        data_dir,
+        database_url,
+        "SELECT respondent_key, service_id, profile, u1, u2, u3, u4, u5, u6, u7, u8, u9"
+        " FROM survey_responses WHERE channel = 'telegram'",
+    )
     return [(r[0], r[1], json.loads(r[2]), tuple(r[3:])) for r in rows]
 
 
@@ -115,13 +130,19 @@ def _plan_of(citizen: Citizen, service_id: str, content: Content) -> SurveyPlan 
 
 
 def check_database(
-    report: Report, citizens: list[Citizen], api: TrackingBotApi, data_dir: Path, content: Content
+    report: Report,
+    citizens: list[Citizen],
+    api: TrackingBotApi,
+    data_dir: Path,
+    content: Content,
+    database_url: str | None = None,
 ) -> None:
+    """`database_url`: the run's PostgreSQL; None for the data directory's SQLite file."""
     pseudonyms = Pseudonymizer(load_or_create_key(data_dir / "pseudonym.key"))
     by_key = {pseudonyms.user_key("telegram", str(c.chat_id)): c for c in citizens}
-    rows = _stored(data_dir)
+    rows = _stored(data_dir, database_url)
     report.stored = len(rows)
-    processed = _processed_ids(data_dir)
+    processed = processed_ids(data_dir, database_url)
     report.never_processed = sum(
         event_digest("telegram", str(u)) not in processed for u in report.update_ids
     )

@@ -76,7 +76,8 @@ async def measure_here(users: int, data_dir: Path, content: Content) -> Memory:
         engine = Engine(db, content)
         # Warm every code path (search, screens, a finished survey) before the first reading.
         for n in range(WARM_UP_USERS):
-            await drive(engine, "terminal", f"w{n}", visit(n, content))
+            # On Telegram, as the measured people: the script presses its labelled buttons.
+            await drive(engine, "telegram", f"w{n}", visit(n, content))
         gc.collect()
         before = rss_kb()
         for n in range(users):

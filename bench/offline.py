@@ -54,10 +54,20 @@ class PassThroughLimiter(BaseRateLimiter[None]):
 
 @contextlib.asynccontextmanager
 async def skm_application(
-    data_dir: Path, content: Content, api: TrackingBotApi, shipped_limiter: bool = False
+    data_dir: Path,
+    content: Content,
+    api: TrackingBotApi,
+    shipped_limiter: bool = False,
+    database_url: str | None = None,
 ) -> AsyncIterator[tuple[AnyApplication, TelegramChannel]]:
-    """The bot's own Application and channel, opened as `skm run` opens them, minus polling."""
-    settings = Settings(telegram_bot_token=TOKEN, skm_data_dir=data_dir, _env_file=None)
+    """The bot's own Application and channel, opened as `skm run` opens them, minus polling;
+    on PostgreSQL when `database_url` is given."""
+    settings = Settings(
+        telegram_bot_token=TOKEN,
+        skm_data_dir=data_dir,
+        skm_database_url=database_url,
+        _env_file=None,
+    )
     limiter = None if shipped_limiter else PassThroughLimiter()
     async with offline_bot(settings, content, api, limiter) as (application, channel, _):
         yield application, channel

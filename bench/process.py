@@ -27,13 +27,20 @@ def skm_environment(data_dir: Path, base_url: str | None = None) -> dict[str, st
 class BotProcess:
     """`skm run` in its own working directory (so no stray .env is read), logging to a file."""
 
-    def __init__(self, data_dir: Path, base_url: str) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        base_url: str,
+        extra: dict[str, str] | None = None,
+        log_name: str = "skm.log",
+    ) -> None:
+        """`extra`: settings added to the environment (a webhook, `SKM_DATABASE_URL`)."""
         self.data_dir = data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
-        self._log = (data_dir.parent / "skm.log").open("ab")
+        self._log = (data_dir.parent / log_name).open("ab")
         self.popen = subprocess.Popen(
             [str(SKM), "run"],
-            env=skm_environment(data_dir, base_url),
+            env=skm_environment(data_dir, base_url) | (extra or {}),
             cwd=data_dir.parent,
             stdout=self._log,
             stderr=subprocess.STDOUT,

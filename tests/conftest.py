@@ -9,6 +9,7 @@ from skm_core.content import Content, load_content, shipped_content_dir
 from skm_core.conversation.engine import Engine
 from skm_core.storage import Database
 from tests.conversation.chat import Clock
+from tests.e2e_database import E2eDatabase
 from tests.postgres_server import PostgresServer, Unavailable, postgres_server
 
 BACKENDS = ("sqlite", "postgresql")
@@ -41,6 +42,17 @@ def database_target(
     if isinstance(postgres, str):
         pytest.skip(f"no PostgreSQL: {postgres}")
     return postgres.new_database()
+
+
+@pytest.fixture(params=BACKENDS)
+def e2e_database(request: pytest.FixtureRequest, postgres: PostgresServer | str) -> E2eDatabase:
+    """Where an end-to-end test's `skm run` keeps its data: its data directory's SQLite file,
+    or a fresh database of the session's PostgreSQL given to it as `SKM_DATABASE_URL`."""
+    if request.param == "sqlite":
+        return E2eDatabase("sqlite")
+    if isinstance(postgres, str):
+        pytest.skip(f"no PostgreSQL: {postgres}")
+    return E2eDatabase("postgresql", postgres.new_database())
 
 
 @pytest.fixture

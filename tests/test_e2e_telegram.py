@@ -4,7 +4,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e_database import E2eDatabase
 from tests.fakes.bot_api import TOKEN, FakeBotApi, serve_bot_api
 
 CITIZEN = 6001
@@ -78,9 +78,9 @@ def last(api: FakeBotApi) -> str:
     return api.texts(CITIZEN)[-1]
 
 
-def test_citizen_reads_requirements_and_finishes_a_survey(api, tmp_path):
+def test_citizen_reads_requirements_and_finishes_a_survey(api, tmp_path, e2e_database: E2eDatabase):
     fake, base_url = api
-    bot = Process(tmp_path / "data", base_url)
+    bot = Process(tmp_path / "data", base_url, e2e_database.env)
     try:
         fake.wait_for(lambda: any(c.method == "deleteWebhook" for c in fake.calls))
         assert any(c.method == "setMyCommands" for c in fake.calls)
@@ -103,16 +103,16 @@ def test_citizen_reads_requirements_and_finishes_a_survey(api, tmp_path):
         assert "Terima kasih" in last(fake)
     finally:
         bot.stop()
-    with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
-        rows = db.execute(
-            "SELECT service_id, channel, u1, u2, u9, suggestion FROM survey_responses"
-        ).fetchall()
+    answers = "SELECT service_id, channel, u1, u2, u9, suggestion FROM survey_responses"
+    rows = e2e_database.rows(tmp_path / "data", answers)
     assert rows == [("kk", "telegram", 4, 3, 4, "Antrean sudah tertib, terima kasih")]
 
 
-def test_killed_mid_survey_the_citizen_continues_at_the_same_question(api, tmp_path):
+def test_killed_mid_survey_the_citizen_continues_at_the_same_question(
+    api, tmp_path, e2e_database: E2eDatabase
+):
     fake, base_url = api
-    bot = Process(tmp_path / "data", base_url)
+    bot = Process(tmp_path / "data", base_url, e2e_database.env)
     try:
         fake.wait_for(lambda: any(c.method == "deleteWebhook" for c in fake.calls))
         say(fake, "/survei")
@@ -121,7 +121,7 @@ def test_killed_mid_survey_the_citizen_continues_at_the_same_question(api, tmp_p
         assert "Jenis kelamin" in last(fake)
         bot.kill()
         question_buttons = fake.buttons(CITIZEN)
-        bot = Process(tmp_path / "data", base_url)
+        bot = Process(tmp_path / "data", base_url, e2e_database.env)
         data = next(d for text, d in question_buttons if text == "Perempuan")
         count = len(fake.sent(CITIZEN))
         fake.push(fake.button_update(CITIZEN, data))
@@ -154,13 +154,14 @@ def post_update(port: int, update: dict[str, object], secret: str) -> int:
     raise AssertionError("the webhook server did not start")
 
 
-def test_webhook_mode_checks_the_secret_token(api, tmp_path):
+def test_webhook_mode_checks_the_secret_token(api, tmp_path, e2e_database: E2eDatabase):
     fake, base_url = api
     port = free_port()
     webhook = {
         "TELEGRAM_WEBHOOK_URL": "https://bot.example.invalid/telegram",
         "TELEGRAM_WEBHOOK_SECRET": "rahasia_123",
         "SKM_HTTP_PORT": str(port),
+        **e2e_database.env,
     }
     bot = Process(tmp_path / "data", base_url, webhook)
     try:
@@ -215,18 +216,20 @@ def test_a_refused_token_stops_the_process_with_a_reason_and_a_non_zero_exit(api
     assert "Telegram refused the bot token" in log
 
 
-def test_an_unreadable_update_is_skipped_confirmed_and_not_fatal(api, tmp_path):
+def test_an_unreadable_update_is_skipped_confirmed_and_not_fatal(
+    api, tmp_path, e2e_database: E2eDatabase
+):
     fake, base_url = api
     unreadable = json.loads(UNREADABLE.read_text(encoding="utf-8"))
     fake.push({**unreadable, "update_id": 900})
     fake.push(fake.text_update(CITIZEN, "/layanan"))
-    bot = Process(tmp_path / "data", base_url)
+    bot = Process(tmp_path / "data", base_url, e2e_database.env)
     try:
         fake.wait_for(lambda: len(fake.sent(CITIZEN)) == 1)
         fake.wait_for(lambda: all(u["update_id"] != 900 for u in fake.updates))
     finally:
         bot.stop()
-    bot = Process(tmp_path / "data", base_url)  # a restart does not meet it again
+    bot = Process(tmp_path / "data", base_url, e2e_database.env)  # a restart does not meet it again
     try:
         say(fake, "/bantuan")
     finally:
@@ -260,9 +263,15 @@ def test_the_webhook_confirms_an_unreadable_update_with_200(api, tmp_path):
 ADMIN = 6900
 
 
-def test_an_answer_to_a_citizen_who_blocked_the_bot_is_not_called_sent(api, tmp_path):
+def test_an_answer_to_a_citizen_who_blocked_the_bot_is_not_called_sent(
+    api, tmp_path, e2e_database: E2eDatabase
+):
     fake, base_url = api
-    extra = {"SKM_ADMIN_TELEGRAM_IDS": str(ADMIN), "SKM_OUTBOX_INTERVAL_SECONDS": "0.2"}
+    extra = {
+        "SKM_ADMIN_TELEGRAM_IDS": str(ADMIN),
+        "SKM_OUTBOX_INTERVAL_SECONDS": "0.2",
+        **e2e_database.env,
+    }
     bot = Process(tmp_path / "data", base_url, extra)
 
     def admin_says(text: str, expected: str) -> str:

@@ -4,7 +4,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot.whatsapp.webhook import sign
+from tests.e2e_database import E2eDatabase
 from tests.fakes.graph_api import ACCESS_TOKEN, PHONE_NUMBER_ID, FakeGraphApi, serve_graph_api
 
 SECRET = "app-secret-for-tests"
@@ -122,9 +122,22 @@ class Bot:
 
 @pytest.fixture
 def whatsapp(tmp_path) -> Iterator[tuple[Bot, FakeGraphApi]]:
+    """The bot on SQLite, for what does not depend on where data is kept."""
     api = FakeGraphApi()
     with serve_graph_api(api) as url:
         bot = Bot(tmp_path, url)
+        try:
+            yield bot, api
+        finally:
+            bot.stop()
+
+
+@pytest.fixture
+def stored(tmp_path, e2e_database: E2eDatabase) -> Iterator[tuple[Bot, FakeGraphApi]]:
+    """The bot on each backend, for what goes through storage."""
+    api = FakeGraphApi()
+    with serve_graph_api(api) as url:
+        bot = Bot(tmp_path, url, e2e_database.env)
         try:
             yield bot, api
         finally:
@@ -184,8 +197,10 @@ def test_verification_and_health(whatsapp):
     assert bot.request("GET", bad)[0] == 403
 
 
-def test_citizen_asks_and_finishes_a_survey_with_buttons_and_lists(whatsapp, tmp_path):
-    bot, api = whatsapp
+def test_citizen_asks_and_finishes_a_survey_with_buttons_and_lists(
+    stored, tmp_path, e2e_database: E2eDatabase
+):
+    bot, api = stored
     say(bot, api, "syarat bikin kk apa aja")
     api.wait_for(lambda: any("Persyaratan:" in t for t in texts(api)))
     say(bot, api, "survei")
@@ -201,17 +216,16 @@ def test_citizen_asks_and_finishes_a_survey_with_buttons_and_lists(whatsapp, tmp
     choose(bot, api, "Lewati")
     choose(bot, api, "Kirim")
     api.wait_for(lambda: any("Terima kasih, penilaian" in t for t in texts(api)))
-    with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
-        rows = db.execute(
-            "SELECT service_id, channel, respondent_key, u3 FROM survey_responses"
-        ).fetchall()
+    rows = e2e_database.rows(
+        tmp_path / "data", "SELECT service_id, channel, respondent_key, u3 FROM survey_responses"
+    )
     [(service, channel, key, u3)] = rows
     assert (service, channel, u3) == ("skck", "whatsapp", 3)
     assert CITIZEN not in key
 
 
-def test_a_redelivered_message_is_processed_once(whatsapp):
-    bot, api = whatsapp
+def test_a_redelivered_message_is_processed_once(stored):
+    bot, api = stored
     assert bot.text("menu", wamid="wamid.twice") == 200
     api.wait_for(lambda: len(api.to(CITIZEN)) == 1)
     assert bot.text("menu", wamid="wamid.twice") == 200
@@ -220,15 +234,16 @@ def test_a_redelivered_message_is_processed_once(whatsapp):
     assert "Cara menggunakan" in texts(api)[-1]
 
 
-def test_a_forged_signature_is_refused_and_changes_nothing(whatsapp, tmp_path):
-    bot, api = whatsapp
+def test_a_forged_signature_is_refused_and_changes_nothing(
+    stored, tmp_path, e2e_database: E2eDatabase
+):
+    bot, api = stored
     assert bot.text("survei", signature="sha256=" + "0" * 64) == 401
     assert bot.text("survei", signature="") == 401
     assert bot.text("menu") == 200
     api.wait_for(lambda: len(api.to(CITIZEN)) == 1)
     assert "Silakan pilih menu" in texts(api)[0]
-    with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
-        assert db.execute("SELECT COUNT(*) FROM processed_events").fetchone() == (1,)
+    assert e2e_database.rows(tmp_path / "data", "SELECT COUNT(*) FROM processed_events") == [(1,)]
 
 
 OFFICIAL = "6281399998888"
@@ -248,7 +263,7 @@ def reports_due_since(days: int) -> int:
     return sum(s.latest_fire(now, wita) > joined for s in SCHEDULES)
 
 
-async def prepare_official_out_of_window(data: Path) -> None:
+async def prepare_official_out_of_window(data: Path, database: E2eDatabase) -> None:
     """A pejabat on WhatsApp for a month, silent for three days, as the database holds it."""
     from datetime import UTC, datetime, timedelta
 
@@ -259,19 +274,21 @@ async def prepare_official_out_of_window(data: Path) -> None:
 
     now = datetime.now(UTC)
     key = Pseudonymizer(load_or_create_key(data / "pseudonym.key")).user_key("whatsapp", OFFICIAL)
-    async with await Database.open(data / "skm.sqlite3") as db, db.transaction() as tx:
+    async with await Database.open(database.target(data)) as db, db.transaction() as tx:
         joined = now - timedelta(days=JOINED_DAYS_AGO)
         await add_official(tx, "whatsapp", key, OFFICIAL, "pejabat", joined)
         await record_inbound(tx, "whatsapp", key, now - timedelta(days=3))
 
 
-def test_a_summary_to_an_official_outside_the_window_goes_as_the_template(tmp_path):
+def test_a_summary_to_an_official_outside_the_window_goes_as_the_template(
+    tmp_path, e2e_database: E2eDatabase
+):
     import asyncio
 
-    asyncio.run(prepare_official_out_of_window(tmp_path / "data"))
+    asyncio.run(prepare_official_out_of_window(tmp_path / "data", e2e_database))
     api = FakeGraphApi()
     with serve_graph_api(api) as url:
-        bot = Bot(tmp_path, url)
+        bot = Bot(tmp_path, url, e2e_database.env)
         try:
             # At start-up the catch-up queues the last weekly report; the window is closed.
             # Every report due since the official joined (a week's, perhaps a month's) waits
@@ -314,9 +331,9 @@ def post_body(bot: Bot, body: dict[str, Any]) -> int:
 
 
 def test_shapes_that_are_not_messages_to_answer_get_nothing_and_a_welcome_gets_the_welcome(
-    whatsapp, tmp_path
+    stored, tmp_path, e2e_database: E2eDatabase
 ):
-    bot, api = whatsapp
+    bot, api = stored
     ignored = ["reaction", "reaction_removed", "deleted", "edit", "system", "group",
                "other_number", "status_delivered", "status_undeliverable", "status"]  # fmt: skip
     for name in ignored:
@@ -326,14 +343,15 @@ def test_shapes_that_are_not_messages_to_answer_get_nothing_and_a_welcome_gets_t
     assert "Selamat datang" in texts(api)[0]
     say(bot, api, "bantuan")  # served in order, after everything above
     assert len(api.to(CITIZEN)) == 2
-    with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
-        assert db.execute("SELECT COUNT(*) FROM processed_events").fetchone() == (2,)
+    assert e2e_database.rows(tmp_path / "data", "SELECT COUNT(*) FROM processed_events") == [(2,)]
 
 
 PEOPLE = 300
 
 
-def test_sigterm_with_acknowledged_messages_pending_then_a_restart_processes_each_once(tmp_path):
+def test_sigterm_with_acknowledged_messages_pending_then_a_restart_processes_each_once(
+    tmp_path, e2e_database: E2eDatabase
+):
     api = FakeGraphApi()
     people = [f"6281{n:08d}" for n in range(PEOPLE)]
     envelope = json.loads(FIXTURE.read_text(encoding="utf-8"))
@@ -343,7 +361,7 @@ def test_sigterm_with_acknowledged_messages_pending_then_a_restart_processes_eac
         for n, who in enumerate(people)
     ]  # fmt: skip
     with serve_graph_api(api) as url:
-        bot = Bot(tmp_path, url)
+        bot = Bot(tmp_path, url, e2e_database.env)
         try:
             assert post_body(bot, envelope) == 200  # acknowledged: Meta will not send it again
             bot.process.send_signal(signal.SIGTERM)
@@ -351,23 +369,29 @@ def test_sigterm_with_acknowledged_messages_pending_then_a_restart_processes_eac
         finally:
             bot.stop()
         answered_before_restart = len(api.messages)
-        bot = Bot(tmp_path, url)
+        bot = Bot(tmp_path, url, e2e_database.env)
         try:
             api.wait_for(lambda: len(api.messages) >= PEOPLE, timeout=120)
         finally:
             bot.stop()
     replies = sorted(m["to"] for m in api.messages)
     assert replies == sorted(people)  # every one answered, none twice
-    with sqlite3.connect(tmp_path / "data" / "skm.sqlite3") as db:
-        assert db.execute("SELECT COUNT(*) FROM inbound_messages").fetchone() == (0,)
-        assert db.execute("SELECT COUNT(*) FROM processed_events").fetchone() == (PEOPLE,)
+    data = tmp_path / "data"
+    assert e2e_database.rows(data, "SELECT COUNT(*) FROM inbound_messages") == [(0,)]
+    assert e2e_database.rows(data, "SELECT COUNT(*) FROM processed_events") == [(PEOPLE,)]
     print(f"answered before the restart: {answered_before_restart} of {PEOPLE}")
 
 
-def test_a_failed_status_on_an_answer_keeps_the_complaint_open_and_says_why(tmp_path):
+def test_a_failed_status_on_an_answer_keeps_the_complaint_open_and_says_why(
+    tmp_path, e2e_database: E2eDatabase
+):
     api = FakeGraphApi()
     with serve_graph_api(api) as url:
-        extra = {"SKM_ADMIN_WHATSAPP_NUMBERS": OFFICIAL, "SKM_OUTBOX_INTERVAL_SECONDS": "0.2"}
+        extra = {
+            "SKM_ADMIN_WHATSAPP_NUMBERS": OFFICIAL,
+            "SKM_OUTBOX_INTERVAL_SECONDS": "0.2",
+            **e2e_database.env,
+        }
         bot = Bot(tmp_path, url, extra)
         try:
             say(bot, api, "menu")

@@ -187,3 +187,29 @@ async def test_profile_counts_from_the_rollup_equal_the_rows(db):
             "pekerjaan": {"": 4},
         }
     )
+
+
+async def test_channels_and_versions_from_the_rollup_equal_the_rows(db):
+    from skm_core.storage.responses import channel_counts, questionnaire_versions
+
+    origins = [("telegram", "2024.1"), ("whatsapp", "2024.1"), ("import", None)] * 3
+    async with db.transaction() as tx:
+        for n, (channel, version) in enumerate(origins):
+            at = datetime(2024, 6, 1, 9 + n % 2, n, tzinfo=WITA)
+            await insert_response(
+                tx,
+                SurveyResponse(
+                    submitted_at=at,
+                    channel=channel,
+                    answers=(4,) * 9,
+                    questionnaire_version=version,
+                ),
+            )
+        await tx.execute("DELETE FROM survey_responses WHERE channel = 'import' AND id = 3")
+    start, end = utc_bounds(date(2024, 6, 1), date(2024, 6, 1), WITA)
+    assert start is not None and end is not None
+    # Whole hours are read from the roll-up, a bound inside an hour from the rows: the same.
+    inside = start + timedelta(seconds=1)
+    for lower in (start, inside):
+        assert await channel_counts(db, lower, end) == {"import": 2, "telegram": 3, "whatsapp": 3}
+        assert await questionnaire_versions(db, lower, end) == {None: 2, "2024.1": 6}

@@ -30,6 +30,7 @@ from skm_core.storage.population import population_figure, set_population_figure
 from skm_core.storage.publications import add_publication, latest_publication
 from skm_core.storage.responses import (
     answer_records,
+    channel_counts,
     insert_response,
     profile_tallies,
     tally_responses,
@@ -179,6 +180,7 @@ async def test_rows_from_before_units_are_given_to_a_unit_once(db: Database):
     assert await tally_responses(db, start, end) == Tally.empty()
     assert await profile_tallies(unit, start, end, ["jenis_kelamin"]) == {"jenis_kelamin": {"L": 1}}
     assert await population_figure(unit, "2025-03") == 50
+    assert await channel_counts(unit, start, end) == {"telegram": 1}
     with pytest.raises(ValueError, match="adopted by a unit"):
         await adopt_rows(db, KABUPATEN)
     with pytest.raises(INTEGRITY_ERRORS):
@@ -217,7 +219,7 @@ async def test_an_upgrade_keeps_every_row_and_tally(
     monkeypatch.setattr(postgres_module, "PG_MIGRATIONS", PG_MIGRATIONS)
     old_tally = Tally(1, (4, 4, 4, 4, 3, 3, 3, 3, 2), (1,) * 9)
     async with await Database.open(database_target) as new:
-        assert await new.schema_version() == 14
+        assert await new.schema_version() == MIGRATIONS[-1][0]
         assert await tally_responses(new, NOW - DAY, NOW + DAY) == old_tally
         assert await adopt_rows(new, "sangasanga") == 4
         unit = new.for_unit("sangasanga")

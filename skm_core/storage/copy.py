@@ -45,6 +45,7 @@ ROLLUPS = {
     "response_rollup": "unit_id, hour, service_id, respondents, "
     + ", ".join([f"s{i}" for i in range(1, 10)] + [f"c{i}" for i in range(1, 10)]),
     "profile_rollup": "unit_id, hour, question, answer, respondents",
+    "origin_rollup": "unit_id, hour, channel, version, respondents",
 }
 
 BATCH_ROWS = 5000

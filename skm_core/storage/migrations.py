@@ -154,6 +154,40 @@ ALTER TABLE published_results_by_unit RENAME TO published_results;
 """
 
 
+# Summaries count a period's responses per channel and per questionnaire version, which a
+# response never changes: kept per hour beside the other roll-ups, they cost a period's hours
+# to read instead of its rows. Suggestions are counted through an index of the unit's.
+_ORIGINS_15 = """
+CREATE TABLE origin_rollup (
+    unit_id     TEXT NOT NULL,
+    hour        TEXT NOT NULL,
+    channel     TEXT NOT NULL,
+    version     TEXT NOT NULL,   -- '' when the response recorded no questionnaire version
+    respondents INTEGER NOT NULL,
+    PRIMARY KEY (unit_id, hour, channel, version)
+) WITHOUT ROWID;
+INSERT INTO origin_rollup
+    SELECT unit_id, substr(submitted_at, 1, 13), channel, COALESCE(questionnaire_version, ''),
+           COUNT(*)
+    FROM survey_responses GROUP BY 1, 2, 3, 4;
+CREATE TRIGGER survey_responses_origin_up AFTER INSERT ON survey_responses BEGIN
+    INSERT INTO origin_rollup VALUES (
+        NEW.unit_id, substr(NEW.submitted_at, 1, 13), NEW.channel,
+        COALESCE(NEW.questionnaire_version, ''), 1
+    )
+    ON CONFLICT (unit_id, hour, channel, version) DO UPDATE SET respondents = respondents + 1;
+END;
+CREATE TRIGGER survey_responses_origin_down AFTER DELETE ON survey_responses BEGIN
+    UPDATE origin_rollup SET respondents = respondents - 1
+    WHERE unit_id = OLD.unit_id AND hour = substr(OLD.submitted_at, 1, 13)
+      AND channel = OLD.channel AND version = COALESCE(OLD.questionnaire_version, '');
+END;
+DROP INDEX survey_responses_suggestions;
+CREATE INDEX survey_responses_suggestions
+    ON survey_responses (unit_id, submitted_at) WHERE suggestion IS NOT NULL;
+"""
+
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
         1,
@@ -596,4 +630,5 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         """,
     ),
     (14, "every unit-owned row carries its unit", _UNITS_14),
+    (15, "channels and questionnaire versions per hour", _ORIGINS_15),
 )

@@ -437,8 +437,49 @@ CREATE TRIGGER survey_responses_unit_given_once BEFORE UPDATE OF unit_id
     EXECUTE FUNCTION survey_responses_unit_given_once();
 """
 
+# As SQLite's version 15.
+_ORIGINS_15 = """
+CREATE TABLE origin_rollup (
+    unit_id     TEXT NOT NULL,
+    hour        TEXT NOT NULL,
+    channel     TEXT NOT NULL,
+    version     TEXT NOT NULL,
+    respondents INTEGER NOT NULL,
+    PRIMARY KEY (unit_id, hour, channel, version)
+);
+INSERT INTO origin_rollup
+    SELECT unit_id, substr(submitted_at, 1, 13), channel, COALESCE(questionnaire_version, ''),
+           COUNT(*)
+    FROM survey_responses GROUP BY 1, 2, 3, 4;
+CREATE FUNCTION survey_responses_origin_up() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO origin_rollup VALUES (
+        NEW.unit_id, substr(NEW.submitted_at, 1, 13), NEW.channel,
+        COALESCE(NEW.questionnaire_version, ''), 1
+    )
+    ON CONFLICT (unit_id, hour, channel, version) DO UPDATE
+        SET respondents = origin_rollup.respondents + 1;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER survey_responses_origin_up AFTER INSERT ON survey_responses
+    FOR EACH ROW EXECUTE FUNCTION survey_responses_origin_up();
+CREATE FUNCTION survey_responses_origin_down() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE origin_rollup SET respondents = respondents - 1
+    WHERE unit_id = OLD.unit_id AND hour = substr(OLD.submitted_at, 1, 13)
+      AND channel = OLD.channel AND version = COALESCE(OLD.questionnaire_version, '');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER survey_responses_origin_down AFTER DELETE ON survey_responses
+    FOR EACH ROW EXECUTE FUNCTION survey_responses_origin_down();
+DROP INDEX survey_responses_suggestions;
+CREATE INDEX survey_responses_suggestions
+    ON survey_responses (unit_id, submitted_at) WHERE suggestion IS NOT NULL;
+"""
+
 PG_MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (12, "schema of SQLite version 12", _SCHEMA_12),
     (13, "kiosks at the counter and their pairing codes", _KIOSKS_13),
     (14, "every unit-owned row carries its unit", _UNITS_14),
+    (15, "channels and questionnaire versions per hour", _ORIGINS_15),
 )

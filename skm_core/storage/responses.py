@@ -201,6 +201,12 @@ async def latest_suggestions(
 
 async def channel_counts(db: Reader, start: datetime, end: datetime) -> dict[str, int]:
     """Responses of [start, end) per channel (telegram, whatsapp, import, ...)."""
+    if _on_the_hour(start) and _on_the_hour(end):
+        return {
+            str(channel): count
+            for (channel, _), count in (await _origins(db, start, end)).items()
+            if count
+        }
     rows = await db.fetch_all(
         "SELECT channel, COUNT(*) FROM survey_responses"
         " WHERE unit_id = ? AND submitted_at >= ? AND submitted_at < ?"
@@ -208,6 +214,20 @@ async def channel_counts(db: Reader, start: datetime, end: datetime) -> dict[str
         (db.unit, format_utc(start), format_utc(end)),
     )
     return {str(channel): int(count) for channel, count in rows}
+
+
+def _version(item: tuple[tuple[str, str], int]) -> str:
+    return item[0][1]
+
+
+async def _origins(db: Reader, start: datetime, end: datetime) -> dict[tuple[str, str], int]:
+    """Responses of whole hours [start, end) per (channel, questionnaire version or '')."""
+    rows = await db.fetch_all(
+        "SELECT channel, version, SUM(respondents) FROM origin_rollup"
+        " WHERE unit_id = ? AND hour >= ? AND hour < ? GROUP BY channel, version",
+        (db.unit, _hour(start), _hour(end)),
+    )
+    return {(str(channel), str(version)): int(count) for channel, version, count in rows}
 
 
 async def suggestion_count(db: Reader, start: datetime, end: datetime) -> int:
@@ -266,6 +286,13 @@ async def questionnaire_versions(
 ) -> dict[str | None, int]:
     """How many responses of [start, end) answered each questionnaire version (None: stored
     before versions were recorded)."""
+    if _on_the_hour(start) and _on_the_hour(end):
+        versions: dict[str | None, int] = {}
+        for (_, version), count in sorted((await _origins(db, start, end)).items(), key=_version):
+            if count:
+                key = version or None
+                versions[key] = versions.get(key, 0) + count
+        return versions
     rows = await db.fetch_all(
         "SELECT questionnaire_version, COUNT(*) FROM survey_responses"
         " WHERE unit_id = ? AND submitted_at >= ? AND submitted_at < ?"

@@ -89,6 +89,14 @@ async def adopt_rows(db: Database, unit_id: str) -> int:
             return 0
         await tx.execute("DELETE FROM response_rollup WHERE unit_id IN ('', ?)", (unit_id,))
         await tx.execute("DELETE FROM profile_rollup WHERE unit_id IN ('', ?)", (unit_id,))
+        await tx.execute("DELETE FROM origin_rollup WHERE unit_id IN ('', ?)", (unit_id,))
+        await tx.execute(
+            "INSERT INTO origin_rollup (unit_id, hour, channel, version, respondents)"
+            " SELECT unit_id, substr(submitted_at, 1, 13), channel,"
+            " COALESCE(questionnaire_version, ''), COUNT(*) FROM survey_responses"
+            " WHERE unit_id = ? GROUP BY 1, 2, 3, 4",
+            (unit_id,),
+        )
         await tx.execute(
             f"INSERT INTO response_rollup ({_ROLLUP_COLUMNS})"
             " SELECT unit_id, substr(submitted_at, 1, 13), COALESCE(service_id, ''), COUNT(*),"

@@ -23,6 +23,7 @@ import pytest
 from skm_core.ikm.responses import SurveyResponse
 from skm_core.storage import Database
 from skm_core.storage.responses import insert_responses
+from tests.e2e_database import E2eDatabase
 from tests.fakes.bot_api import FakeBotApi, serve_bot_api
 from tests.test_e2e_telegram import Process, free_port
 
@@ -46,7 +47,7 @@ def shots_dir(tmp_path: Path) -> Path:
     return folder
 
 
-async def _seed(path: Path) -> None:
+async def _seed(target: str) -> None:
     rows = [
         [4, 4, 3, 4, 4, 4, 4, 4, 4],
         [3, 4, 2, 4, 3, 4, 4, 3, 4],
@@ -65,15 +66,15 @@ async def _seed(path: Path) -> None:
         for day, row in enumerate(rows * 4, start=1)
         for service in ("kk", "skck")
     ]
-    async with await Database.open(path) as db, db.transaction() as tx:
+    async with await Database.open(target) as db, db.transaction() as tx:
         await insert_responses(tx, responses)
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[FakeBotApi, str]]:
+def site(tmp_path: Path, e2e_database: E2eDatabase) -> Iterator[tuple[FakeBotApi, str]]:
     fake = FakeBotApi()
     data = tmp_path / "data"
-    asyncio.run(_seed(data / "skm.sqlite3"))
+    asyncio.run(_seed(e2e_database.target(data)))
     port = free_port()
     public = f"http://127.0.0.1:{port}"
     with serve_bot_api(fake) as base_url:
@@ -84,6 +85,7 @@ def site(tmp_path: Path) -> Iterator[tuple[FakeBotApi, str]]:
             "SKM_OUTBOX_INTERVAL_SECONDS": "0.2",
             "TELEGRAM_BOT_USERNAME": "SkmSangasangaTestBot",
             "WHATSAPP_BUSINESS_NUMBER": "6281234567890",
+            **e2e_database.env,
         }
         bot = Process(data, base_url, extra)
         try:

@@ -6,7 +6,6 @@ for a survey; the widget embedded in a page of an allowed origin, and refused fr
 Needs Debian's `chromium` and `chromium-driver` (installed by .ci/run); skipped without them.
 """
 
-import sqlite3
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e_database import E2eDatabase
 from tests.fakes.bot_api import FakeBotApi, serve_bot_api
 from tests.test_e2e_telegram import Process, free_port
 from tests.web.test_browser import (
@@ -31,15 +31,22 @@ TABLET = {"width": 1024, "height": 768}
 
 
 class Doors:
-    def __init__(self, fake: FakeBotApi, public: str, data: Path, sites: dict[str, str]) -> None:
+    def __init__(
+        self,
+        fake: FakeBotApi,
+        public: str,
+        data: Path,
+        sites: dict[str, str],
+        database: E2eDatabase,
+    ) -> None:
         self.fake = fake
         self.public = public
         self.data = data
         self.sites = sites
+        self.database = database
 
     def rows(self, sql: str) -> list[tuple[object, ...]]:
-        with sqlite3.connect(self.data / "skm.sqlite3") as db:
-            return [tuple(r) for r in db.execute(sql)]
+        return self.database.rows(self.data, sql)
 
 
 @pytest.fixture
@@ -70,7 +77,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def doors(tmp_path: Path, embedding_sites) -> Iterator[Doors]:
+def doors(tmp_path: Path, embedding_sites, e2e_database: E2eDatabase) -> Iterator[Doors]:
     sites, folders = embedding_sites
     fake = FakeBotApi()
     data = tmp_path / "data"
@@ -90,12 +97,13 @@ def doors(tmp_path: Path, embedding_sites) -> Iterator[Doors]:
             "SKM_ADMIN_TELEGRAM_IDS": str(ADMIN),
             "SKM_OUTBOX_INTERVAL_SECONDS": "0.2",
             "SKM_WEBCHAT_ORIGINS": sites["diizinkan"],
+            **e2e_database.env,
         }
         bot = Process(data, base_url, extra)
         try:
             fake.wait_for(lambda: any(c.method == "deleteWebhook" for c in fake.calls))
             _wait_http(f"{public}/health")
-            yield Doors(fake, public, data, sites)
+            yield Doors(fake, public, data, sites, e2e_database)
         finally:
             bot.stop()
 

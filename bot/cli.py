@@ -29,6 +29,7 @@ from bot.cli_common import (
 )
 from bot.cli_data import add_data_commands
 from bot.cli_db import add_db_commands
+from bot.cli_units import ChosenUnit, cmd_kabupaten, unit_database, with_unit
 from bot.doctor import add_doctor_command
 from bot.lock import AlreadyRunning, data_dir_lock
 from bot.runtime import open_runtime
@@ -85,8 +86,10 @@ def _print_result(
         print(ikm_text(result, content, source, population))
 
 
-@with_content
-def cmd_ikm(args: argparse.Namespace, settings: Settings, content: Content) -> int:
+@with_unit
+def cmd_ikm(
+    args: argparse.Namespace, settings: Settings, content: Content, unit: ChosenUnit
+) -> int:
     weighting = Weighting.LEGACY if args.legacy_weight else Weighting.EXACT
     wording = content.texts.cli.errors
     if args.db:
@@ -94,7 +97,7 @@ def cmd_ikm(args: argparse.Namespace, settings: Settings, content: Content) -> i
             ids = ", ".join(s.id for s in content.services)
             return fail(f"--layanan: unknown service {args.layanan!r}; known: {ids}")
         tally = asyncio.run(
-            _db_tally(settings, content, args.date_from, args.date_to, args.layanan)
+            _db_tally(settings, content, unit, args.date_from, args.date_to, args.layanan)
         )
         source = _scope(args)
         if tally.respondents == 0:
@@ -128,12 +131,13 @@ def _scope(args: argparse.Namespace) -> str:
 async def _db_tally(
     settings: Settings,
     content: Content,
+    unit: ChosenUnit,
     first: date | None,
     last: date | None,
     service_id: str | None,
 ) -> Tally:
     start, end = utc_bounds(first, last, settings.zone(content))
-    async with database(settings) as db:
+    async with unit_database(settings, unit) as db:
         return await tally_responses(db, start, end, service_id)
 
 
@@ -402,12 +406,17 @@ def cmd_qr(args: argparse.Namespace, settings: Settings, deployment: Deployment)
 
 
 async def _report(
-    settings: Settings, content: Content, period: Period, kind: str, population: int | None
+    settings: Settings,
+    content: Content,
+    unit: ChosenUnit,
+    period: Period,
+    kind: str,
+    population: int | None,
 ) -> list[bytes]:
     """The report's file, or for the infographic the A4 PDF and then the square PNG."""
     from skm_core.reports.export import build_export
 
-    async with database(settings) as db:
+    async with unit_database(settings, unit) as db:
         summary = await build_summary(
             db,
             content,
@@ -421,10 +430,14 @@ async def _report(
     return [file.data for file in files]
 
 
-@with_content
-def cmd_report(args: argparse.Namespace, settings: Settings, content: Content) -> int:
+@with_unit
+def cmd_report(
+    args: argparse.Namespace, settings: Settings, content: Content, unit: ChosenUnit
+) -> int:
     period = period_between(args.date_from, args.date_to)
-    first, *more = asyncio.run(_report(settings, content, period, args.format, args.population))
+    first, *more = asyncio.run(
+        _report(settings, content, unit, period, args.format, args.population)
+    )
     out = Path(args.out)
     # The infographic's square PNG goes beside the PDF, under the same name.
     files = [(out, first), *((out.with_suffix(".png"), data) for data in more)]
@@ -456,6 +469,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--legacy-weight",
         action="store_true",
         help="weigh unsur by the printed 0.111 instead of exactly 1/9 (old spreadsheets only)",
+    )
+    ikm.add_argument("--unit", help="the unit whose responses to read (with --db)")
+    ikm.add_argument(
+        "--kabupaten",
+        action="store_true",
+        help="with --db, --from and --to: every unit side by side, ranked by IKM",
     )
     ikm.set_defaults(handler=cmd_ikm)
 
@@ -505,6 +524,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--population", type=population_arg, help="people served in the period (the sample base)"
     )
+    report.add_argument("--unit", help="the unit to report on (required with several units)")
     report.set_defaults(handler=cmd_report)
 
     # Imported here: the history commands use this module's helpers.
@@ -566,8 +586,12 @@ def _validate_ikm_args(parser: argparse.ArgumentParser, args: argparse.Namespace
         parser.error("give either FILE or --db, not both")
     if not args.db and not args.file:
         parser.error("give an answer FILE, or --db for the stored responses")
-    if not args.db and (args.date_from or args.date_to or args.layanan):
-        parser.error("--from, --to and --layanan go with --db")
+    if not args.db and (args.date_from or args.date_to or args.layanan or args.unit):
+        parser.error("--from, --to, --layanan and --unit go with --db")
+    if args.kabupaten and (not args.db or args.unit or args.layanan):
+        parser.error("--kabupaten goes with --db, and with neither --unit nor --layanan")
+    if args.kabupaten:
+        args.handler = cmd_kabupaten
     if args.date_from and args.date_to and args.date_from > args.date_to:
         parser.error("--from is after --to")
 

@@ -14,6 +14,7 @@ OWNS_THE_DATABASE = {
     "cli_common.py",
     "cli_data.py",
     "cli_db.py",
+    "cli_units.py",
     "doctor.py",
     "riwayat.py",
     "runtime.py",

@@ -31,7 +31,7 @@ from skm_core.content_edits import (
 from skm_core.conversation.messages import Reply
 from skm_core.desk import ADMIN, COUNTER, OFFICIALS, REPORTS
 from skm_core.desk.access import SESSION_VALIDITY, csrf_matches
-from skm_core.desk.records import DeskSession
+from skm_core.desk.records import DeskSession, PageRecords
 from skm_core.reports.svg_charts import trend_line, unsur_bars
 
 SESSION_COOKIE = "skm_desk"
@@ -57,6 +57,8 @@ class Visitor:
     cookie: str
     session: DeskSession
     roles: frozenset[str]
+    records: PageRecords
+    """What this official's pages read and write: their own unit's rows only."""
 
     @property
     def actor(self) -> str:
@@ -107,7 +109,9 @@ class _DeskPages:
             return None
         person = session.person
         roles = await self.site.engine.roles_of(person.channel, person.user_key)
-        return Visitor(cookie, session, roles)
+        records = self.site.engine.records
+        unit = await records.unit_of(person)
+        return Visitor(cookie, session, roles, records if unit is None else records.for_unit(unit))
 
     def guarded(
         self, roles: frozenset[str], page: Page, post: bool = False
@@ -198,14 +202,12 @@ class _DeskPages:
                 request, who, "desk/summary.html", {"unknown": asked[:80], "asked": asked}
             )
         tz = self.site.engine.timezone
-        result = await self.site.engine.records.summary(self.site.content, period, tz)
+        result = await who.records.summary(self.site.content, period, tz)
         start, end = period.utc_bounds(tz)
         names = {s.id: s.short_name for s in self.site.content.services}
         suggestions = [
             (self.site.when(at), names.get(service_id or "", "-"), text)
-            for at, service_id, text in await self.site.engine.records.suggestions(
-                start, end, ALL_SUGGESTIONS
-            )
+            for at, service_id, text in await who.records.suggestions(start, end, ALL_SUGGESTIONS)
             if search.casefold() in text.casefold()
         ]
         bars = trend = ""
@@ -244,7 +246,7 @@ class _DeskPages:
         return await self.site.engine.desk_command(person.channel, person.user_key, text, event_id)
 
     async def complaints(self, request: Request, who: Visitor) -> Response:
-        waiting = await self.site.engine.records.open_complaints(limit=200)
+        waiting = await who.records.open_complaints(limit=200)
         kinds = self.site.content.texts.officials.complaint_kinds
         return self.render(
             request,
@@ -272,7 +274,7 @@ class _DeskPages:
         )
 
     async def publication(self, request: Request, who: Visitor) -> Response:
-        items = await self.site.engine.records.publications()
+        items = await who.records.publications()
         return self.render(
             request,
             who,
@@ -297,7 +299,7 @@ class _DeskPages:
         if period is None or not reason:
             text = self.site.say("withdraw_needs")
         else:
-            done = await self.site.engine.records.withdraw(period, reason, who.actor)
+            done = await who.records.withdraw(period, reason, who.actor)
             text = self.site.say("withdrawn" if done else "not_published")
         return self.render(
             request,
@@ -348,7 +350,7 @@ class _DeskPages:
         ]
         versions = [
             (v, self.site.when(v.created_at), self.field_names(v.changed))
-            for v in await self.site.engine.records.versions_of(target)
+            for v in await who.records.versions_of(target)
         ]
         title = self.site.content.unit.name if target == UNIT_TARGET else document.get("name", "")
         return self.render(
@@ -386,7 +388,7 @@ class _DeskPages:
             return self.message(request, "not_found", 404)
         form = request.state.form
         try:
-            saved = await self.site.engine.records.save_edit(
+            saved = await who.records.save_edit(
                 self.site.engine.base_content, target, form, who.actor
             )
         except ContentError as exc:
@@ -407,10 +409,10 @@ class _DeskPages:
         base = self.site.engine.base_content
         try:
             if version == "asli":
-                await self.site.engine.records.restore_shipped(base, target, who.actor)
+                await who.records.restore_shipped(base, target, who.actor)
                 note = self.site.say("restored_shipped")
             elif version.isdigit():
-                done = await self.site.engine.records.roll_back(base, int(version), who.actor)
+                done = await who.records.roll_back(base, int(version), who.actor)
                 note = (
                     self.site.say("version_restored", version=version)
                     if done
@@ -458,7 +460,7 @@ class _DeskPages:
         )
 
     async def plans_page(self, request: Request, who: Visitor) -> Response:
-        plans = await self.site.engine.records.all_plans()
+        plans = await who.records.all_plans()
         return self.render(
             request,
             who,

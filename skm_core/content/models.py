@@ -903,6 +903,42 @@ class WebTexts(Strict):
     must be here: a test reads the templates)."""
 
 
+class KabupatenTexts(Strict):
+    """What the kabupaten's officials read: the units side by side, and the invitations that
+    name a unit."""
+
+    title: Text
+    unit_line: Text
+    ungraded_title: Text
+    ungraded_line: Text
+    no_ikm: Text
+    sample_adequate: Text
+    sample_short: Text
+    sample_unknown: Text
+    usage: Text
+    report_intro: Text
+    export_caption: Text
+    export_kinds: Annotated[Words, _keys("xlsx", "csv")]
+    columns: Annotated[
+        Words,
+        _keys(
+            "rank",
+            "unit",
+            "respondents",
+            "ikm",
+            "grade",
+            "lowest",
+            "population",
+            "min_sample",
+            "sample",
+            "overdue",
+        ),
+    ]
+    invite_usage: Text
+    scope_all: Text
+    other_unit: Text
+
+
 class Texts(Strict):
     whatsapp: WhatsAppTexts
     summary: SummaryTexts
@@ -912,6 +948,7 @@ class Texts(Strict):
     months: list[NonEmpty] = Field(min_length=12, max_length=12)
     datetime_format: Text
     officials: OfficialTexts
+    kabupaten: KabupatenTexts
     cli: CliTexts
     commands: CommandWords
     chat: ChatTexts

@@ -6,7 +6,7 @@ an officials' command at all: it goes to the ordinary conversation, which answer
 answers any unknown text, so nothing reveals that the command exists.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,9 +41,12 @@ class OfficialDesk:
         timezone: ZoneInfo,
         ticket_validity: timedelta,
         public_url: str | None = None,
+        unit_names: Mapping[str, str] | None = None,
     ) -> None:
+        """`unit_names`: every unit's name (and the kabupaten's, under `KABUPATEN`) by id, in a
+        deployment of several units, so that a registration names the unit it is for."""
         self.tickets = TicketDesk(content, search, timezone, ticket_validity)
-        self.roles = RoleDesk(content, timezone)
+        self.roles = RoleDesk(content, timezone, unit_names=dict(unit_names or {}))
         self.kiosk = KioskDesk(content, search, ticket_validity)
         self.summaries = SummaryDesk(content, db, timezone)
         self.followup = FollowUpDesk(content, timezone)

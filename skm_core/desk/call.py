@@ -1,6 +1,7 @@
 """One officials' command as the desk's handlers receive it, and what they give back."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from skm_core.conversation.messages import Event, EventKind, Option, Reply, slash_command
@@ -47,3 +48,15 @@ def command_of(event: Event) -> tuple[str, str]:
 
 def text_reply(text: str, menu_label: str) -> list[Reply]:
     return [Reply(text, (Option(MENU, menu_label),))]
+
+
+@contextmanager
+def acting_for(tx: Transaction, unit_id: str) -> Iterator[Transaction]:
+    """The transaction reading and writing another unit's rows for a moment: only for what is
+    done for a unit on purpose (redeeming an invitation into it, wherever it is redeemed)."""
+    previous = tx.unit
+    tx.unit = unit_id
+    try:
+        yield tx
+    finally:
+        tx.unit = previous

@@ -27,6 +27,7 @@ from skm_core.storage.kiosks import (
 )
 from skm_core.storage.publications import Publication, publications
 from skm_core.storage.responses import latest_suggestions
+from skm_core.storage.units import official_unit
 
 __all__ = [
     "DeskSession",
@@ -42,6 +43,17 @@ class PageRecords:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self._db = db
         self._clock = clock
+
+    # --- whose rows a page reads ------------------------------------------------------------
+
+    async def unit_of(self, person: DeskPerson) -> str | None:
+        """The unit whose rows a signed-in official may read (`KABUPATEN` for every unit);
+        None when they are nobody's official."""
+        return await official_unit(self._db, person.channel, person.user_key)
+
+    def for_unit(self, unit_id: str) -> "PageRecords":
+        """The same records, reading and writing only this unit's rows."""
+        return PageRecords(self._db.for_unit(unit_id), self._clock)
 
     # --- the kiosk at the counter ---------------------------------------------------------
 

@@ -2,7 +2,8 @@
 and each official's report schedule (/jadwal)."""
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ from skm_core.calendar.dates import local_datetime_text
 from skm_core.content.loader import Content
 from skm_core.conversation.messages import Reply
 from skm_core.conversation.typed import whole_number
-from skm_core.desk.call import Call, text_reply
+from skm_core.desk.call import Call, acting_for, text_reply
 from skm_core.storage.officials import (
     add_official,
     audit,
@@ -24,6 +25,7 @@ from skm_core.storage.officials import (
     subscriptions,
 )
 from skm_core.storage.officials import remove_official as delete_official
+from skm_core.storage.units import invitation_unit, official_unit
 
 ROLES = ("admin", "pejabat", "petugas")
 REPORTS = ("weekly", "monthly", "semester")
@@ -51,6 +53,14 @@ def default_subscription(role: str) -> bool:
 class RoleDesk:
     content: Content
     timezone: ZoneInfo
+    scope_name: str | None = None
+    """Whom invitations and registrations name; the unit's name when None."""
+    unit_names: Mapping[str, str] = field(default_factory=dict)
+    """Every unit's name by its id, to tell a person registered elsewhere where that is."""
+
+    @property
+    def scope(self) -> str:
+        return self.scope_name or self.content.unit.name
 
     def _reply(self, text: str) -> list[Reply]:
         return text_reply(text, self.content.texts.chat.opt_menu)
@@ -65,7 +75,10 @@ class RoleDesk:
         await create_invitation(call.tx, code, role, call.ctx.now, expires, call.actor)
         await audit(call.tx, call.ctx.now, call.actor, "official.invite", role)
         when = local_datetime_text(expires, self.timezone, self.content.texts)
-        return self._reply(t.invite_created.format(role=t.role_name(role), code=code, expires=when))
+        text = t.invite_created.format(
+            role=t.role_name(role), unit=self.scope, code=code, expires=when
+        )
+        return self._reply(text)
 
     async def register(self, call: Call) -> list[Reply] | None:
         """None when the code is not valid: then nothing here answers, as for any unknown text."""
@@ -81,28 +94,43 @@ class RoleDesk:
             until = failures[MAX_FAILED_REGISTRATIONS - 1] + REGISTRATION_WINDOW
             when = local_datetime_text(until, self.timezone, self.content.texts)
             return self._reply(t.register_locked.format(until=when))
-        role = None
-        if len(code) <= 40:
-            role = await redeem_invitation(call.tx, code, call.ctx.now, call.actor)
-        if role is None:
+        unit = await invitation_unit(call.tx, code) if len(code) <= 40 else None
+        if unit is None:
             await audit(call.tx, call.ctx.now, call.actor, FAILED_REGISTRATION)
             return None
-        address = call.event.address or call.event.user_key
-        added = await add_official(
-            call.tx, call.event.channel, call.actor, address, role, call.ctx.now, added_by=code
-        )
-        if not added:
-            return self._reply(t.already_registered.format(role=t.role_name(role)))
-        await audit(call.tx, call.ctx.now, call.actor, "official.register", role)
+        already = await official_unit(call.tx, call.event.channel, call.actor)
+        if already is not None and already != unit:
+            # One unit per person: the code stays unused for when they have left the other.
+            await audit(call.tx, call.ctx.now, call.actor, "official.register_elsewhere", unit)
+            other = self.content.texts.kabupaten.other_unit
+            return self._reply(other.format(unit=self.name_of(already)))
+        with acting_for(call.tx, unit):
+            role = await redeem_invitation(call.tx, code, call.ctx.now, call.actor)
+            if role is None:
+                return None
+            address = call.event.address or call.event.user_key
+            added = await add_official(
+                call.tx, call.event.channel, call.actor, address, role, call.ctx.now, added_by=code
+            )
+            if not added:
+                return self._reply(t.already_registered.format(role=t.role_name(role)))
+            await audit(call.tx, call.ctx.now, call.actor, "official.register", role)
         roles = call.roles | {role}
         commands = self.content.texts.command_menu.for_roles(frozenset(roles))
         listing = "\n".join(f"/{name} — {text}" for name, text in commands.items())
         text = t.registered.format(
             role=t.role_name(role),
-            unit=self.content.unit.short_name,
+            unit=self.name_of(unit),
             commands=listing,
         )
         return self._reply(text)
+
+    def name_of(self, unit_id: str) -> str:
+        """A unit's name (or the kabupaten's) as an official reads it; in a deployment of one
+        unit (no names given), that unit's."""
+        if not self.unit_names:
+            return self.scope
+        return self.unit_names.get(unit_id, unit_id)
 
     async def listing(self, call: Call) -> list[Reply]:
         t = self.content.texts.officials

@@ -13,13 +13,17 @@ from skm_core.content import Content
 from skm_core.reports.export import CHAT_EXPORT, ExportKind, build_export
 from skm_core.reports.summary import build_summary
 from skm_core.storage import Database
+from skm_core.storage.units import adopt_rows
 from tests.reports.semester_data import SEMESTER, fill_semester
 
 STEM = f"skm-{SEMESTER.first.isoformat()}-{SEMESTER.last.isoformat()}"
 
 
 async def _export(path: Path, content: Content, kinds: list[ExportKind]) -> list[tuple[str, bytes]]:
-    async with await Database.open(path) as db:
+    async with await Database.open(path) as opened:
+        # As the bot and `skm report` read them: the unit's, rows from before units included.
+        await adopt_rows(opened, content.unit.id)
+        db = opened.for_unit(content.unit.id)
         zone = ZoneInfo(content.unit.timezone)
         summary = await build_summary(db, content, SEMESTER, datetime.now(UTC), zone)
         return [(f.name, f.data) for f in await build_export(db, summary, content, kinds)]

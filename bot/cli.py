@@ -20,10 +20,10 @@ from bot.cli_common import (
     EXIT_CONFIG,
     EXIT_INPUT,
     EXIT_OK,
-    database,
     fail,
     iso_date,
     population_arg,
+    unit_rows,
     with_content,
     with_deployment,
 )
@@ -157,7 +157,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings, content: Content) -
         responses = iter_responses(
             path, rows, content, zone, default_day=args.tanggal, batch=batch, order=args.urutan
         )
-        count = asyncio.run(_store(settings, responses, digest, path.name, now, args.ulang))
+        count = asyncio.run(
+            _store(settings, content, responses, digest, path.name, now, args.ulang)
+        )
     except FileProblem as problem:
         return fail(problem.describe(content.texts.cli.errors))
     except AlreadyImported as before:
@@ -189,6 +191,7 @@ def _file_digest(path: Path) -> str:
 
 async def _store(
     settings: Settings,
+    content: Content,
     responses: Iterable[SurveyResponse],
     digest: str,
     name: str,
@@ -197,7 +200,7 @@ async def _store(
 ) -> int:
     """The file's responses in short transactions (a running bot never waits behind them),
     all or nothing, and the file recorded so that it is not imported twice by mistake."""
-    async with database(settings) as db:
+    async with unit_rows(settings, content) as db:
         async with db.transaction() as tx:
             previous = await find_import(tx, digest)
         if previous is not None and not again:
@@ -262,7 +265,7 @@ def cmd_content_export(args: argparse.Namespace, settings: Settings, content: Co
 async def _export(settings: Settings, content: Content, out: Path) -> int:
     from skm_core.content_edits import content_in_force, export_content
 
-    async with database(settings) as db:
+    async with unit_rows(settings, content) as db:
         in_force = await content_in_force(db, content)
     return len(export_content(in_force, out))
 

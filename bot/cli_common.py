@@ -10,8 +10,9 @@ from datetime import date
 from bot.settings import Settings
 from skm_core.calendar.periods import EARLIEST_DAY
 from skm_core.content import Content, ContentError, load_content
-from skm_core.content.deployment import Deployment, load_deployment
+from skm_core.content.deployment import Deployment, load_deployment, stored_unit
 from skm_core.storage import Database
+from skm_core.storage.units import adopt_rows
 
 EXIT_OK = 0
 EXIT_CONFIG = 1
@@ -43,6 +44,17 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
     """The bot's database, opened and closed the same way by every subcommand."""
     async with await Database.open(settings.database_target) as db:
         yield db
+
+
+@asynccontextmanager
+async def unit_rows(settings: Settings, content: Content) -> AsyncIterator[Database]:
+    """The database seen as the unit of a one-unit content folder (`with_content`'s), with
+    the rows stored before units made its own first, as the bot's start-up does."""
+    unit = stored_unit(content, single=True)
+    async with database(settings) as db:
+        if unit:
+            await adopt_rows(db, unit)
+        yield db.for_unit(unit)
 
 
 def fail(message: str, code: int = EXIT_INPUT) -> int:

@@ -21,8 +21,7 @@ from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, Command, database, 
 from bot.settings import Settings
 from skm_core.calendar.periods import period_between
 from skm_core.content import Content, ContentError
-from skm_core.content.deployment import load_deployment
-from skm_core.content.models import DEFAULT_UNIT_ID
+from skm_core.content.deployment import load_deployment, stored_unit
 from skm_core.reports.standings import (
     Standings,
     build_standings,
@@ -31,12 +30,6 @@ from skm_core.reports.standings import (
 )
 from skm_core.storage import Database
 from skm_core.storage.units import adopt_rows
-
-
-def stored_unit(content: Content, single: bool) -> str:
-    """The unit a unit's rows are stored under, as the bot stores them: today's layout of one
-    unit whose content names no id keeps its rows as stored before units (unit '')."""
-    return "" if single and content.unit.id == DEFAULT_UNIT_ID else content.unit.id
 
 
 @dataclass(frozen=True)

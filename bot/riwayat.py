@@ -10,10 +10,10 @@ from pathlib import Path
 
 from bot.cli_common import (
     EXIT_OK,
-    database,
     fail,
     iso_date,
     population_arg,
+    unit_rows,
     with_content,
 )
 from bot.settings import Settings
@@ -50,8 +50,10 @@ def _nrr_list(text: str) -> dict[str, Decimal]:
     return values
 
 
-async def _add_history(settings: Settings, result: UpwardResult, source: str) -> int | None:
-    async with database(settings) as db, db.transaction() as tx:
+async def _add_history(
+    settings: Settings, content: Content, result: UpwardResult, source: str
+) -> int | None:
+    async with unit_rows(settings, content) as db, db.transaction() as tx:
         return await add_published_result(
             tx,
             result.first,
@@ -75,7 +77,7 @@ def _history_added(content: Content, added: int | None, first: date, last: date)
 @with_content
 def cmd_riwayat_add(args: argparse.Namespace, settings: Settings, content: Content) -> int:
     result = UpwardResult(args.date_from, args.date_to, args.responden, args.nrr, args.ikm)
-    added = asyncio.run(_add_history(settings, result, args.sumber))
+    added = asyncio.run(_add_history(settings, content, result, args.sumber))
     return _history_added(content, added, args.date_from, args.date_to)
 
 
@@ -88,18 +90,18 @@ def cmd_riwayat_import(args: argparse.Namespace, settings: Settings, content: Co
         return fail(f"{path}: cannot be read: {exc}")
     except UpwardProblem as problem:
         return fail(f"{path}: {problem}")
-    added = asyncio.run(_add_history(settings, result, args.sumber or path.name))
+    added = asyncio.run(_add_history(settings, content, result, args.sumber or path.name))
     return _history_added(content, added, result.first, result.last)
 
 
-async def _history_rows(settings: Settings) -> list[PublishedResult]:
-    async with database(settings) as db:
+async def _history_rows(settings: Settings, content: Content) -> list[PublishedResult]:
+    async with unit_rows(settings, content) as db:
         return await published_results(db)
 
 
 @with_content
 def cmd_riwayat_list(args: argparse.Namespace, settings: Settings, content: Content) -> int:
-    rows = asyncio.run(_history_rows(settings))
+    rows = asyncio.run(_history_rows(settings, content))
     if args.json:
         found = [
             {
@@ -124,14 +126,14 @@ def cmd_riwayat_list(args: argparse.Namespace, settings: Settings, content: Cont
     return EXIT_OK
 
 
-async def _remove_history(settings: Settings, result_id: int) -> bool:
-    async with database(settings) as db, db.transaction() as tx:
+async def _remove_history(settings: Settings, content: Content, result_id: int) -> bool:
+    async with unit_rows(settings, content) as db, db.transaction() as tx:
         return await remove_published_result(tx, result_id)
 
 
 @with_content
 def cmd_riwayat_remove(args: argparse.Namespace, settings: Settings, content: Content) -> int:
-    if not asyncio.run(_remove_history(settings, args.id)):
+    if not asyncio.run(_remove_history(settings, content, args.id)):
         return fail(f"no published result with id {args.id}")
     print(content.report.history.removed.format(id=args.id))
     return EXIT_OK

@@ -1,18 +1,20 @@
 """What one bot process shares between its channels: the database, the engine, the keys."""
 
+import functools
 from dataclasses import dataclass
 
 from bot.settings import Settings
 from bot.telegram_app import CHANNEL as TELEGRAM
 from bot.whatsapp.channel import CHANNEL as WHATSAPP
 from skm_core.content import Content
-from skm_core.content.deployment import Deployment
+from skm_core.content.deployment import Deployment, stored_unit
 from skm_core.conversation.engine import Engine
+from skm_core.desk.kabupaten import KabupatenDesk, queue_kabupaten_reports
 from skm_core.pseudonym import Pseudonymizer, load_or_create_key
 from skm_core.storage import Database
 from skm_core.storage.units import adopt_rows
 
-__all__ = ["TELEGRAM", "WHATSAPP", "Runtime", "open_runtime", "stored_unit"]
+__all__ = ["TELEGRAM", "WHATSAPP", "Runtime", "open_runtime"]
 
 
 @dataclass
@@ -40,23 +42,13 @@ def _admin_addresses(settings: Settings, pseudonyms: Pseudonymizer) -> dict[tupl
     return admins
 
 
-def stored_unit(content: Content, deployment: Deployment | None) -> str:
-    """The unit the first unit's rows are stored under.
-
-    A deployment of one unit (no kabupaten.yaml) keeps its rows as they were stored before
-    there were units (unit ''), so every command and every older tool reads them as before;
-    they become the first unit's (`adopt_rows`) once the folder holds a kabupaten's units."""
-    single = deployment is None or deployment.single
-    return "" if single else content.unit.id
-
-
 async def open_runtime(
     settings: Settings, content: Content, deployment: Deployment | None = None
 ) -> Runtime:
     """`content` is the first unit's; `deployment` the units served (by default that one)."""
     pseudonyms = Pseudonymizer(load_or_create_key(settings.pseudonym_key_path))
     root = await Database.open(settings.database_target)
-    scope = stored_unit(content, deployment)
+    scope = stored_unit(content, deployment is None or deployment.single)
     if scope:
         # Rows stored before there were units belong to the first (in a one-unit
         # deployment, the only) unit; a no-op once done.
@@ -73,6 +65,10 @@ async def open_runtime(
         public_url=settings.public_url,
         deployment=deployment,
     )
+    if deployment is not None and not deployment.single:
+        desk = KabupatenDesk.for_deployment(root, deployment)
+        engine.kabupaten_desk = desk
+        engine.kabupaten_reports = functools.partial(queue_kabupaten_reports, root, desk)
     await engine.refresh_content()
     await engine.register_admins(admins)
     await engine.forget_old_events()

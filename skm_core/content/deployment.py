@@ -29,10 +29,26 @@ from skm_core.content.loader import (
     read_mapping,
     validated,
 )
-from skm_core.content.models import Overrides, Region, RegionFile, Texts, Unit, UnitEntry
+from skm_core.content.models import (
+    DEFAULT_UNIT_ID,
+    Overrides,
+    Region,
+    RegionFile,
+    Texts,
+    Unit,
+    UnitEntry,
+)
 from skm_core.content.placeholders import placeholder_problems
 
-__all__ = ["Deployment", "Region", "load_deployment", "load_unit"]
+__all__ = ["Deployment", "Region", "load_deployment", "load_unit", "stored_unit"]
+
+
+def stored_unit(content: Content, single: bool) -> str:
+    """The unit id a unit's rows are stored under, the one rule for the bot and every command.
+
+    A unit's rows carry its id. Only a folder of one unit whose unit.yaml names no id keeps
+    them as they were stored before units (unit ''): there is no id to give them."""
+    return "" if single and content.unit.id == DEFAULT_UNIT_ID else content.unit.id
 
 
 @dataclass(frozen=True)

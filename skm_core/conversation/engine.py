@@ -124,6 +124,10 @@ class Engine:
         units = deployment.units if deployment is not None else (content,)
         self.several = len(units) > 1
         """Several units served: a citizen chooses one, an official works in their own."""
+        region = deployment.region if deployment is not None else None
+        names = {unit.unit.id: unit.unit.name for unit in units} if self.several else {}
+        if names:
+            names[KABUPATEN] = region.name if region is not None else units[0].unit.regency
         self.units: dict[str, ServedUnit] = {
             unit.unit.id: ServedUnit(
                 db.for_unit(unit.unit.id) if self.several else db,
@@ -134,12 +138,12 @@ class Engine:
                 public_url,
                 self._start_links,
                 self.several,
+                names,
             )
             for unit in units
         }
         self.default = next(iter(self.units.values()))
         """The first unit: the only one of a one-unit deployment."""
-        region = deployment.region if deployment is not None else None
         self.chooser = UnitChooser(units, region.name if region is not None else None)
         self.kabupaten_desk: KabupatenDesk | None = None
         """Set where the kabupaten's desk is wired: the officials of every unit ('*')."""
@@ -484,9 +488,12 @@ class Engine:
     async def register_admins(self, addresses: dict[tuple[str, str], str]) -> None:
         """Record the admins named in the settings, so reports and forwards can reach them.
 
-        With several units they are the first unit's."""
+        With several units and the kabupaten's desk wired they are the kabupaten's (they
+        invite each unit's officials); otherwise the first unit's."""
         now = self.clock()
         async with self.default.db.transaction() as tx:
+            if self.several and self.kabupaten_desk is not None:
+                tx.unit = KABUPATEN
             for (channel, user_key), address in addresses.items():
                 await add_official(
                     tx, channel, user_key, address, "admin", now, added_by="settings"

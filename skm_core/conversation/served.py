@@ -1,6 +1,7 @@
 """One unit as the engine serves it: its content in force, its dialogue, its officials' desk and
 the database seen as that unit's rows only."""
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ class ServedUnit:
         public_url: str | None,
         start_links: dict[str, str],
         several: bool,
+        unit_names: Mapping[str, str] | None = None,
     ) -> None:
         self.db = db
         """The unit's rows only (in a one-unit deployment, the database as it was given)."""
@@ -34,6 +36,8 @@ class ServedUnit:
         self._public_url = public_url
         self._start_links = start_links
         self._several = several
+        self._unit_names = dict(unit_names or {})
+        """Every unit's name (and the kabupaten's) by id: an invitation's welcome names it."""
         self.revision: int | None = None
         """The revision of the content versions in force (None: not read yet)."""
         self.checked_at: datetime | None = None
@@ -53,7 +57,13 @@ class ServedUnit:
         search = ServiceSearch(content.services, content.search, content.referrals)
         dialogue = Dialogue(content, search, self._policy, change_unit=self._several)
         desk = OfficialDesk(
-            self.db, content, search, self._timezone, self._ticket_validity, self._public_url
+            self.db,
+            content,
+            search,
+            self._timezone,
+            self._ticket_validity,
+            self._public_url,
+            unit_names=self._unit_names,
         )
         # Every unit's desk shares the links the channels registered.
         desk.tickets.start_links = self._start_links

@@ -10,7 +10,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import aggregate, import_csv, machine, memory, startup, throughput, throughput_pg
+from bench import (
+    aggregate,
+    import_csv,
+    kabupaten,
+    machine,
+    memory,
+    startup,
+    throughput,
+    throughput_pg,
+)
 from skm_core.content import Content, load_content, shipped_content_dir
 from tests.postgres_server import Unavailable, postgres_server
 
@@ -86,6 +95,30 @@ def _aggregate(sizes: Sizes, content: Content, work: Path) -> dict[str, Any]:
     }
 
 
+def _kabupaten(sizes: Sizes, content: Content, work: Path) -> dict[str, Any]:
+    units = 20
+    _progress(f"kabupaten: the year's side-by-side of {units} units, {sizes.responses:,} responses")
+    roll_up = kabupaten.side_by_side(content, units)
+    lite = kabupaten.measure_sqlite(work, sizes.responses, units, roll_up)
+    figures: dict[str, Any] = {
+        "kabupaten_sqlite_ms": round(lite.roll_up_ms, 1),
+        "kabupaten_sqlite_bare_ms": round(lite.bare_ms, 1),
+        "kabupaten_sqlite_ratio": round(lite.ratio, 2),
+    }
+    try:
+        with postgres_server() as server:
+            pg = kabupaten.measure_postgres(server.new_database(), sizes.responses, units, roll_up)
+    except Unavailable as reason:
+        _progress(f"no PostgreSQL, its figures are left out: {reason}")
+        keys = ("kabupaten_pg_ms", "kabupaten_pg_bare_ms", "kabupaten_pg_ratio")
+        return figures | dict.fromkeys(keys)
+    return figures | {
+        "kabupaten_pg_ms": round(pg.roll_up_ms, 1),
+        "kabupaten_pg_bare_ms": round(pg.bare_ms, 1),
+        "kabupaten_pg_ratio": round(pg.ratio, 2),
+    }
+
+
 def _import(sizes: Sizes, content: Content, work: Path) -> dict[str, Any]:
     _progress(f"import: a {sizes.import_rows:,}-row CSV")
     im = import_csv.measure(work, content, sizes.import_rows)
@@ -112,7 +145,15 @@ def _startup(sizes: Sizes, content: Content, work: Path) -> dict[str, Any]:
     return {"startup_s": round(st.seconds, 3), "startup_runs_s": [round(s, 3) for s in st.runs]}
 
 
-MEASUREMENTS = (_throughput, _throughput_postgres, _aggregate, _import, _memory, _startup)
+MEASUREMENTS = (
+    _throughput,
+    _throughput_postgres,
+    _aggregate,
+    _kabupaten,
+    _import,
+    _memory,
+    _startup,
+)
 
 
 # (key, label, unit) of each figure in the printed table, in order.
@@ -131,6 +172,12 @@ LABELS = [
     ("aggregate_ratio", "build_summary / bare scan", ""),
     ("tally_ms", "tally_responses + compute_ikm", "ms"),
     ("tally_ratio", "tally / bare scan", ""),
+    ("kabupaten_sqlite_ms", "kabupaten side-by-side, SQLite", "ms"),
+    ("kabupaten_sqlite_bare_ms", "bare scan by unit, SQLite", "ms"),
+    ("kabupaten_sqlite_ratio", "side-by-side / bare, SQLite", ""),
+    ("kabupaten_pg_ms", "kabupaten side-by-side, PostgreSQL", "ms"),
+    ("kabupaten_pg_bare_ms", "bare scan by unit, PostgreSQL", "ms"),
+    ("kabupaten_pg_ratio", "side-by-side / bare, PostgreSQL", ""),
     ("import_rows_per_s", "skm import", "rows/s"),
     ("rss_delta_mb", "RSS, unfinished surveys - none", "MB"),
     ("startup_s", "skm run to first answer", "s"),
@@ -141,6 +188,8 @@ TARGETS = {
     "throughput_ratio": (True, 0.5),
     "aggregate_ratio": (False, 1.5),
     "tally_ratio": (False, 1.5),
+    "kabupaten_sqlite_ratio": (False, 1.5),
+    "kabupaten_pg_ratio": (False, 1.5),
     "rss_delta_mb": (False, 20),
 }
 

@@ -8,6 +8,7 @@ is read back through the real code.
 """
 
 import asyncio
+import dataclasses
 import json
 import random
 import sqlite3
@@ -22,6 +23,8 @@ import psycopg
 
 from bench.timing import median_seconds, median_seconds_async
 from skm_core.calendar.periods import year_of
+from skm_core.content import Content
+from skm_core.reports.standings import build_standings, standings_text
 from skm_core.storage import Database
 from skm_core.storage.database import format_utc
 
@@ -66,6 +69,25 @@ class KabupatenFigures:
 
 def unit_ids(count: int) -> list[str]:
     return [f"kecamatan-{n:02d}" for n in range(1, count + 1)]
+
+
+def side_by_side(content: Content, units: int) -> RollUp:
+    """What a kabupaten official's /ringkasan of the year does: the side-by-side of every
+    unit (tallies, populations, overdue plans, ranking), written out as its text."""
+    named = {
+        unit_id: dataclasses.replace(
+            content,
+            unit=content.unit.model_copy(update={"id": unit_id, "name": f"Kecamatan {n:02d}"}),
+        )
+        for n, unit_id in enumerate(unit_ids(units), start=1)
+    }
+    now = datetime.combine(PERIOD.last, datetime.min.time(), TIMEZONE)
+
+    async def roll_up(db: Database, start: datetime, end: datetime) -> object:
+        standings = await build_standings(db, named, "Kabupaten", PERIOD, now, TIMEZONE)
+        return standings_text(standings, content)
+
+    return roll_up
 
 
 def rows(count: int, units: list[str]) -> Iterator[tuple[object, ...]]:

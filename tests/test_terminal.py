@@ -110,9 +110,11 @@ def test_an_answer_to_a_complaint_reaches_the_terminal(tmp_path):
         from skm_core.conversation.engine import Engine
         from skm_core.storage import Database
 
+        content = load_content(shipped_content_dir())
         async with await Database.open(tmp_path / "skm.sqlite3") as db:
+            # The unit's rows, as the bot stores them.
             engine = Engine(
-                db, load_content(shipped_content_dir()), admin_keys=frozenset({("t", "a")})
+                db.for_unit(content.unit.id), content, admin_keys=frozenset({("t", "a")})
             )
             await engine.handle(
                 Event("t", "a", "e1", EventKind.TEXT, "/jawab 1 Mohon maaf, kami tambah petugas.")

@@ -364,7 +364,11 @@ class Engine:
         or the choice of units when it is not known yet."""
         profile = self.profile(event.channel)
         current = self.units.get(state.unit or "")
-        opened = dataclasses.replace(event, kind=EventKind.START, value="")
+        # Picking the unit opens it; after a poster for the survey, at its survey.
+        opened = dataclasses.replace(
+            event, kind=EventKind.START, value=POSTER_PAYLOAD if state.survey_next else ""
+        )
+        survey_next = state.survey_next
         if event.kind is EventKind.START:
             return await self._started(tx, event, current, profile)
         if event.kind is EventKind.OPTION:
@@ -372,26 +376,35 @@ class Engine:
             if isinstance(picked, str):
                 return self.units[picked], opened
             if isinstance(picked, int):
-                return self._choice(picked, profile)
+                return self._choice(picked, profile, survey_next=survey_next)
             if current is not None:
                 return current, event
-            return self._choice(0, profile, self.default.content.texts.chat.stale_option)
+            return self._choice(
+                0, profile, self.default.content.texts.chat.stale_option, survey_next=survey_next
+            )
         if current is not None:
             return current, event
         choosing = state.screen is Screen.UNITS
         if event.kind is EventKind.UNREADABLE:
-            return self._choice(state.page, profile, self.default.content.texts.chat.non_text)
+            return self._choice(
+                state.page,
+                profile,
+                self.default.content.texts.chat.non_text,
+                survey_next=survey_next,
+            )
         picked = self.chooser.picked_text(event.value, state.page if choosing else 0, profile)
         if isinstance(picked, str):
             return self.units[picked], opened
         if isinstance(picked, int):
-            return self._choice(picked, profile)
+            return self._choice(picked, profile, survey_next=survey_next)
         if event.kind is EventKind.COMMAND or self.default.dialogue.is_command(event.value):
             # A greeting or "menu" before any unit: welcomed, not told it names no kecamatan.
-            return self._choice(0, profile, self.chooser.welcome())
+            return self._choice(0, profile, self.chooser.welcome(), survey_next=survey_next)
         if choosing:
-            return self._choice(state.page, profile, self.chooser.unknown())
-        return self._choice(0, profile, self.chooser.welcome())
+            return self._choice(
+                state.page, profile, self.chooser.unknown(), survey_next=survey_next
+            )
+        return self._choice(0, profile, self.chooser.welcome(), survey_next=survey_next)
 
     async def _started(
         self,
@@ -416,12 +429,15 @@ class Engine:
                 lead = self.default.content.texts.survey.ticket_unknown
                 return self._choice(0, profile, lead)
         if current is None:
-            return self._choice(0, profile, self.chooser.welcome())
+            poster = payload == POSTER_PAYLOAD
+            return self._choice(0, profile, self.chooser.welcome(), survey_next=poster)
         return current, event
 
-    def _choice(self, page: int, profile: ChannelProfile, lead: str = "") -> _Choice:
+    def _choice(
+        self, page: int, profile: ChannelProfile, lead: str = "", survey_next: bool = False
+    ) -> _Choice:
         view = self.chooser.view(page, profile)
-        state = DialogState(screen=Screen.UNITS, page=page)
+        state = DialogState(screen=Screen.UNITS, page=page, survey_next=survey_next)
         return _Choice(self.default.dialogue.replies(view, profile, lead), state)
 
     async def _converse(

@@ -47,6 +47,9 @@ class DialogState(BaseModel):
     """An unfinished survey; it stays while the person looks at other screens."""
     unit: str | None = None
     """The unit (kecamatan) chosen, where several are served; kept for the conversation."""
+    survey_next: bool = False
+    """At the choice of units: the person came by a poster for the survey, which opens as
+    soon as they pick their unit."""
 
     def to_json(self) -> str:
         return self.model_dump_json(exclude_defaults=True)

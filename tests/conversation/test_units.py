@@ -204,3 +204,20 @@ async def test_with_one_unit_there_is_no_choice_and_no_change_word(
     await chat.start(unit_payload("anggana"))
     assert "Tautan survei ini tidak dikenal" in chat.text
     assert '"unit"' not in await state_of(db)
+
+
+async def test_the_plain_poster_opens_the_survey_once_a_unit_is_picked(chat: Chat) -> None:
+    """The counter's poster of a deployment of several units names none: the person picks
+    their kecamatan (paging or a typo on the way keeps the purpose), then the survey opens."""
+    await chat.start(poster_payload(None))
+    assert chat.labels[:3] == CHOICE
+    await chat.type("muara jwa")
+    assert "Apakah Bapak/Ibu bersedia" in chat.text
+    assert "Survei Kepuasan Masyarakat Kecamatan Muara Jawa" in chat.text
+
+
+async def test_a_link_without_a_unit_opens_the_menu_once_a_unit_is_picked(chat: Chat) -> None:
+    await chat.start()
+    await chat.choose("Kecamatan Anggana")
+    assert "Apakah Bapak/Ibu bersedia" not in chat.text
+    assert "Ganti kecamatan" in chat.labels

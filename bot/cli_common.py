@@ -29,7 +29,7 @@ def load(settings: Settings) -> Content | None:
         return None
 
 
-def load_units(settings: Settings) -> Deployment | None:
+def deployment_of(settings: Settings) -> Deployment | None:
     """Every unit the content folder holds, or None after printing each of its problems."""
     try:
         return load_deployment(settings.content_dir)
@@ -47,13 +47,20 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
 
 
 @asynccontextmanager
-async def unit_rows(settings: Settings, content: Content) -> AsyncIterator[Database]:
-    """The database seen as the unit of a one-unit content folder (`with_content`'s), with
-    the rows stored before units made its own first, as the bot's start-up does."""
-    unit = stored_unit(content, single=True)
+async def adopted_database(settings: Settings, owner: str) -> AsyncIterator[Database]:
+    """The bot's database with the rows stored before units given to `owner` first, the
+    stored unit of the deployment's first unit, as the bot's start-up does ('' adopts none)."""
     async with database(settings) as db:
-        if unit:
-            await adopt_rows(db, unit)
+        if owner:
+            await adopt_rows(db, owner)
+        yield db
+
+
+@asynccontextmanager
+async def unit_rows(settings: Settings, content: Content) -> AsyncIterator[Database]:
+    """The database seen as the unit of a one-unit content folder (`with_content`'s)."""
+    unit = stored_unit(content, single=True)
+    async with adopted_database(settings, unit) as db:
         yield db.for_unit(unit)
 
 
@@ -88,7 +95,7 @@ def with_deployment(
 
     @functools.wraps(command)
     def run(args: argparse.Namespace, settings: Settings) -> int:
-        deployment = load_units(settings)
+        deployment = deployment_of(settings)
         if deployment is None:
             return EXIT_CONFIG
         return command(args, settings, deployment)

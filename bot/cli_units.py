@@ -10,18 +10,25 @@ import argparse
 import asyncio
 import functools
 import json
-import sys
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.cli_common import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, Command, database, fail
+from bot.cli_common import (
+    EXIT_CONFIG,
+    EXIT_INPUT,
+    EXIT_OK,
+    Command,
+    adopted_database,
+    deployment_of,
+    fail,
+)
 from bot.settings import Settings
 from skm_core.calendar.periods import period_between
-from skm_core.content import Content, ContentError
-from skm_core.content.deployment import load_deployment, stored_unit
+from skm_core.content import Content
+from skm_core.content.deployment import stored_unit
 from skm_core.reports.standings import (
     Standings,
     build_standings,
@@ -29,7 +36,6 @@ from skm_core.reports.standings import (
     standings_text,
 )
 from skm_core.storage import Database
-from skm_core.storage.units import adopt_rows
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,8 @@ class Units:
 
 def load_units(settings: Settings) -> Units | None:
     """Every unit of the content folder; None after printing the content's problems."""
-    try:
-        deployment = load_deployment(settings.content_dir)
-    except ContentError as exc:
-        for issue in exc.issues:
-            print(issue, file=sys.stderr)
+    deployment = deployment_of(settings)
+    if deployment is None:
         return None
     units = {content.unit.id: content for content in deployment.units}
     first = deployment.units[0]
@@ -120,9 +123,7 @@ def with_unit(command: UnitCommand) -> Command:
 async def unit_database(settings: Settings, unit: ChosenUnit) -> AsyncIterator[Database]:
     """The database seen as the unit's. In a deployment of one unit, rows stored before
     units are the unit's, as the bot's start-up makes them."""
-    async with database(settings) as db:
-        if unit.single and unit.stored:
-            await adopt_rows(db, unit.stored)
+    async with adopted_database(settings, unit.stored if unit.single else "") as db:
         yield db.for_unit(unit.stored)
 
 
@@ -159,10 +160,8 @@ def standings_json(standings: Standings, units: Mapping[str, Content]) -> dict[s
 async def _standings(settings: Settings, units: Units, args: argparse.Namespace) -> Standings:
     period = period_between(args.date_from, args.date_to)
     first = units.first
-    async with database(settings) as db:
-        stored = stored_unit(first, units.single)
-        if units.single and stored:
-            await adopt_rows(db, stored)
+    owner = stored_unit(first, units.single) if units.single else ""
+    async with adopted_database(settings, owner) as db:
         return await build_standings(
             db, units.stored, units.region, period, datetime.now(UTC), settings.zone(first)
         )

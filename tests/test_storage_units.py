@@ -12,7 +12,12 @@ from skm_core.storage import Database
 from skm_core.storage import database as sqlite_module
 from skm_core.storage import postgres as postgres_module
 from skm_core.storage.complaints import add_complaint, get_complaint, open_complaints
-from skm_core.storage.content_versions import add_version, content_revision, latest_versions
+from skm_core.storage.content_versions import (
+    add_version,
+    content_revision,
+    content_revisions,
+    latest_versions,
+)
 from skm_core.storage.followup import add_plan, all_plans, get_plan
 from skm_core.storage.history import add_published_result, published_results
 from skm_core.storage.imports import find_import, record_import
@@ -158,6 +163,7 @@ async def test_content_edits_and_kiosks_belong_to_a_unit(db: Database):
     assert set(await latest_versions(a)) == {"unit"}
     assert await latest_versions(b) == {}
     assert await content_revision(b) == 0
+    assert await content_revisions(db) == {"anggana": await content_revision(a)}
     # A tablet pairs with whatever unit the request came through: the kiosk is the unit's
     # of whoever asked for the code.
     async with b.transaction() as tx:

@@ -36,10 +36,10 @@ from skm_core.delivery.outcomes import settle_unconfirmed
 from skm_core.delivery.scheduled import SCHEDULES, ReportSchedule, queue_scheduled_report
 from skm_core.delivery.sending import Sender, Window, flush_outbox
 from skm_core.desk import OfficialDesk
-from skm_core.desk.call import DeskResult, command_of
+from skm_core.desk.call import REGISTER, DeskResult, command_of
 from skm_core.desk.records import PageRecords
 from skm_core.storage.complaints import add_complaint
-from skm_core.storage.content_versions import content_revision
+from skm_core.storage.content_versions import content_revisions
 from skm_core.storage.conversations import (
     claim_event,
     forget_events_before,
@@ -68,8 +68,6 @@ Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
 MAX_TOKEN_CHARS = 64
 CONTENT_CHECK_INTERVAL = timedelta(seconds=10)
-REGISTER = "daftar"
-"""The command with which an invited official registers, before they belong to any unit."""
 __all__ = ["CONTENT_CHECK_INTERVAL", "Clock", "Engine", "KabupatenDesk"]
 
 
@@ -121,6 +119,8 @@ class Engine:
         self._flushing: dict[str, asyncio.Lock] = {}
         self._channels: dict[str, ChannelTraits] = {}
         self._start_links: dict[str, str] = {}
+        self._content_checked_at: datetime | None = None
+        """When the content versions of every unit were last looked at."""
         units = deployment.units if deployment is not None else (content,)
         self.several = len(units) > 1
         """Several units served: a citizen chooses one, an official works in their own."""
@@ -180,12 +180,15 @@ class Engine:
     async def refresh_content(self) -> bool:
         """Take up content edited from the desk (by this process or another), for every
         unit from its own versions; True if any changed."""
-        changed = [await self._refresh(unit) for unit in self.units.values()]
+        self._content_checked_at = self.clock()
+        revisions = await content_revisions(self.db)
+        changed = [
+            await self._refresh(unit, revisions.get(unit.db.unit, 0))
+            for unit in self.units.values()
+        ]
         return any(changed)
 
-    async def _refresh(self, unit: ServedUnit) -> bool:
-        unit.checked_at = self.clock()
-        revision = await content_revision(unit.db)
+    async def _refresh(self, unit: ServedUnit, revision: int) -> bool:
         if revision == unit.revision:
             return False
         content = await content_in_force(unit.db, unit.base_content)
@@ -199,12 +202,11 @@ class Engine:
 
     async def _refresh_content_if_due(self, now: datetime) -> None:
         # Edits made in this process are applied at once by the desk; this check is for
-        # edits made by another process, at most one small query per unit and interval.
+        # edits made by another process, at most one small query per interval for all units.
         # It runs before the event's transaction: it reads through the database itself.
-        for unit in self.units.values():
-            checked = unit.checked_at
-            if checked is None or now - checked >= CONTENT_CHECK_INTERVAL or now < checked:
-                await self._refresh(unit)
+        checked = self._content_checked_at
+        if checked is None or now - checked >= CONTENT_CHECK_INTERVAL or now < checked:
+            await self.refresh_content()
 
     def register_channel(self, channel: ChannelTraits) -> None:
         """A channel adapter announces itself: its limits, its window, its start link.

@@ -2,7 +2,7 @@
 the database seen as that unit's rows only."""
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
@@ -40,7 +40,6 @@ class ServedUnit:
         """Every unit's name (and the kabupaten's) by id: an invitation's welcome names it."""
         self.revision: int | None = None
         """The revision of the content versions in force (None: not read yet)."""
-        self.checked_at: datetime | None = None
         self.use_content(content)
 
     @property

@@ -6,14 +6,21 @@ an officials' command at all: it goes to the ordinary conversation, which answer
 answers any unknown text, so nothing reveals that the command exists.
 """
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from skm_core.content.loader import Content
-from skm_core.conversation.messages import Event, Reply
+from skm_core.conversation.messages import Event
 from skm_core.conversation.survey import StepContext
-from skm_core.desk.call import Call, DeskResult, command_of
+from skm_core.desk.call import (
+    Call,
+    CommandTable,
+    DeskResult,
+    Handler,
+    answer_now,
+    command_of,
+)
 from skm_core.desk.complaints import ComplaintDesk
 from skm_core.desk.followup import FollowUpDesk
 from skm_core.desk.kiosk import KioskDesk
@@ -28,8 +35,6 @@ ADMIN = frozenset({"admin"})
 COUNTER = frozenset({"admin", "petugas"})
 REPORTS = frozenset({"admin", "pejabat"})
 OFFICIALS = frozenset({"admin", "pejabat", "petugas"})
-
-Handler = Callable[[Call], Awaitable[DeskResult]]
 
 
 class OfficialDesk:
@@ -52,22 +57,23 @@ class OfficialDesk:
         self.followup = FollowUpDesk(content, timezone)
         self.complaints = ComplaintDesk(content)
         self.web = WebDesk(content, timezone, public_url)
-        self._commands: dict[str, tuple[frozenset[str], Handler]] = {
-            "tiket": (COUNTER, _now(self.tickets.command)),
-            "kiosk": (COUNTER, _now(self.kiosk.command)),
-            "undang": (ADMIN, _now(self.roles.invite)),
-            "pejabat": (ADMIN, _now(self.roles.listing)),
-            "hapus": (ADMIN, _now(self.roles.remove)),
-            "jadwal": (REPORTS, _now(self.roles.schedule)),
+        commands: dict[str, tuple[frozenset[str], Handler]] = {
+            "tiket": (COUNTER, answer_now(self.tickets.command)),
+            "kiosk": (COUNTER, answer_now(self.kiosk.command)),
+            "undang": (ADMIN, answer_now(self.roles.invite)),
+            "pejabat": (ADMIN, answer_now(self.roles.listing)),
+            "hapus": (ADMIN, answer_now(self.roles.remove)),
+            "jadwal": (REPORTS, answer_now(self.roles.schedule)),
             "ringkasan": (REPORTS, self.summaries.summary),
             "ekspor": (REPORTS, self.summaries.export),
             "populasi": (REPORTS, self.summaries.population),
-            "rtl": (REPORTS, _now(self.followup.command)),
-            "aduan": (REPORTS, _now(self.complaints.listing)),
-            "jawab": (REPORTS, _now(self.complaints.answer)),
-            "masuk": (OFFICIALS, _now(self.web.sign_in)),
-            "publikasi": (REPORTS, _now(self.web.publish)),
+            "rtl": (REPORTS, answer_now(self.followup.command)),
+            "aduan": (REPORTS, answer_now(self.complaints.listing)),
+            "jawab": (REPORTS, answer_now(self.complaints.answer)),
+            "masuk": (OFFICIALS, answer_now(self.web.sign_in)),
+            "publikasi": (REPORTS, answer_now(self.web.publish)),
         }
+        self._commands = CommandTable(commands, self.roles.register)
 
     @property
     def start_links(self) -> dict[str, str]:
@@ -77,18 +83,13 @@ class OfficialDesk:
         """Whether the event looks like an officials' command, whoever sent it."""
         if is_ticket_option(event):
             return True
-        name, _ = command_of(event)
-        return name == "daftar" or name in self._commands
+        return self._commands.wants(event)
 
     def serves(self, event: Event, roles: frozenset[str]) -> bool:
         """Whether the event is an officials' command that this person may give."""
         if is_ticket_option(event):
             return bool(roles & COUNTER)
-        name, _ = command_of(event)
-        if name == "daftar":
-            return True
-        entry = self._commands.get(name)
-        return entry is not None and bool(roles & entry[0])
+        return self._commands.serves(event, roles)
 
     async def handle(
         self, tx: Transaction, event: Event, ctx: StepContext, roles: frozenset[str]
@@ -98,17 +99,4 @@ class OfficialDesk:
         call = Call(tx, event, ctx, roles, name, args)
         if is_ticket_option(event):
             return DeskResult(await self.tickets.option(call))
-        if name == "daftar":
-            replies = await self.roles.register(call)
-            return DeskResult(replies) if replies is not None else None
-        _, handler = self._commands[name]
-        return await handler(call)
-
-
-def _now(handler: Callable[[Call], Awaitable[list[Reply]]]) -> Handler:
-    """A handler that answers at once, inside the transaction."""
-
-    async def run(call: Call) -> DeskResult:
-        return DeskResult(await handler(call))
-
-    return run
+        return await self._commands.answer(call)

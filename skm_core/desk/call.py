@@ -60,3 +60,48 @@ def acting_for(tx: Transaction, unit_id: str) -> Iterator[Transaction]:
         yield tx
     finally:
         tx.unit = previous
+
+
+Handler = Callable[[Call], Awaitable[DeskResult]]
+REGISTER = "daftar"
+"""Registering with an invitation: open to anyone, since the code is the permission."""
+
+
+def answer_now(handler: Callable[[Call], Awaitable[list[Reply]]]) -> Handler:
+    """A handler that answers at once, inside the transaction."""
+
+    async def run(call: Call) -> DeskResult:
+        return DeskResult(await handler(call))
+
+    return run
+
+
+class CommandTable:
+    """A desk's commands: the roles that may give each, and what answers it; one reading of
+    who may give what for every desk."""
+
+    def __init__(
+        self,
+        commands: dict[str, tuple[frozenset[str], Handler]],
+        register: Callable[[Call], Awaitable[list[Reply] | None]],
+    ) -> None:
+        self._commands = commands
+        self._register = register
+
+    def wants(self, event: Event) -> bool:
+        name, _ = command_of(event)
+        return name == REGISTER or name in self._commands
+
+    def serves(self, event: Event, roles: frozenset[str]) -> bool:
+        name, _ = command_of(event)
+        if name == REGISTER:
+            return True
+        entry = self._commands.get(name)
+        return entry is not None and bool(roles & entry[0])
+
+    async def answer(self, call: Call) -> DeskResult | None:
+        if call.name == REGISTER:
+            replies = await self._register(call)
+            return DeskResult(replies) if replies is not None else None
+        entry = self._commands.get(call.name)
+        return await entry[1](call) if entry is not None else None

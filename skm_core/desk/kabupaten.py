@@ -10,7 +10,7 @@ routes a unit's official to their unit's desk.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -24,7 +24,15 @@ from skm_core.conversation.screens import MENU
 from skm_core.conversation.survey import StepContext
 from skm_core.conversation.text_split import split_text
 from skm_core.delivery.scheduled import RECIPIENT_ROLES, ReportSchedule
-from skm_core.desk.call import Call, DeskResult, command_of, text_reply
+from skm_core.desk.call import (
+    Call,
+    CommandTable,
+    DeskResult,
+    Handler,
+    answer_now,
+    command_of,
+    text_reply,
+)
 from skm_core.desk.roles import (
     INVITATION_VALIDITY,
     ROLES,
@@ -50,8 +58,6 @@ ADMIN = frozenset({"admin"})
 REPORTS = frozenset({"admin", "pejabat"})
 KABUPATEN_WORDS = ("kabupaten", "kab", KABUPATEN)
 """What names the kabupaten's own scope in /undang."""
-
-Handler = Callable[[Call], Awaitable[DeskResult]]
 
 
 def _words(text: str) -> str:
@@ -110,14 +116,15 @@ class KabupatenDesk:
         }
         self._own = SummaryDesk(self.content, db, timezone)
         """Only for reading a period in the shared words."""
-        self._commands: dict[str, tuple[frozenset[str], Handler]] = {
+        commands: dict[str, tuple[frozenset[str], Handler]] = {
             "ringkasan": (REPORTS, self.summary),
             "ekspor": (REPORTS, self.export),
-            "jadwal": (REPORTS, _now(self.roles.schedule)),
-            "undang": (ADMIN, _now(self.invite)),
-            "pejabat": (ADMIN, _now(self.roles.listing)),
-            "hapus": (ADMIN, _now(self.roles.remove)),
+            "jadwal": (REPORTS, answer_now(self.roles.schedule)),
+            "undang": (ADMIN, answer_now(self.invite)),
+            "pejabat": (ADMIN, answer_now(self.roles.listing)),
+            "hapus": (ADMIN, answer_now(self.roles.remove)),
         }
+        self._commands = CommandTable(commands, self.roles.register)
 
     @classmethod
     def for_deployment(cls, db: Database, deployment: Deployment) -> "KabupatenDesk":
@@ -130,15 +137,10 @@ class KabupatenDesk:
         return cls(db, units, name, zone)
 
     def wants(self, event: Event) -> bool:
-        name, _ = command_of(event)
-        return name == "daftar" or name in self._commands
+        return self._commands.wants(event)
 
     def serves(self, event: Event, roles: frozenset[str]) -> bool:
-        name, _ = command_of(event)
-        if name == "daftar":
-            return True
-        entry = self._commands.get(name)
-        return entry is not None and bool(roles & entry[0])
+        return self._commands.serves(event, roles)
 
     async def handle(
         self, tx: Transaction, event: Event, ctx: StepContext, roles: frozenset[str]
@@ -146,11 +148,7 @@ class KabupatenDesk:
         """The answer to a kabupaten official's command; None when it is not one."""
         name, args = command_of(event)
         call = Call(tx, event, ctx, roles, name, args)
-        if name == "daftar":
-            replies = await self.roles.register(call)
-            return DeskResult(replies) if replies is not None else None
-        entry = self._commands.get(name)
-        return await entry[1](call) if entry is not None else None
+        return await self._commands.answer(call)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -256,13 +254,6 @@ class KabupatenDesk:
             role=t.officials.role_name(role), unit=scope, code=code, expires=when
         )
         return text_reply(text, t.chat.opt_menu)
-
-
-def _now(handler: Callable[[Call], Awaitable[list[Reply]]]) -> Handler:
-    async def run(call: Call) -> DeskResult:
-        return DeskResult(await handler(call))
-
-    return run
 
 
 # --- scheduled ------------------------------------------------------------------------------

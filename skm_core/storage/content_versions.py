@@ -86,6 +86,13 @@ async def version_by_id(db: Reader, version_id: int) -> ContentVersion | None:
     return _version(row) if row else None
 
 
+async def content_revisions(db: Reader) -> dict[str, int]:
+    """Every unit's newest version id, in one query across units: one look tells a process
+    which units' content changed."""
+    rows = await db.fetch_all("SELECT unit_id, MAX(id) FROM content_versions GROUP BY unit_id")
+    return {str(unit): int(str(newest)) for unit, newest in rows}
+
+
 async def content_revision(db: Reader) -> int:
     """The unit's newest version id: a cheap way for a process to see that content changed."""
     row = await db.fetch_one(
